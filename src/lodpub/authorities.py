@@ -1,0 +1,204 @@
+"""The curated authority file: names and their variants -> canonical entities with QIDs.
+
+Every name a reader extracts is resolved here. A name the file does not know becomes a *local*
+entity (keyed by the slug of the name), never an error.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+from .textutil import collapse, normalise_name, slug
+
+KINDS = ("person", "group", "place", "language")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
+_ORGANISATION_WORDS = re.compile(
+    r"\b(committee|party|ministry|embassy|government|council|presidium|secretariat|department|"
+    r"union|bureau|politburo|cc|academy|archives?|institute|university|section|office|"
+    r"agency|league|front|army|command|delegation|republic)\b",
+    re.IGNORECASE,
+)
+_HONORIFICS = re.compile(
+    r"^(?:the\s+|comrades?\s+|mr\.?\s+|mrs\.?\s+|prof\.?\s+|dr\.?\s+|to\s+)+", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person, group, place or language, curated or local (named by a source, not curated)."""
+
+    kind: str
+    key: str
+    label: str
+    variants: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+    wikidata: str | None = None
+    archive: bool = False
+    code: str | None = None
+    local: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The label, the language labels and the variants, without repeats, in file order."""
+        seen: dict[str, None] = {self.label: None}
+        for _, text in self.labels:
+            seen.setdefault(text, None)
+        for variant in self.variants:
+            seen.setdefault(variant, None)
+        return tuple(seen)
+
+
+class Authorities:
+    """Look-ups over the authority file; immutable once loaded."""
+
+    def __init__(self, entities: Iterable[Entity], source: str = "<authorities>") -> None:
+        self.source = source
+        self._by_id: dict[tuple[str, str], Entity] = {}
+        variant_owner: dict[str, Entity] = {}
+        for entity in entities:
+            self._by_id[(entity.kind, entity.key)] = entity
+            for name in entity.names:
+                folded = normalise_name(name)
+                owner = variant_owner.get(folded)
+                if owner is not None and owner is not entity:
+                    raise ConfigError(
+                        f"{source}: the name {name!r} belongs to both "
+                        f"{owner.kind}.{owner.key} and {entity.kind}.{entity.key}",
+                        hint="a variant must name one entity only; remove it from one of them",
+                    )
+                variant_owner[folded] = entity
+        self._names = variant_owner
+        agents = {k: e for k, e in variant_owner.items() if e.kind != "language"}
+        self._agent_pattern = _alternation(agents)
+        self._agent_names = agents
+
+    @classmethod
+    def load(cls, path: Path) -> Authorities:
+        """Read a TOML authority file; a malformed file is a configuration error."""
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(
+                f"{path}: cannot read the authority file: {exc}",
+                hint="it must be UTF-8 TOML with [person.KEY], [group.KEY], [place.KEY] tables",
+            ) from exc
+        return cls(_entities_from_toml(data, str(path)), source=str(path))
+
+    def get(self, kind: str, key: str) -> Entity | None:
+        """The entity of that kind and key, if the file has it."""
+        return self._by_id.get((kind, key))
+
+    def language(self, name: str) -> Entity | None:
+        """The language a name (\"Romanian\", \"RON\", \"ro\") stands for, if known."""
+        folded = normalise_name(name)
+        entity = self._names.get(folded)
+        if entity is not None and entity.kind == "language":
+            return entity
+        for candidate in self._by_id.values():
+            if candidate.kind == "language" and folded in (
+                candidate.key.casefold(),
+                (candidate.code or "").casefold(),
+            ):
+                return candidate
+        return None
+
+    def find(self, text: str, kinds: tuple[str, ...] = ("person", "group", "place")) -> list[Entity]:
+        """Every curated entity of ``kinds`` whose name occurs in ``text``, longest match first.
+
+        Matches do not overlap, so "CC of the CPSU" is the Central Committee, not also the party.
+        """
+        found: dict[tuple[str, str], Entity] = {}
+        for match in self._agent_pattern.finditer(normalise_name(text)):
+            entity = self._agent_names[match.group(0)]
+            if entity.kind in kinds:
+                found.setdefault((entity.kind, entity.key), entity)
+        return list(found.values())
+
+    def resolve(self, phrase: str, kinds: tuple[str, ...] = ("person", "group")) -> list[Entity]:
+        """The entities a name phrase stands for; an unknown phrase becomes local entities."""
+        known = self.find(phrase, kinds)
+        if known:
+            return known
+        return [local_entity(name, kinds) for name in _split_names(phrase)]
+
+
+def local_entity(name: str, kinds: tuple[str, ...]) -> Entity:
+    """An entity for a name the authority file does not know: kind guessed from its words."""
+    clean = _clean_name(name)
+    if "place" in kinds and len(kinds) == 1:
+        kind = "place"
+    elif "group" in kinds and (_ORGANISATION_WORDS.search(clean) or "person" not in kinds):
+        kind = "group"
+    else:
+        kind = "person"
+    return Entity(kind=kind, key=slug(clean), label=clean, local=True)
+
+
+def _clean_name(name: str) -> str:
+    text = collapse(name).strip(" ,.;:()[]\"'")
+    text = _HONORIFICS.sub("", text)
+    return text.strip(" ,.;:") or collapse(name)
+
+
+def _split_names(phrase: str) -> list[str]:
+    text = collapse(phrase).strip(" ,.;:")
+    if _ORGANISATION_WORDS.search(text):
+        return [text] if text else []
+    parts = re.split(r",\s*|\s+and\s+|\s*&\s*", text)
+    return [p for p in parts if _clean_name(p)]
+
+
+def _alternation(names: dict[str, Entity]) -> re.Pattern[str]:
+    # Longest first: at any position the regex takes the first alternative that matches.
+    ordered = sorted(names, key=lambda n: (-len(n), n))
+    if not ordered:
+        return re.compile(r"(?!)")
+    body = "|".join(re.escape(n) for n in ordered)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+def _entities_from_toml(data: dict[str, object], source: str) -> list[Entity]:
+    entities: list[Entity] = []
+    for kind, table in data.items():
+        if kind not in KINDS or not isinstance(table, dict):
+            raise ConfigError(
+                f"{source}: unknown table [{kind}]",
+                hint=f"tables are {', '.join(KINDS)}, each holding [KIND.KEY] entries",
+            )
+        for key, raw in sorted(table.items()):
+            where = f"{source}: [{kind}.{key}]"
+            if not isinstance(raw, dict):
+                raise ConfigError(f"{where}: expected a table with at least a label")
+            if kind != "language" and slug(key) != key:
+                raise ConfigError(f"{where}: key must be lower-case [a-z0-9-], e.g. {slug(key)!r}")
+            label = raw.get("label")
+            if not isinstance(label, str) or not label.strip():
+                raise ConfigError(f"{where}: label: expected a non-empty string")
+            qid = raw.get("wikidata")
+            if qid is not None and (not isinstance(qid, str) or not _QID.match(qid)):
+                raise ConfigError(f"{where}: wikidata: expected a QID like 'Q35314', got {qid!r}")
+            variants = raw.get("variants", [])
+            labels = raw.get("labels", {})
+            if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+                raise ConfigError(f"{where}: variants: expected a list of strings")
+            if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+                raise ConfigError(f"{where}: labels: expected a table of language = \"name\"")
+            code = raw.get("code")
+            entities.append(
+                Entity(
+                    kind=kind,
+                    key=key,
+                    label=label.strip(),
+                    variants=tuple(v.strip() for v in variants if v.strip()),
+                    labels=tuple(sorted((str(k), str(v)) for k, v in labels.items())),
+                    wikidata=qid,
+                    archive=bool(raw.get("archive", False)),
+                    code=code if isinstance(code, str) else None,
+                )
+            )
+    return entities

@@ -1,0 +1,62 @@
+"""The one error tree of lodpub. Library code raises these; only the CLI prints them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LodpubError(Exception):
+    """Base of every error lodpub reports to a user. ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
+
+
+class ConfigError(LodpubError):
+    """Bad settings, a missing corpus folder, an unreadable authority file: exit code 2."""
+
+    exit_code = 2
+
+
+class SourceError(LodpubError):
+    """A corpus file that cannot be read as a letter. Carries the file, line and field."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        line: int,
+        field: str,
+        expected: str,
+        *,
+        hint: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.field = field
+        self.expected = expected
+        super().__init__(f"{self.path}:{line}: {field}: {expected}", hint=hint)
+
+
+class MappingError(LodpubError):
+    """A record that cannot be turned into RDF (an IRI that cannot be built, for instance)."""
+
+
+class BuildFailed(LodpubError):
+    """Some letters failed to read or validate; the message lists every one of them."""
+
+    def __init__(self, problems: list[str], *, wrote: bool) -> None:
+        self.problems = problems
+        self.wrote = wrote
+        head = (
+            f"{len(problems)} problem(s); the good letters were published"
+            if wrote
+            else f"{len(problems)} problem(s); nothing was written"
+        )
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in problems))

@@ -1,0 +1,396 @@
+"""One ``Letter`` record -> its named graph (MODEL.md) and the shared entities it names."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Triple
+
+from .. import vocab
+from ..authorities import Authorities, Entity
+from ..errors import MappingError
+from ..model import Basis, DateValue, Evidence, Letter, Value
+from ..textutil import slug
+from .custody import Custody
+from .entities import describe_entity
+from .iris import Iris
+from .rdf import LABEL, TYPE, Triples, crm, dct, lp, term, text, typed
+from .shortcuts import derive_shortcuts
+
+P2 = crm("P2_has_type")
+TEXT = term(vocab.DCMITYPE, "Text")
+
+
+@dataclass(frozen=True)
+class MappedLetter:
+    """A letter's named graph, the entity descriptions it needs, and where its fields came from."""
+
+    letter: Letter
+    graph: NamedNode
+    triples: list[Triple]
+    entities: dict[str, list[Triple]]
+    field_lines: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An entity named by a source, with every piece of evidence that names it."""
+
+    entity: Entity
+    evidence: tuple[Evidence, ...]
+
+
+class LetterMapper:
+    """Maps letters under one base IRI with one authority file."""
+
+    def __init__(self, iris: Iris, authorities: Authorities, version: str) -> None:
+        self.iris = iris
+        self.authorities = authorities
+        self.version = version
+
+    def map(self, letter: Letter) -> MappedLetter:
+        """Build the named graph of ``letter``; raise ``MappingError`` naming the field at fault."""
+        return _LetterBuild(self, letter).run()
+
+
+class _LetterBuild:
+    """The state of mapping one letter; used once."""
+
+    def __init__(self, mapper: LetterMapper, letter: Letter) -> None:
+        self.iris = mapper.iris
+        self.authorities = mapper.authorities
+        self.version = mapper.version
+        self.letter = letter
+        self.t = Triples()
+        self.entities: dict[str, list[Triple]] = {}
+        self.fields: dict[str, int] = {}
+        self.uri = self.iris.letter(letter.id)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def node(self, *rest: str) -> NamedNode:
+        return self.iris.letter(self.letter.id, *rest)
+
+    def need(self, entity: Entity) -> NamedNode:
+        """The IRI of a shared entity, recording its description for the entities graph."""
+        iri = self.iris.entity(entity)
+        self.entities.setdefault(iri.value, describe_entity(entity, self.iris))
+        return iri
+
+    def shared(self, iri: NamedNode, triples: list[Triple]) -> NamedNode:
+        self.entities.setdefault(iri.value, triples)
+        return iri
+
+    def resolve(self, values: tuple[Value, ...], kinds: tuple[str, ...]) -> list[Resolved]:
+        found: dict[tuple[str, str], list[Evidence]] = {}
+        entities: dict[tuple[str, str], Entity] = {}
+        for value in values:
+            for entity in self.authorities.resolve(value.text, kinds):
+                key = (entity.kind, entity.key)
+                entities.setdefault(key, entity)
+                found.setdefault(key, []).append(value.evidence)
+        return [Resolved(entities[k], tuple(ev)) for k, ev in found.items()]
+
+    def language(self, value: Value, field: str) -> Entity:
+        entity = self.authorities.language(value.text)
+        if entity is None:
+            raise MappingError(
+                f"{self.letter.path}:{value.evidence.line}: {field}: {value.text!r} is not a "
+                "language of the authority file",
+                hint=f"add a [language.CODE] entry to {self.authorities.source}",
+            )
+        return entity
+
+    def assign(
+        self,
+        field: str,
+        target: NamedNode,
+        prop: str,
+        values: list[NamedNode],
+        evidence: list[Evidence],
+        basis: Basis | None = None,
+    ) -> None:
+        """Record where a field came from as a crm:E13_Attribute_Assignment (MODEL, Evidence)."""
+        if not values:
+            return
+        ev = self.iris.evidence(self.letter.id, field)
+        if basis is None:
+            stated = all(e.basis is Basis.STATED for e in evidence)
+            basis = Basis.STATED if stated else Basis.INFERRED
+        self.t.add(ev, TYPE, crm("E13_Attribute_Assignment"))
+        self.t.add(ev, crm("P140_assigned_attribute_to"), target)
+        self.t.add(ev, crm("P177_assigned_property_of_type"), crm(prop))
+        self.t.add_all(ev, crm("P141_assigned"), values)
+        self.t.add(ev, P2, lp(basis.value))
+        for item in sorted({(e.line, e.note()) for e in evidence}):
+            self.t.add(ev, crm("P3_has_note"), text(item[1]))
+        self.fields[field] = min(e.line for e in evidence)
+
+    def assign_entities(
+        self, field: str, target: NamedNode, prop: str, resolved: list[Resolved]
+    ) -> list[NamedNode]:
+        """Link ``target`` to resolved entities and record the evidence; basis per entity."""
+        iris = [self.need(r.entity) for r in resolved]
+        self.t.add_all(target, crm(prop), iris)
+        every = [e for r in resolved for e in r.evidence]
+        each_stated = all(any(e.basis is Basis.STATED for e in r.evidence) for r in resolved)
+        self.assign(
+            field, target, prop, iris, every, Basis.STATED if each_stated else Basis.INFERRED
+        )
+        return iris
+
+    # -- the graph -------------------------------------------------------------------------
+    def run(self) -> MappedLetter:
+        letter, t, uri = self.letter, self.t, self.uri
+        t.add(uri, TYPE, crm("E33_Linguistic_Object"))
+        t.add(uri, TYPE, TEXT)
+        t.add(uri, P2, lp("Letter"))
+        t.add(uri, LABEL, text(letter.title.text, "en"))
+        t.add(uri, dct("identifier"), text(letter.id))
+        title = self.node("title")
+        t.add(title, TYPE, crm("E35_Title"))
+        t.add(title, crm("P190_has_symbolic_content"), text(letter.title.text, "en"))
+        t.add(uri, crm("P102_has_title"), title)
+        self.assign("title", uri, "P102_has_title", [title], [letter.title.evidence])
+
+        self.creation()
+        item = self.item()
+        self.dispatch(item)
+        carrier = self.translation()
+        if letter.original_language:
+            lang = self.need(self.language(letter.original_language, "original language"))
+            t.add(uri, crm("P72_has_language"), lang)
+            self.assign(
+                "original-language", uri, "P72_has_language", [lang],
+                [letter.original_language.evidence],
+            )
+        t.add(carrier, crm("P190_has_symbolic_content"), text(letter.body))
+        self.web_record(carrier)
+        self.rights(carrier)
+        self.editions()
+        for entity in self.authorities.find(letter.body):
+            t.add(uri, crm("P67_refers_to"), self.need(entity))
+        self.provenance()
+        t.extend(derive_shortcuts(t.sorted()))
+        return MappedLetter(
+            letter=letter,
+            graph=self.iris.letter_graph(letter.id),
+            triples=t.sorted(),
+            entities=self.entities,
+            field_lines=self.fields,
+        )
+
+    def creation(self) -> None:
+        letter, t = self.letter, self.t
+        creation, span = self.node("creation"), self.node("creation", "time")
+        t.add(creation, TYPE, crm("E65_Creation"))
+        t.add(creation, P2, lp("Writing"))
+        t.add(self.uri, crm("P94i_was_created_by"), creation)
+        t.add(creation, crm("P4_has_time-span"), span)
+        t.add(span, TYPE, crm("E52_Time-Span"))
+        t.add(span, LABEL, text(letter.date.label))
+        begin, end = bounds(letter.date)
+        t.add(span, crm("P82a_begin_of_the_begin"), typed(begin, "dateTime"))
+        t.add(span, crm("P82b_end_of_the_end"), typed(end, "dateTime"))
+        self.assign("date", creation, "P4_has_time-span", [span], [letter.date.evidence])
+        # The writer(s); the dispatch below states the same parties as sender(s) and carries
+        # the evidence of the "sender" field.
+        senders = self.resolve(letter.senders, ("person", "group"))
+        t.add_all(creation, crm("P14_carried_out_by"), [self.need(r.entity) for r in senders])
+        if letter.place:
+            places = self.resolve((letter.place,), ("place",))
+            self.assign_entities("place", creation, "P7_took_place_at", places)
+
+    def item(self) -> NamedNode:
+        item = self.node("item")
+        t = self.t
+        t.add(item, TYPE, crm("E22_Human-Made_Object"))
+        t.add(item, P2, lp("LetterDocument"))
+        t.add(item, crm("P128_carries"), self.uri)
+        t.add(self.uri, crm("P128i_is_carried_by"), item)
+        ref = self.letter.archival
+        if ref is not None:
+            custody = Custody(self.iris, self.authorities, self.letter.id, ref)
+            t.add(item, dct("bibliographicCitation"), text(ref.citation))
+            t.add(self.uri, dct("bibliographicCitation"), text(ref.citation))
+            t.extend(custody.item_triples(item))
+            for iri, description in custody.shared().items():
+                self.entities.setdefault(iri, description)
+            target, prop = custody.assigned()
+            if target is not None:
+                self.assign("archive-citation", item, prop, [target], [ref.evidence])
+        return item
+
+    def dispatch(self, item: NamedNode) -> None:
+        letter = self.letter
+        senders = self.resolve(letter.senders, ("person", "group"))
+        addressees = self.resolve(letter.addressees, ("person", "group"))
+        if not senders and not addressees:
+            return
+        dispatch = self.node("dispatch")
+        self.t.add(dispatch, TYPE, crm("E10_Transfer_of_Custody"))
+        self.t.add(dispatch, P2, lp("Dispatch"))
+        self.t.add(dispatch, crm("P30_transferred_custody_of"), item)
+        if senders:
+            self.assign_entities("sender", dispatch, "P28_custody_surrendered_by", senders)
+        if addressees:
+            self.assign_entities("addressee", dispatch, "P29_custody_received_by", addressees)
+
+    def translation(self) -> NamedNode:
+        """The translation node if the source gives one; the text's carrier either way."""
+        letter, t = self.letter, self.t
+        if letter.translation_language is None:
+            return self.uri
+        language = self.language(letter.translation_language, "translation language")
+        code = language.code or language.key.lower()
+        node = self.iris.translation(letter.id, code)
+        lang = self.need(language)
+        t.add(node, TYPE, crm("E33_Linguistic_Object"))
+        t.add(node, TYPE, TEXT)
+        t.add(node, P2, lp("Translation"))
+        t.add(node, LABEL, text(f"{letter.title.text} ({language.label} translation)", "en"))
+        t.add(node, crm("P72_has_language"), lang)
+        t.add(node, crm("P73i_is_translation_of"), self.uri)
+        t.add(self.uri, crm("P73_has_translation"), node)
+        self.assign(
+            "translation-language", node, "P72_has_language", [lang],
+            [letter.translation_language.evidence],
+        )
+        creation = self.iris.translation(letter.id, code, "creation")
+        t.add(node, crm("P94i_was_created_by"), creation)
+        t.add(creation, TYPE, crm("E65_Creation"))
+        t.add(creation, P2, lp("Translating"))
+        t.add(creation, crm("P16_used_specific_object"), self.uri)
+        if letter.translators:
+            self.assign_entities(
+                "translator", creation, "P14_carried_out_by",
+                self.resolve(letter.translators, ("person", "group")),
+            )
+        return node
+
+    def web_record(self, carrier: NamedNode) -> None:
+        letter = self.letter
+        if letter.record_url is None:
+            return
+        url = letter.record_url.text
+        try:
+            page = NamedNode(url)
+        except ValueError as exc:
+            raise MappingError(
+                f"{letter.path}:{letter.record_url.evidence.line}: source URL: {url!r} is not a "
+                "valid IRI"
+            ) from exc
+        segment = url.rstrip("/").rsplit("/", 1)[-1]
+        publisher = None
+        if letter.publisher is not None:
+            publisher = self.resolve((letter.publisher,), ("group",))[0].entity
+        host = re.sub(r"^www\.", "", url.split("/")[2]).split(".")[0]
+        key = f"{publisher.key if publisher else host}-{segment}"
+        record = self.iris.edition(slug(key))
+        triples = Triples()
+        triples.add(record, TYPE, crm("E31_Document"))
+        triples.add(record, P2, lp("WebRecord"))
+        name = publisher.label if publisher else host
+        triples.add(record, LABEL, text(f"{name}, record {segment}", "en"))
+        triples.add(record, term(vocab.FOAF, "page"), page)
+        triples.add(record, term(vocab.RDFS, "seeAlso"), page)
+        if publisher is not None:
+            triples.add(record, dct("publisher"), self.need(publisher))
+        self.shared(record, triples.sorted())
+        self.t.add(carrier, crm("P165i_is_incorporated_in"), record)
+        self.assign(
+            "source-url", carrier, "P165i_is_incorporated_in", [record],
+            [letter.record_url.evidence],
+        )
+
+    def rights(self, carrier: NamedNode) -> None:
+        rights = self.letter.rights
+        if rights is None:
+            return
+        t = self.t
+        right = NamedNode(carrier.value + "/right")
+        t.add(carrier, crm("P104_is_subject_to"), right)
+        t.add(carrier, dct("rights"), text(rights.text))
+        t.add(right, TYPE, crm("E30_Right"))
+        t.add(right, crm("P3_has_note"), text(rights.text))
+        if re.search(r"all rights reserved", rights.text, re.I):
+            t.add(right, P2, NamedNode(vocab.RIGHTS_IN_COPYRIGHT))
+        holder = re.match(
+            r"^\s*(?:copyright|©)\s*(?:\(c\)\s*)?[\d\s,\-–]*(?P<holder>[^.]+?)\s*(?:\.|all rights|$)",
+            rights.text,
+            re.I,
+        )
+        holders = []
+        if holder and holder.group("holder").strip():
+            holders = self.resolve((Value(holder.group("holder"), rights.evidence),), ("group", "person"))
+            t.add_all(right, crm("P75i_is_possessed_by"), [self.need(h.entity) for h in holders])
+        self.assign("rights", carrier, "P104_is_subject_to", [right], [rights.evidence])
+
+    def editions(self) -> None:
+        for edition in self.letter.editions:
+            editors = self.resolve(tuple(Value(n, edition.evidence) for n in edition.editors), ("person",))
+            if editors:
+                stem = editors[0].entity.key
+            else:
+                stem = slug(edition.title or edition.citation)[:48].rstrip("-")
+            key = f"{stem}-{edition.year}" if edition.year else stem
+            shared = self.iris.edition(key)
+            triples = Triples()
+            triples.add(shared, TYPE, crm("E31_Document"))
+            triples.add(shared, P2, lp("PrintedEdition"))
+            label = edition.title or edition.citation
+            triples.add(shared, LABEL, text(label))
+            if edition.title:
+                triples.add(shared, dct("title"), text(edition.title))
+            if edition.title_translated:
+                triples.add(shared, dct("alternative"), text(edition.title_translated, "en"))
+            if edition.year:
+                triples.add(shared, dct("issued"), typed(f"{edition.year:04d}", "gYear"))
+            for editor in editors:
+                triples.add(shared, term(vocab.MARCREL, "edt"), self.need(editor.entity))
+            self.shared(shared, triples.sorted())
+            part = self.node("edition", key)
+            t = self.t
+            t.add(self.uri, crm("P70i_is_documented_in"), shared)
+            t.add(part, TYPE, crm("E31_Document"))
+            t.add(part, P2, lp("EditionExtract"))
+            t.add(part, LABEL, text(f"{edition.pages + ' of ' if edition.pages else ''}{label}"))
+            t.add(part, crm("P106i_forms_part_of"), shared)
+            t.add(part, crm("P70_documents"), self.uri)
+            t.add(part, dct("bibliographicCitation"), text(edition.citation))
+            if edition.pages:
+                pages = self.node("edition", key, "pages")
+                t.add(part, crm("P1_is_identified_by"), pages)
+                t.add(pages, TYPE, crm("E42_Identifier"))
+                t.add(pages, P2, lp("PageRange"))
+                t.add(pages, crm("P190_has_symbolic_content"), text(edition.pages))
+            self.assign("edition", self.uri, "P70i_is_documented_in", [shared], [edition.evidence])
+
+    def provenance(self) -> None:
+        letter, t = self.letter, self.t
+        graph = self.iris.letter_graph(letter.id)
+        name = Path(letter.path).name
+        source = self.iris.source(name)
+        t.add(graph, TYPE, term(vocab.PROV, "Entity"))
+        t.add(graph, term(vocab.PROV, "wasDerivedFrom"), source)
+        t.add(graph, term(vocab.PROV, "wasGeneratedBy"), self.iris.build_activity(self.version))
+        t.add(source, TYPE, term(vocab.PROV, "Entity"))
+        t.add(source, LABEL, text(name))
+        t.add(source, dct("identifier"), text(f"sha256:{letter.sha256}"))
+        t.add(source, dct("format"), text("text/plain"))
+
+
+def bounds(date: DateValue) -> tuple[str, str]:
+    """First and last instant of a day, a month or a year, as xsd:dateTime lexical forms."""
+    if date.month is None:
+        return f"{date.year:04d}-01-01T00:00:00", f"{date.year:04d}-12-31T23:59:59"
+    if date.day is None:
+        last = calendar.monthrange(date.year, date.month)[1]
+        return (
+            f"{date.year:04d}-{date.month:02d}-01T00:00:00",
+            f"{date.year:04d}-{date.month:02d}-{last:02d}T23:59:59",
+        )
+    day = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+    return f"{day}T00:00:00", f"{day}T23:59:59"

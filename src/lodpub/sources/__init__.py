@@ -1,0 +1,43 @@
+"""Source readers: one module per layout, plus detection. No rdflib here.
+
+``read_letter(path)`` is the entry point: it decodes the file, detects its layout and returns a
+``Letter`` record, or raises ``SourceError`` naming the file, line and field.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import SourceError
+from ..model import Letter
+from . import php, wilson
+from .text import SourceText
+
+LAYOUTS = (wilson, php)
+
+
+def letter_id(path: Path) -> str:
+    """The letter's stable id: the file stem lower-cased to ``[a-z0-9-]``."""
+    folded = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower())
+    return re.sub(r"-{2,}", "-", folded).strip("-")
+
+
+def read_letter(path: Path, data: bytes | None = None) -> Letter:
+    """Read one corpus file into a ``Letter``; raise ``SourceError`` if it cannot be read."""
+    ident = letter_id(path)
+    if not ident:
+        raise SourceError(
+            path, 1, "file name", "expected a name with letters or digits (it becomes the id)"
+        )
+    source = SourceText.read(path) if data is None else SourceText.from_bytes(path, data)
+    for layout in LAYOUTS:
+        if layout.detect(source):
+            return layout.read(source, ident)
+    raise SourceError(
+        path,
+        1,
+        "layout",
+        "expected a Parallel History Project letter (a '[Source: …]' line) "
+        "or a Wilson Center record (a 'Citation:' block)",
+    )
