@@ -187,7 +187,7 @@ def _entities_from_toml(data: dict[str, object], source: str) -> list[Entity]:
             if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
                 raise ConfigError(f"{where}: variants: expected a list of strings")
             if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-                raise ConfigError(f"{where}: labels: expected a table of language = \"name\"")
+                raise ConfigError(f'{where}: labels: expected a table of language = "name"')
             code = raw.get("code")
             entities.append(
                 Entity(

@@ -136,9 +136,7 @@ class _LetterBuild:
         self.t.add_all(target, crm(prop), iris)
         every = [e for r in resolved for e in r.evidence]
         each_stated = all(any(e.basis is Basis.STATED for e in r.evidence) for r in resolved)
-        self.assign(
-            field, target, prop, iris, every, Basis.STATED if each_stated else Basis.INFERRED
-        )
+        self.assign(field, target, prop, iris, every, Basis.STATED if each_stated else Basis.INFERRED)
         return iris
 
     # -- the graph -------------------------------------------------------------------------
@@ -163,7 +161,10 @@ class _LetterBuild:
             lang = self.need(self.language(letter.original_language, "original language"))
             t.add(uri, crm("P72_has_language"), lang)
             self.assign(
-                "original-language", uri, "P72_has_language", [lang],
+                "original-language",
+                uri,
+                "P72_has_language",
+                [lang],
                 [letter.original_language.evidence],
             )
         t.add(carrier, crm("P190_has_symbolic_content"), text(letter.body))
@@ -255,7 +256,10 @@ class _LetterBuild:
         t.add(node, crm("P73i_is_translation_of"), self.uri)
         t.add(self.uri, crm("P73_has_translation"), node)
         self.assign(
-            "translation-language", node, "P72_has_language", [lang],
+            "translation-language",
+            node,
+            "P72_has_language",
+            [lang],
             [letter.translation_language.evidence],
         )
         creation = self.iris.translation(letter.id, code, "creation")
@@ -265,7 +269,9 @@ class _LetterBuild:
         t.add(creation, crm("P16_used_specific_object"), self.uri)
         if letter.translators:
             self.assign_entities(
-                "translator", creation, "P14_carried_out_by",
+                "translator",
+                creation,
+                "P14_carried_out_by",
                 self.resolve(letter.translators, ("person", "group")),
             )
         return node
@@ -279,8 +285,7 @@ class _LetterBuild:
             page = NamedNode(url)
         except ValueError as exc:
             raise MappingError(
-                f"{letter.path}:{letter.record_url.evidence.line}: source URL: {url!r} is not a "
-                "valid IRI"
+                f"{letter.path}:{letter.record_url.evidence.line}: source URL: {url!r} is not a valid IRI"
             ) from exc
         segment = url.rstrip("/").rsplit("/", 1)[-1]
         publisher = None
@@ -301,7 +306,10 @@ class _LetterBuild:
         self.shared(record, triples.sorted())
         self.t.add(carrier, crm("P165i_is_incorporated_in"), record)
         self.assign(
-            "source-url", carrier, "P165i_is_incorporated_in", [record],
+            "source-url",
+            carrier,
+            "P165i_is_incorporated_in",
+            [record],
             [letter.record_url.evidence],
         )
 

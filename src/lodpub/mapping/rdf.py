@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from .. import vocab
 
@@ -77,6 +78,21 @@ class Triples:
         return len(self._seen)
 
 
+def subject_of(triple: Triple) -> NamedNode:
+    """The subject of a triple lodpub built or read back (never a blank node or triple term)."""
+    return cast(NamedNode, triple.subject)
+
+
+def object_of(triple: Triple) -> Object:
+    """The object of a triple lodpub built or read back (an IRI or a literal)."""
+    return cast(Object, triple.object)
+
+
+def graph_of(quad: Quad) -> NamedNode:
+    """The named graph of a quad lodpub wrote (lodpub never writes the default graph)."""
+    return cast(NamedNode, quad.graph_name)
+
+
 def triple_key(triple: Triple) -> tuple[str, str, str]:
     """Sort key giving byte-identical output for the same triples, whatever their origin."""
-    return (triple.subject.value, triple.predicate.value, str(triple.object))
+    return (subject_of(triple).value, triple.predicate.value, str(triple.object))

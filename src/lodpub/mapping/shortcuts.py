@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pyoxigraph import Literal, NamedNode, Triple
 
 from .. import vocab
-from .rdf import Object, crm, dct, lp, typed
+from .rdf import Object, crm, dct, lp, object_of, subject_of, typed
 
 P2 = crm("P2_has_type")
 
@@ -28,7 +28,11 @@ RULES: tuple[tuple[NamedNode, NamedNode, tuple[str, ...]], ...] = (
     (dct("language"), lp("Translation"), ("P72_has_language",)),
     (dct("title"), lp("Letter"), ("P102_has_title", "P190_has_symbolic_content")),
     (dct("source"), lp("Translation"), ("P73i_is_translation_of",)),
-    (NamedNode(vocab.MARCREL + "trl"), lp("Translation"), ("P94i_was_created_by", "P14_carried_out_by")),
+    (
+        NamedNode(vocab.MARCREL + "trl"),
+        lp("Translation"),
+        ("P94i_was_created_by", "P14_carried_out_by"),
+    ),
     (dct("isPartOf"), lp("LetterDocument"), ("P46i_forms_part_of",)),
     (dct("rightsHolder"), lp("Letter"), ("P104_is_subject_to", "P75i_is_possessed_by")),
     (dct("rightsHolder"), lp("Translation"), ("P104_is_subject_to", "P75i_is_possessed_by")),
@@ -41,11 +45,12 @@ def derive_shortcuts(triples: Iterable[Triple]) -> list[Triple]:
     backward: dict[tuple[str, str], list[Object]] = defaultdict(list)
     typed_as: dict[str, list[NamedNode]] = defaultdict(list)
     for t in triples:
-        forward[(t.subject.value, t.predicate.value)].append(t.object)
-        if isinstance(t.object, NamedNode):
-            backward[(t.object.value, t.predicate.value)].append(t.subject)
+        subject, obj = subject_of(t), object_of(t)
+        forward[(subject.value, t.predicate.value)].append(obj)
+        if isinstance(obj, NamedNode):
+            backward[(obj.value, t.predicate.value)].append(subject)
             if t.predicate == P2:
-                typed_as[t.object.value].append(t.subject)
+                typed_as[obj.value].append(subject)
     out: list[Triple] = []
     for shortcut, subject_type, path in RULES:
         for subject in typed_as.get(subject_type.value, []):

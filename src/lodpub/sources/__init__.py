@@ -27,13 +27,12 @@ def read_letter(path: Path, data: bytes | None = None) -> Letter:
     """Read one corpus file into a ``Letter``; raise ``SourceError`` if it cannot be read."""
     ident = letter_id(path)
     if not ident:
-        raise SourceError(
-            path, 1, "file name", "expected a name with letters or digits (it becomes the id)"
-        )
+        raise SourceError(path, 1, "file name", "expected a name with letters or digits (it becomes the id)")
     source = SourceText.read(path) if data is None else SourceText.from_bytes(path, data)
     for layout in LAYOUTS:
         if layout.detect(source):
-            return layout.read(source, ident)
+            letter: Letter = layout.read(source, ident)
+            return letter
     raise SourceError(
         path,
         1,

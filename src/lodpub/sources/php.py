@@ -66,14 +66,14 @@ def read(source: SourceText, letter_id: str) -> Letter:
     where = evidence(source_group)
     if not inner.strip():
         raise SourceError(
-            source.path, source_group[0].number, "source",
+            source.path,
+            source_group[0].number,
+            "source",
             "expected '[Source: archive, Fund …, File …, pp. …]', found an empty citation",
         )
 
     rights = rights_paragraph(source)
-    frame = read_frame(
-        source, date_index + 1, source_index, frozenset(ln.number for ln in rights)
-    )
+    frame = read_frame(source, date_index + 1, source_index, frozenset(ln.number for ln in rights))
     if not frame.body.strip():
         raise SourceError(
             source.path, date_index + 2, "body", "expected the text of the letter after the date"
@@ -94,9 +94,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
     translation_language = None
     if translators:
         # The text before us is English and names a translator: an English translation.
-        translation_language = Value(
-            "English", Evidence(where.line, where.text, Basis.INFERRED)
-        )
+        translation_language = Value("English", Evidence(where.line, where.text, Basis.INFERRED))
     return Letter(
         id=letter_id,
         path=str(source.path),
@@ -111,9 +109,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
         translation_language=translation_language,
         translators=translators,
         archival=parse_archival(inner, where),
-        rights=Value(" ".join(ln.text.strip() for ln in rights), evidence(rights))
-        if rights
-        else None,
+        rights=Value(" ".join(ln.text.strip() for ln in rights), evidence(rights)) if rights else None,
         editions=tuple(editions),
     )
 

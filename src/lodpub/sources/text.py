@@ -85,9 +85,7 @@ class SourceText:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
             raise SourceError(path, 1, "content", "expected a letter, found an empty file")
-        lines = tuple(
-            Line(n, raw.rstrip()) for n, raw in enumerate(text.split("\n"), start=1)
-        )
+        lines = tuple(Line(n, raw.rstrip()) for n, raw in enumerate(text.split("\n"), start=1))
         return cls(path=path, lines=lines, sha256=hashlib.sha256(data).hexdigest())
 
     def nonblank(self) -> list[Line]:
@@ -222,6 +220,7 @@ def parse_archival(citation: str, where: Evidence, archival_part: str | None = N
     the first comma-separated part.
     """
     text = collapse(strip_translators(archival_part or citation)).rstrip(" .")
+    archive: str | None
     for pattern in _CITATION_PATTERNS:
         match = pattern.search(text)
         if match:

@@ -25,7 +25,10 @@ from .text import (
 NAME = "wilson"
 _LABEL = re.compile(r"^\s*(?P<label>citation|original language|contents|summary)\s*:\s*(?P<rest>.*)$", re.I)
 _URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
-_CONTENT_ITEM = re.compile(r"^\s*(?P<kind>translation|transcript|original scan|original)\b\s*(?:[-–—:]\s*(?P<language>.+))?$", re.I)
+_CONTENT_ITEM = re.compile(
+    r"^\s*(?P<kind>translation|transcript|original scan|original)\b\s*(?:[-–—:]\s*(?P<language>.+))?$",
+    re.I,
+)
 _PUBLISHER = re.compile(
     r"^[\s,]*(?P<publisher>Wilson Center Digital Archive|"
     r"History and Public Policy Program Digital Archive)\s*,\s*",
@@ -37,8 +40,7 @@ _CITED_TITLE = re.compile(r'^\s*["“](?P<title>.*?)["”]\s*,\s*')
 def detect(source: SourceText) -> bool:
     """A Wilson Center record has a "Citation:" label line."""
     return any(
-        (m := _LABEL.match(line.text)) and m.group("label").lower() == "citation"
-        for line in source.lines
+        (m := _LABEL.match(line.text)) and m.group("label").lower() == "citation" for line in source.lines
     )
 
 
@@ -46,19 +48,19 @@ def read(source: SourceText, letter_id: str) -> Letter:
     """Extract every field of a Wilson Center record, each with its line."""
     lines = source.nonblank()
     labels = {
-        m.group("label").lower(): source.index_of(line)
-        for line in lines
-        if (m := _LABEL.match(line.text))
+        m.group("label").lower(): source.index_of(line) for line in lines if (m := _LABEL.match(line.text))
     }
 
     title_start = next((i for i, ln in enumerate(lines) if ln.text.lstrip().startswith("**")), None)
     if title_start is None:
         raise SourceError(
-            source.path, lines[0].number, "title",
+            source.path,
+            lines[0].number,
+            "title",
             "expected the title in bold ('**Letter …**') before 'Citation:'",
         )
     group = [lines[title_start]]
-    while not group[-1].text.rstrip().endswith("**") or len(group[-1].text.strip()) < 3 and len(group) == 1:
+    while not group[-1].text.rstrip().endswith("**") or (len(group[-1].text.strip()) < 3 and len(group) == 1):
         if title_start + len(group) >= len(lines):
             raise SourceError(
                 source.path, group[0].number, "title", "expected the bold title to end with '**'"
@@ -79,7 +81,10 @@ def read(source: SourceText, letter_id: str) -> Letter:
     citation_group = _block_after(source, citation_index)
     if not citation_group:
         raise SourceError(
-            source.path, citation_index + 1, "citation", "expected the citation text after 'Citation:'"
+            source.path,
+            citation_index + 1,
+            "citation",
+            "expected the citation text after 'Citation:'",
         )
     citation_text = " ".join(ln.text.strip() for ln in citation_group)
     where = evidence(citation_group)
@@ -87,14 +92,16 @@ def read(source: SourceText, letter_id: str) -> Letter:
         date = parse_date(citation_text, where)
     if date is None:
         raise SourceError(
-            source.path, lines[0].number, "date",
+            source.path,
+            lines[0].number,
+            "date",
             "expected a date line such as 'September 9, 1958' before the title",
         )
 
     archival_text = _CITED_TITLE.sub("", citation_text)
     cited_date = parse_date(archival_text, where)
     if cited_date is not None and archival_text.find(cited_date.label) < 40:
-        archival_text = archival_text[archival_text.find(cited_date.label) + len(cited_date.label):]
+        archival_text = archival_text[archival_text.find(cited_date.label) + len(cited_date.label) :]
     publisher = None
     published = _PUBLISHER.match(archival_text)
     if published:

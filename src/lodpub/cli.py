@@ -1,0 +1,146 @@
+"""The command line: read options, call the library, print. Exit codes: 0 ok, 1 the data does
+not conform or some input failed, 2 usage or configuration error."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import LodpubError
+from .pipeline import build, inspect_file, validate_corpus
+from .settings import Settings, load_settings
+
+
+def _settings(config: Path | None, base_iri: str | None) -> Settings:
+    return load_settings(config, {"base_iri": base_iri})
+
+
+def _fail(error: LodpubError) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+def _progress(label: str) -> object:
+    """A progress callback printing to stderr at most ~20 times per run."""
+    shown = {"last": -1}
+
+    def report(done: int, total: int) -> None:
+        step = max(1, total // 20)
+        if done == total or done // step != shown["last"]:
+            shown["last"] = done // step
+            click.echo(f"{label}: {done}/{total} letters", err=True)
+
+    return report
+
+
+config_option = click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Settings file (default: ./lodpub.toml if present).",
+)
+base_option = click.option("--base-iri", default=None, help="Base IRI of every minted IRI.")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="lodpub")
+def main() -> None:
+    """Publish archival correspondence as CIDOC-CRM / Dublin Core Linked Data."""
+
+
+@main.command("build")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True)
+@click.option("--keep-going", is_flag=True, help="Publish the good letters; list the skipped ones.")
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@config_option
+@base_option
+def build_command(
+    corpus: Path,
+    out: Path,
+    keep_going: bool,
+    quiet: bool,
+    config: Path | None,
+    base_iri: str | None,
+) -> None:
+    """Read, map, validate and write the CORPUS folder as RDF files in --out."""
+    try:
+        settings = _settings(config, base_iri)
+        result = build(
+            corpus,
+            out,
+            settings,
+            keep_going=keep_going,
+            progress=None if quiet else _progress("build"),  # type: ignore[arg-type]
+        )
+    except LodpubError as error:
+        _fail(error)
+        return
+    for problem in result.problems:
+        click.echo(f"{'skipped' if result.written else 'error'}: {problem}", err=True)
+    if not result.written:
+        click.echo(f"{len(result.problems)} problem(s); nothing was written to {result.out}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"wrote {result.out}: {result.letters} letters, {result.triples} triples, {result.entities} resources"
+    )
+    for name, size in sorted(result.files.items()):
+        click.echo(f"  {name}  {size} bytes")
+    if result.problems:
+        click.echo(f"{len(result.problems)} problem(s); those letters were skipped", err=True)
+        sys.exit(1)
+
+
+@main.command("validate")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@config_option
+@base_option
+def validate_command(corpus: Path, fmt: str, config: Path | None, base_iri: str | None) -> None:
+    """Read, map and validate CORPUS against the SHACL shapes; write nothing."""
+    try:
+        report = validate_corpus(corpus, _settings(config, base_iri))
+    except LodpubError as error:
+        _fail(error)
+        return
+    if fmt == "json":
+        click.echo(report.to_json())
+    else:
+        for issue in report.issues:
+            click.echo(str(issue))
+        verdict = "conforms" if report.conforms else f"{len(report.issues)} problem(s)"
+        click.echo(f"{report.letters} letters checked: {verdict}")
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command("inspect")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--authorities",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Authority file (default: the corpus's authorities.toml above FILE, if any).",
+)
+def inspect_command(file: Path, authorities: Path | None) -> None:
+    """Show every field extracted from one source FILE, with the line it came from."""
+    if authorities is None:
+        for folder in (file.parent, file.parent.parent):
+            if (folder / "authorities.toml").exists():
+                authorities = folder / "authorities.toml"
+                break
+    try:
+        letter, fields = inspect_file(file, authorities)
+    except LodpubError as error:
+        _fail(error)
+        return
+    click.echo(f"{file} ({letter.layout} layout)")
+    for field in fields:
+        where = f"line {field.line}" if field.line else "-"
+        basis = "" if field.basis == "Stated" else f" [{field.basis.lower()}]"
+        click.echo(f"  {field.name:<22} {where:<9} {field.value}{basis}")
+        if field.resolved:
+            click.echo(f"  {'':<22} {'':<9} -> {field.resolved}")

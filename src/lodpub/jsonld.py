@@ -1,0 +1,139 @@
+"""A compact, readable JSON-LD writer driven by lodpub's context (data/context.jsonld).
+
+Properties with a term in the context are written by that name; values the term's coercion
+fits are written as plain strings. Anything else falls back to a prefixed key and an expanded
+value, so every triple round-trips whatever the context says. The context is embedded in every
+file, so the data expands offline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from itertools import groupby
+from typing import IO, Any
+
+from pyoxigraph import Literal, NamedNode, Quad, Triple
+
+from . import vocab
+from .mapping.rdf import graph_of, object_of, subject_of
+
+XSD_STRING = vocab.XSD + "string"
+LANG_STRING = vocab.RDF + "langString"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A context term: its name and its coercion (``@id``, a datatype IRI, or none)."""
+
+    name: str
+    coercion: str | None
+
+
+class Context:
+    """The JSON-LD context and the reverse look-ups the writer needs."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        body: dict[str, Any] = document["@context"]
+        self.prefixes = {k: v for k, v in body.items() if isinstance(v, str) and v.endswith(("/", "#"))}
+        self.terms: dict[str, Term] = {}
+        for name, definition in body.items():
+            if isinstance(definition, dict):
+                iri = self.expand(definition["@id"])
+                coercion = definition.get("@type")
+                self.terms[iri] = Term(name, self.expand(coercion) if coercion else None)
+
+    @classmethod
+    def default(cls) -> Context:
+        """The context shipped with lodpub."""
+        text = resources.files("lodpub").joinpath("data/context.jsonld").read_text("utf-8")
+        return cls(json.loads(text))
+
+    def expand(self, value: str) -> str:
+        if value.startswith("@"):
+            return value
+        prefix, _, local = value.partition(":")
+        return self.prefixes[prefix] + local if prefix in self.prefixes else value
+
+    def compact(self, iri: str) -> str:
+        """``prefix:local`` for IRIs in a known namespace, else the IRI itself."""
+        for prefix, namespace in self.prefixes.items():
+            if iri.startswith(namespace) and iri != namespace and ":" not in iri[len(namespace) :]:
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def node(self, subject: str, triples: Iterable[Triple]) -> dict[str, Any]:
+        """One node object: ``id``, ``type`` and the properties, keys in a stable order."""
+        types: list[str] = []
+        props: dict[str, list[Any]] = {}
+        for t in triples:
+            if t.predicate.value == vocab.RDF_TYPE and isinstance(t.object, NamedNode):
+                types.append(self.compact(t.object.value))
+                continue
+            key, value = self.entry(t.predicate.value, object_of(t))
+            props.setdefault(key, []).append(value)
+        node: dict[str, Any] = {"id": subject}
+        if types:
+            node["type"] = types[0] if len(types) == 1 else types
+        for key in sorted(props):
+            values = props[key]
+            node[key] = values[0] if len(values) == 1 else values
+        return node
+
+    def entry(self, predicate: str, obj: NamedNode | Literal) -> tuple[str, Any]:
+        """The key and the value one triple contributes to its subject's node object."""
+        term = self.terms.get(predicate)
+        if term is not None:
+            if term.coercion == "@id" and isinstance(obj, NamedNode):
+                return term.name, self.compact(obj.value)
+            if (
+                term.coercion not in (None, "@id")
+                and isinstance(obj, Literal)
+                and obj.datatype.value == term.coercion
+            ):
+                return term.name, obj.value
+            if term.coercion is None:
+                return term.name, self.value(obj)
+        return self.compact(predicate), self.value(obj)
+
+    def value(self, obj: NamedNode | Literal) -> Any:
+        """An expanded value object (or a plain string for xsd:string)."""
+        if isinstance(obj, NamedNode):
+            return {"@id": self.compact(obj.value)}
+        if obj.language:
+            return {"@value": obj.value, "@language": obj.language}
+        if obj.datatype.value == XSD_STRING:
+            return obj.value
+        return {"@value": obj.value, "@type": self.compact(obj.datatype.value)}
+
+    def nodes(self, triples: Iterable[Triple]) -> Iterator[dict[str, Any]]:
+        """Node objects for triples sorted by subject."""
+        for subject, group in groupby(triples, key=lambda t: subject_of(t).value):
+            yield self.node(subject, group)
+
+
+def write_graph(context: Context, triples: list[Triple], out: IO[str]) -> None:
+    """A document of one graph's triples (the default graph), indented for reading."""
+    document = {"@context": context.document["@context"], "@graph": list(context.nodes(triples))}
+    out.write(json.dumps(document, ensure_ascii=False, indent=2))
+    out.write("\n")
+
+
+def write_dataset(context: Context, quads: Iterable[Quad], out: IO[str]) -> None:
+    """A document of named graphs, one graph object per line group, written as it streams."""
+    out.write('{\n"@context": ')
+    out.write(json.dumps(context.document["@context"], ensure_ascii=False, indent=2))
+    out.write(',\n"@graph": [')
+    first = True
+    for graph, group in groupby(quads, key=lambda q: graph_of(q).value):
+        out.write("\n" if first else ",\n")
+        first = False
+        out.write('{"@id": ' + json.dumps(graph) + ', "@graph": [')
+        for index, node in enumerate(context.nodes(q.triple for q in group)):
+            out.write("\n  " if index == 0 else ",\n  ")
+            out.write(json.dumps(node, ensure_ascii=False))
+        out.write("\n]}")
+    out.write("\n]\n}\n")

@@ -1,0 +1,133 @@
+"""The dataset description (VoID + DCAT), from statistics gathered while the graphs are written."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from .. import __version__, vocab
+from ..settings import Settings
+from ..textutil import slug
+from .iris import Iris
+from .rdf import LABEL, TYPE, Triples, dct, object_of, subject_of, term, text, typed
+
+#: dump file -> media type
+DUMPS = {
+    "dataset.nq": "application/n-quads",
+    "dataset.trig": "application/trig",
+    "dataset.ttl": "text/turtle",
+    "dataset.nt": "application/n-triples",
+    "dataset.jsonld": "application/ld+json",
+}
+
+
+def v(local: str) -> NamedNode:
+    return term(vocab.VOID, local)
+
+
+def dcat(local: str) -> NamedNode:
+    return term(vocab.DCAT, local)
+
+
+@dataclass
+class Statistics:
+    """Counts over the data graphs (letters and entities), for VoID."""
+
+    triples: int = 0
+    entities: int = 0
+    classes: Counter[str] = field(default_factory=Counter)
+    properties: Counter[str] = field(default_factory=Counter)
+    example: str | None = None
+
+    def add(self, triples: list[Triple], base: str) -> None:
+        """Count one graph. Graphs never share subjects, so per-graph subject counts add up."""
+        self.triples += len(triples)
+        subjects = set()
+        for t in triples:
+            self.properties[t.predicate.value] += 1
+            if t.predicate.value == vocab.RDF_TYPE:
+                self.classes[object_of(t).value] += 1
+            subject = subject_of(t).value
+            if subject.startswith(base):
+                subjects.add(subject)
+        self.entities += len(subjects)
+
+    def vocabularies(self) -> list[str]:
+        """Namespaces of the classes and properties used."""
+        used = set(self.classes) | set(self.properties)
+        return sorted(ns for ns in set(vocab.PREFIXES.values()) if any(u.startswith(ns) for u in used))
+
+
+def describe_dataset(
+    iris: Iris, settings: Settings, stats: Statistics, sizes: dict[str, int] | None = None
+) -> list[Triple]:
+    """The triples of the dataset graph; with ``sizes`` (bytes per dump) also dcat:byteSize."""
+    d = iris.dataset
+    out = Triples()
+    out.add(d, TYPE, v("Dataset"))
+    out.add(d, TYPE, dcat("Dataset"))
+    out.add(d, dct("title"), text(settings.title, "en"))
+    out.add(d, dct("description"), text(settings.description, "en"))
+    if settings.license:
+        out.add(d, dct("license"), NamedNode(settings.license))
+    if settings.publisher:
+        publisher = NamedNode(iris.base + "agent/publisher")
+        out.add(d, dct("publisher"), publisher)
+        out.add(publisher, TYPE, term(vocab.FOAF, "Agent"))
+        out.add(publisher, term(vocab.FOAF, "name"), text(settings.publisher))
+    if settings.source_date_epoch is not None:
+        moment = datetime.fromtimestamp(settings.source_date_epoch, UTC)
+        out.add(d, dct("modified"), typed(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "dateTime"))
+    out.add(d, v("uriSpace"), text(iris.base))
+    out.add(d, v("triples"), integer(stats.triples))
+    out.add(d, v("entities"), integer(stats.entities))
+    for namespace in stats.vocabularies():
+        out.add(d, v("vocabulary"), NamedNode(namespace))
+    if stats.example:
+        out.add(d, v("exampleResource"), NamedNode(stats.example))
+    if settings.sparql_endpoint:
+        out.add(d, v("sparqlEndpoint"), NamedNode(settings.sparql_endpoint))
+    for cls, count in sorted(stats.classes.items()):
+        part = NamedNode(f"{iris.base}dataset/class/{_short(cls)}")
+        out.add(d, v("classPartition"), part)
+        out.add(part, v("class"), NamedNode(cls))
+        out.add(part, v("entities"), integer(count))
+    for prop, count in sorted(stats.properties.items()):
+        part = NamedNode(f"{iris.base}dataset/property/{_short(prop)}")
+        out.add(d, v("propertyPartition"), part)
+        out.add(part, v("property"), NamedNode(prop))
+        out.add(part, v("triples"), integer(count))
+    for name, media in DUMPS.items():
+        dist = NamedNode(f"{iris.base}dataset/dump/{name}")
+        out.add(d, dcat("distribution"), dist)
+        out.add(d, v("dataDump"), NamedNode(f"{iris.base}dump/{name}"))
+        out.add(dist, TYPE, dcat("Distribution"))
+        out.add(dist, LABEL, text(name))
+        out.add(dist, dcat("downloadURL"), NamedNode(f"{iris.base}dump/{name}"))
+        out.add(dist, dcat("mediaType"), NamedNode(vocab.IANA_MEDIA + media))
+        out.add(dist, dct("format"), text(media))
+        if sizes is not None and name in sizes:
+            out.add(dist, dcat("byteSize"), integer(sizes[name]))
+    activity, agent = iris.build_activity(__version__), iris.software(__version__)
+    out.add(d, term(vocab.PROV, "wasGeneratedBy"), activity)
+    out.add(activity, TYPE, term(vocab.PROV, "Activity"))
+    out.add(activity, LABEL, text(f"build with lodpub {__version__}"))
+    out.add(activity, term(vocab.PROV, "wasAssociatedWith"), agent)
+    out.add(agent, TYPE, term(vocab.PROV, "SoftwareAgent"))
+    out.add(agent, LABEL, text(f"lodpub {__version__}"))
+    out.add(agent, dct("hasVersion"), text(__version__))
+    return out.sorted()
+
+
+def integer(value: int) -> Literal:
+    return typed(str(value), "integer")
+
+
+def _short(iri: str) -> str:
+    for prefix, namespace in vocab.PREFIXES.items():
+        if iri.startswith(namespace):
+            return slug(f"{prefix}-{iri[len(namespace) :]}")
+    return slug(iri)

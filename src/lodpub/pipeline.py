@@ -1,0 +1,324 @@
+"""The one place that runs the stages: read -> map -> validate -> write. The CLI and the tests
+both call ``build``, ``validate_corpus`` and ``inspect_file``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Triple
+
+from . import __version__
+from .authorities import Authorities
+from .errors import ConfigError, LodpubError, SourceError
+from .jsonld import Context
+from .mapping import Iris, LetterMapper, MappedLetter
+from .mapping.dataset import Statistics, describe_dataset
+from .mapping.rdf import Triples
+from .model import Letter, Value
+from .serialize import DistWriter, turtle
+from .settings import Settings
+from .sources import letter_id, read_letter
+from .validate import Issue, ValidationReport, Validator
+
+BATCH = 64
+LETTER_SUFFIXES = (".txt", ".md")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: letters published, problems found, where the output is."""
+
+    out: Path
+    written: bool
+    letters: int
+    problems: tuple[Issue, ...]
+    triples: int = 0
+    entities: int = 0
+    files: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Corpus:
+    """A corpus folder: its letter files, authority file and what maps and validates them."""
+
+    root: Path
+    settings: Settings
+    files: list[Path]
+    authorities: Authorities
+    authority_path: str
+
+    @classmethod
+    def open(cls, root: Path, settings: Settings) -> _Corpus:
+        if not root.is_dir():
+            raise ConfigError(f"{root}: no such corpus folder", hint="give the folder that holds letters/")
+        letters = root / "letters" if (root / "letters").is_dir() else root
+        files = sorted(p for p in letters.iterdir() if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES)
+        authority = root / "authorities.toml"
+        authorities = Authorities.load(authority) if authority.exists() else Authorities([])
+        return cls(root, settings, files, authorities, str(authority))
+
+    def letters(
+        self, validator: Validator, progress: Progress | None
+    ) -> Iterator[tuple[MappedLetter | None, list[Issue]]]:
+        """Each letter in id order, mapped and validated, with its issues (None if unreadable)."""
+        iris = validator.iris
+        mapper = LetterMapper(iris, self.authorities, __version__)
+        by_id: dict[str, list[Path]] = defaultdict(list)
+        for path in self.files:
+            by_id[letter_id(path)].append(path)
+        ordered = sorted(by_id.items())
+        done = 0
+        for start in range(0, len(ordered), BATCH):
+            batch: list[MappedLetter] = []
+            failed: list[list[Issue]] = []
+            for ident, paths in ordered[start : start + BATCH]:
+                if len(paths) > 1:
+                    for path in paths:
+                        others = ", ".join(str(p) for p in paths if p != path)
+                        failed.append(
+                            [
+                                _issue(
+                                    SourceError(
+                                        path,
+                                        1,
+                                        "file name",
+                                        f"expected a unique letter id; {ident!r} is also the id of {others}",
+                                    )
+                                )
+                            ]
+                        )
+                    continue
+                try:
+                    batch.append(mapper.map(read_letter(paths[0])))
+                except SourceError as exc:
+                    failed.append([_issue(exc)])
+                except LodpubError as exc:
+                    failed.append(
+                        [
+                            Issue(
+                                message=exc.message,
+                                field="mapping",
+                                focus="",
+                                file=str(paths[0]),
+                                line=1,
+                            )
+                        ]
+                    )
+            issues = validator.letters(batch) if batch else {}
+            for problems in failed:
+                yield None, problems
+            for mapped in batch:
+                yield mapped, issues.get(mapped.letter.id, [])
+            done += len(ordered[start : start + BATCH])
+            if progress is not None:
+                progress(done, len(ordered))
+
+
+def _issue(error: SourceError) -> Issue:
+    return Issue(message=error.expected, field=error.field, focus="", file=error.path, line=error.line)
+
+
+def build(
+    corpus: Path,
+    out: Path,
+    settings: Settings,
+    *,
+    keep_going: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build ``out`` from ``corpus``. Output appears whole or not at all: it is written to a
+    temporary folder beside ``out`` and renamed into place. Without ``keep_going`` any problem
+    means nothing is written; with it, the good letters are published and every skipped one is
+    listed in the result."""
+    source = _Corpus.open(corpus, settings)
+    iris = Iris(settings.base_iri)
+    validator = Validator(iris)
+    context = Context.default()
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a published folder is readable by all
+    writer: DistWriter | None = None
+    try:
+        writer = DistWriter(tmp, context)
+        stats = Statistics()
+        problems: list[Issue] = []
+        shared: dict[str, list[Triple]] = {}
+        count = 0
+        for mapped, issues in source.letters(validator, progress):
+            if issues or mapped is None:
+                problems.extend(issues)
+                continue
+            if problems and not keep_going:
+                continue  # keep reading, to report every problem; nothing will be written
+            writer.add_letter(mapped.letter.id, mapped.graph, mapped.triples)
+            stats.add(mapped.triples, iris.base)
+            stats.example = stats.example or iris.letter(mapped.letter.id).value
+            for iri, triples in mapped.entities.items():
+                shared.setdefault(iri, triples)
+            count += 1
+        entities = Triples()
+        for iri in sorted(shared):
+            entities.extend(shared[iri])
+        entity_triples = entities.sorted()
+        problems.extend(validator.entities(entity_triples, source.authority_path))
+        if problems and not keep_going:
+            writer.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+            return BuildResult(out=out, written=False, letters=0, problems=tuple(problems))
+        writer.add_graph(iris.entities_graph, entity_triples)
+        stats.add(entity_triples, iris.base)
+        description = describe_dataset(iris, settings, stats)
+        dataset_issues = validator.dataset(description)
+        if dataset_issues:
+            raise LodpubError(
+                "the dataset description does not conform: " + "; ".join(map(str, dataset_issues))
+            )
+        writer.add_graph(iris.dataset_graph, description)
+        sizes = writer.finish()
+        (tmp / "void.ttl").write_bytes(turtle(describe_dataset(iris, settings, stats, sizes)))
+        (tmp / "context.jsonld").write_text(
+            json.dumps(context.document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        _replace(tmp, out)
+    except BaseException:
+        if writer is not None:
+            writer.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildResult(
+        out=out,
+        written=True,
+        letters=count,
+        problems=tuple(problems),
+        triples=stats.triples,
+        entities=stats.entities,
+        files=sizes,
+    )
+
+
+def _replace(new: Path, out: Path) -> None:
+    """Put ``new`` where ``out`` is; the old folder is moved aside first, then removed."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: exists and is not a folder", hint="choose another --out")
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(out, old / out.name)
+        os.replace(new, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, out)
+
+
+def validate_corpus(corpus: Path, settings: Settings, progress: Progress | None = None) -> ValidationReport:
+    """Read, map and validate every letter (and the entities they name); write nothing."""
+    source = _Corpus.open(corpus, settings)
+    validator = Validator(Iris(settings.base_iri))
+    problems: list[Issue] = []
+    shared: dict[str, list[Triple]] = {}
+    letters = 0
+    for mapped, issues in source.letters(validator, progress):
+        letters += 1
+        problems.extend(issues)
+        if mapped is not None and not issues:
+            for iri, triples in mapped.entities.items():
+                shared.setdefault(iri, triples)
+    entities = Triples()
+    for iri in sorted(shared):
+        entities.extend(shared[iri])
+    problems.extend(validator.entities(entities.sorted(), source.authority_path))
+    return ValidationReport(letters=letters, issues=tuple(problems))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One extracted field as ``lodpub inspect`` shows it."""
+
+    name: str
+    value: str
+    line: int
+    basis: str
+    resolved: str = ""
+
+
+def inspect_file(path: Path, authorities_path: Path | None = None) -> tuple[Letter, list[Field]]:
+    """Every field extracted from one source file, with its line and, for names, the entities
+    they resolve to through the authority file."""
+    authorities = Authorities.load(authorities_path) if authorities_path else Authorities([])
+    letter = read_letter(path)
+    fields: list[Field] = [
+        Field("id", letter.id, 1, "Stated", ""),
+        Field("layout", letter.layout, 1, "Stated", ""),
+        Field(
+            "title",
+            letter.title.text,
+            letter.title.evidence.line,
+            letter.title.evidence.basis.value,
+        ),
+        Field(
+            "date",
+            f"{letter.date.label} -> {letter.date.iso}",
+            letter.date.evidence.line,
+            letter.date.evidence.basis.value,
+        ),
+    ]
+
+    def names(kind: str, values: tuple[Value, ...], kinds: tuple[str, ...]) -> None:
+        for value in values:
+            resolved = ", ".join(
+                f"{e.kind}/{e.key}{' (local)' if e.local else ''}"
+                for e in authorities.resolve(value.text, kinds)
+            )
+            ev = value.evidence
+            fields.append(Field(kind, value.text, ev.line, ev.basis.value, resolved))
+
+    if letter.place:
+        names("place", (letter.place,), ("place",))
+    names("sender", letter.senders, ("person", "group"))
+    names("addressee", letter.addressees, ("person", "group"))
+    for label, value in (
+        ("original language", letter.original_language),
+        ("translation language", letter.translation_language),
+        ("source URL", letter.record_url),
+        ("rights", letter.rights),
+    ):
+        if value is not None:
+            fields.append(Field(label, value.text, value.evidence.line, value.evidence.basis.value))
+    names("translator", letter.translators, ("person", "group"))
+    if letter.archival:
+        ref = letter.archival
+        parts = [
+            f"archive={ref.archive}",
+            f"fonds={ref.fonds}",
+            f"file={ref.file}",
+            f"pages={ref.pages}",
+        ]
+        fields.append(
+            Field(
+                "archive citation",
+                ref.citation,
+                ref.evidence.line,
+                ref.evidence.basis.value,
+                "; ".join(parts),
+            )
+        )
+    for edition in letter.editions:
+        fields.append(
+            Field(
+                "edition",
+                edition.citation,
+                edition.evidence.line,
+                edition.evidence.basis.value,
+                f"title={edition.title}; year={edition.year}; pages={edition.pages}",
+            )
+        )
+    fields.append(Field("body", f"{len(letter.body)} characters", 0, "Stated"))
+    return letter, fields

@@ -1,0 +1,130 @@
+"""Writers for every output format. The N-Quads dump is written as letters stream in; the other
+dumps are derived from it by pyoxigraph, so they can never disagree with it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import cast
+
+import pyoxigraph as ox
+from pyoxigraph import Literal, NamedNode, Quad, Triple
+
+from . import vocab
+from .jsonld import Context, write_dataset, write_graph
+from .mapping.rdf import object_of, subject_of
+
+# Datatypes Turtle writes without naming them (plain strings, numbers, booleans).
+_IMPLICIT = {vocab.XSD + name for name in ("string", "integer", "decimal", "double", "boolean")} | {
+    vocab.RDF + "langString"
+}
+_SAFE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
+class PrefixTracker:
+    """Collects the prefixes a Turtle/TriG writer will actually use, so only those are declared."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def see(self, triples: Iterable[Triple]) -> None:
+        """Note the namespaces of every term that will be written in prefixed form."""
+        for t in triples:
+            if t.predicate.value != vocab.RDF_TYPE:
+                self._iri(t.predicate.value)
+            self._iri(subject_of(t).value)
+            obj = object_of(t)
+            if isinstance(obj, NamedNode):
+                self._iri(obj.value)
+            elif isinstance(obj, Literal) and not obj.language and obj.datatype.value not in _IMPLICIT:
+                self._iri(obj.datatype.value)
+
+    def _iri(self, iri: str) -> None:
+        for prefix, namespace in vocab.PREFIXES.items():
+            if iri.startswith(namespace) and _SAFE_LOCAL.match(iri[len(namespace) :]):
+                self.used.add(prefix)
+                return
+
+    def prefixes(self) -> dict[str, str]:
+        """The used prefixes, in the declaration order of ``vocab.PREFIXES``."""
+        return {p: ns for p, ns in vocab.PREFIXES.items() if p in self.used}
+
+
+def turtle(triples: list[Triple]) -> bytes:
+    """Turtle for one graph, declaring only the prefixes it uses."""
+    tracker = PrefixTracker()
+    tracker.see(triples)
+    return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=tracker.prefixes()))
+
+
+def write_letter_files(folder: Path, letter_id: str, triples: list[Triple], context: Context) -> None:
+    """``letters/<id>.ttl`` and ``letters/<id>.jsonld`` for one letter graph."""
+    (folder / f"{letter_id}.ttl").write_bytes(turtle(triples))
+    with open(folder / f"{letter_id}.jsonld", "w", encoding="utf-8", newline="\n") as out:
+        write_graph(context, triples, out)
+
+
+def quads(graph: NamedNode, triples: Iterable[Triple]) -> list[Quad]:
+    """The triples placed in a named graph."""
+    return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def derive_dumps(folder: Path, prefixes: dict[str, str], context: Context) -> None:
+    """dataset.trig, dataset.ttl, dataset.nt and dataset.jsonld from dataset.nq, streaming."""
+    source = folder / "dataset.nq"
+
+    def stream() -> Iterable[Quad]:
+        return cast(Iterable[Quad], ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS))
+
+    ox.serialize(stream(), str(folder / "dataset.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
+    ox.serialize(
+        (q.triple for q in stream()),
+        str(folder / "dataset.ttl"),
+        ox.RdfFormat.TURTLE,
+        prefixes=prefixes,
+    )
+    ox.serialize((q.triple for q in stream()), str(folder / "dataset.nt"), ox.RdfFormat.N_TRIPLES)
+    with open(folder / "dataset.jsonld", "w", encoding="utf-8", newline="\n") as out:
+        write_dataset(context, stream(), out)
+
+
+class DistWriter:
+    """Writes a dist/ folder as letters stream in; ``finish`` adds the shared graphs and derives
+    every other dump from dataset.nq."""
+
+    def __init__(self, folder: Path, context: Context) -> None:
+        self.folder = folder
+        self.context = context
+        (folder / "letters").mkdir(parents=True)
+        self._nq = open(folder / "dataset.nq", "wb")  # noqa: SIM115 - closed in finish()
+        self.prefixes = PrefixTracker()
+
+    def add_graph(self, graph: NamedNode, triples: list[Triple]) -> None:
+        """Append one named graph to dataset.nq."""
+        ox.serialize(quads(graph, triples), self._nq, ox.RdfFormat.N_QUADS)
+        self.prefixes.see(triples)
+
+    def add_letter(self, letter_id: str, graph: NamedNode, triples: list[Triple]) -> None:
+        """Append a letter graph and write its own Turtle and JSON-LD files."""
+        self.add_graph(graph, triples)
+        write_letter_files(self.folder / "letters", letter_id, triples, self.context)
+
+    def finish(self) -> dict[str, int]:
+        """Close dataset.nq, derive the other dumps; the size in bytes of each dump."""
+        self._nq.close()
+        derive_dumps(self.folder, self.prefixes.prefixes(), self.context)
+        return {
+            name: (self.folder / name).stat().st_size
+            for name in (
+                "dataset.nq",
+                "dataset.trig",
+                "dataset.ttl",
+                "dataset.nt",
+                "dataset.jsonld",
+            )
+        }
+
+    def close(self) -> None:
+        """Release the open dump (after a failure)."""
+        self._nq.close()

@@ -1,0 +1,83 @@
+"""One settings object, resolved as: command line > LODPUB_* environment > lodpub.toml > default."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG = "lodpub.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a build needs to know beyond the corpus itself."""
+
+    base_iri: str = "https://lod.example.org/"
+    title: str = "Correspondence published with lodpub"
+    description: str = "Letters and their provenance as CIDOC-CRM and Dublin Core linked data."
+    license: str | None = None
+    publisher: str | None = None
+    sparql_endpoint: str | None = None
+    source_date_epoch: int | None = None
+
+    def check(self, origin: str) -> Settings:
+        """Raise ``ConfigError`` for values a build cannot use."""
+        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+[/#]$", self.base_iri):
+            raise ConfigError(
+                f"{origin}: base_iri {self.base_iri!r} must be an http(s) IRI ending with '/'",
+                hint='for example base_iri = "https://lod.example.org/"',
+            )
+        for name in ("license", "sparql_endpoint"):
+            value = getattr(self, name)
+            if value is not None and not re.match(r"^https?://\S+$", value):
+                raise ConfigError(f"{origin}: {name} {value!r} must be an http(s) IRI")
+        return self
+
+
+def load_settings(
+    config: Path | None = None,
+    overrides: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Resolve the settings. ``config`` defaults to ./lodpub.toml when that file exists."""
+    environ = os.environ if environ is None else environ
+    names = {f.name for f in fields(Settings)}
+    values: dict[str, object] = {}
+    origin = "defaults"
+    path = config if config is not None else Path(DEFAULT_CONFIG)
+    if config is not None or path.exists():
+        origin = str(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read settings: {exc}") from exc
+        table = data.get("lodpub", data)
+        for key, value in table.items():
+            if key not in names or key == "source_date_epoch":
+                raise ConfigError(
+                    f"{path}: unknown setting {key!r}",
+                    hint="known settings: " + ", ".join(sorted(names - {"source_date_epoch"})),
+                )
+            values[key] = value
+    for name in names - {"source_date_epoch"}:
+        env = environ.get(f"LODPUB_{name.upper()}")
+        if env:
+            values[name] = env
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        if not epoch.isdigit():
+            raise ConfigError(f"SOURCE_DATE_EPOCH={epoch!r} must be whole seconds since 1970")
+        values["source_date_epoch"] = int(epoch)
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = value
+    for key, value in values.items():
+        if key != "source_date_epoch" and value is not None and not isinstance(value, str):
+            raise ConfigError(f"{origin}: {key} must be a string, got {value!r}")
+    return replace(Settings(), **values).check(origin)  # type: ignore[arg-type]

@@ -1,0 +1,177 @@
+"""SHACL validation with pyshacl: shapes in, a typed report out.
+
+Letters are validated in batches (a union of their graphs plus the types of the entities they
+name), and each result is routed back to its letter by the IRI of its focus node. The entities
+graph and the dataset description are validated once each, with their own shapes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyshacl
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import Triple
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, SH
+
+from . import vocab
+from .errors import ConfigError
+from .mapping import Iris, MappedLetter
+from .mapping.rdf import object_of, subject_of
+from .resources import data_path
+
+LODPUB = Namespace(vocab.LODPUB)
+_XSD_STRING = vocab.XSD + "string"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One way the data does not conform, in terms a curator can act on."""
+
+    message: str
+    field: str
+    focus: str
+    path: str | None = None
+    value: str | None = None
+    letter: str | None = None
+    file: str | None = None
+    line: int | None = None
+    severity: str = "Violation"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line or 1}" if self.file else self.focus
+        detail = f" (value {self.value})" if self.value else ""
+        return f"{where}: {self.field}: {self.message}{detail}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The result of validating a corpus: every issue, and how many letters were checked."""
+
+    letters: int
+    issues: tuple[Issue, ...]
+
+    @property
+    def conforms(self) -> bool:
+        """True when no violation was found."""
+        return not any(i.severity == "Violation" for i in self.issues)
+
+    def to_json(self) -> str:
+        """The report for machines."""
+        return json.dumps(
+            {
+                "conforms": self.conforms,
+                "letters": self.letters,
+                "issues": [asdict(i) for i in self.issues],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+def to_rdflib(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
+    """Copy pyoxigraph triples into an rdflib graph (pyshacl works on rdflib)."""
+    out = graph if graph is not None else Graph()
+    for t in triples:
+        obj = object_of(t)
+        subject = URIRef(subject_of(t).value)
+        if isinstance(obj, OxLiteral):
+            if obj.language:
+                value = Literal(obj.value, lang=obj.language)
+            elif obj.datatype.value == _XSD_STRING:
+                value = Literal(obj.value)
+            else:
+                value = Literal(obj.value, datatype=URIRef(obj.datatype.value))
+            out.add((subject, URIRef(t.predicate.value), value))
+        else:
+            out.add((subject, URIRef(t.predicate.value), URIRef(obj.value)))
+    return out
+
+
+class Validator:
+    """The project's shapes, parsed once, and the three validations that use them."""
+
+    def __init__(self, iris: Iris, shapes_dir: Path | None = None) -> None:
+        folder = shapes_dir or data_path("shapes")
+        self.iris = iris
+        self.letter_shapes = _load(folder / "letter.ttl")
+        self.entity_shapes = _load(folder / "entities.ttl")
+        self.dataset_shapes = _load(folder / "dataset.ttl")
+
+    def letters(self, batch: list[MappedLetter]) -> dict[str, list[Issue]]:
+        """Validate a batch of letter graphs; issues per letter id (letters with none omitted)."""
+        data = Graph()
+        for mapped in batch:
+            to_rdflib(mapped.triples, data)
+            to_rdflib(
+                (t for ts in mapped.entities.values() for t in ts if t.predicate.value == vocab.RDF_TYPE),
+                data,
+            )
+        by_prefix = {self.iris.letter(m.letter.id).value: m for m in batch}
+        out: dict[str, list[Issue]] = {}
+        for issue in _run(data, self.letter_shapes):
+            owner = _owner(issue.focus, by_prefix) or (batch[0] if len(batch) == 1 else None)
+            if owner is None:
+                raise AssertionError(f"validation result outside any letter: {issue}")
+            letter = owner.letter
+            mapped = owner
+            line = mapped.field_lines.get(issue.field)
+            placed = Issue(**{**asdict(issue), "letter": letter.id, "file": letter.path, "line": line})
+            out.setdefault(letter.id, []).append(placed)
+        return out
+
+    def entities(self, triples: list[Triple], origin: str) -> list[Issue]:
+        """Validate the entities graph; ``origin`` (the authority file) is named in issues."""
+        return [Issue(**{**asdict(i), "file": origin}) for i in _run(to_rdflib(triples), self.entity_shapes)]
+
+    def dataset(self, triples: list[Triple]) -> list[Issue]:
+        """Validate the dataset description."""
+        return _run(to_rdflib(triples), self.dataset_shapes)
+
+
+def _owner(focus: str, by_prefix: dict[str, MappedLetter]) -> MappedLetter | None:
+    graph_prefix = "/graph/letter/"
+    for prefix, mapped in by_prefix.items():
+        if focus == prefix or focus.startswith(prefix + "/"):
+            return mapped
+        if focus.endswith(graph_prefix + mapped.letter.id):
+            return mapped
+    return None
+
+
+def _load(path: Path) -> Graph:
+    try:
+        return Graph().parse(path, format="turtle")
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read SHACL shapes: {exc}") from exc
+
+
+def _run(data: Graph, shapes: Graph) -> list[Issue]:
+    conforms, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True
+    )
+    if conforms:
+        return []
+    issues = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        shape = results.value(result, SH.sourceShape)
+        field = shapes.value(shape, LODPUB.field) if shape is not None else None
+        message = results.value(result, SH.resultMessage)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        severity = results.value(result, SH.resultSeverity)
+        issues.append(
+            Issue(
+                message=str(message) if message is not None else "does not conform",
+                field=str(field) if field is not None else "letter",
+                focus=str(results.value(result, SH.focusNode)),
+                path=str(path) if path is not None else None,
+                value=str(value) if value is not None else None,
+                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+            )
+        )
+    return sorted(issues, key=lambda i: (i.focus, i.field, i.message, i.value or ""))
