@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError
-from .textutil import collapse, normalise_name, slug
+from .textutil import collapse, normalise_name, shape_name, slug
 
 KINDS = ("person", "group", "place", "language")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
@@ -112,19 +112,35 @@ class Authorities:
 
         Matches do not overlap, so "CC of the CPSU" is the Central Committee, not also the party.
         """
+        return self._scan(text, kinds)[0]
+
+    def _scan(self, text: str, kinds: tuple[str, ...]) -> tuple[list[Entity], str]:
+        """The curated entities named in ``text`` and what is left of it once they are removed."""
         found: dict[tuple[str, str], Entity] = {}
-        for match in self._agent_pattern.finditer(normalise_name(text)):
-            entity = self._agent_names[match.group(0)]
+        shaped = shape_name(text)
+        residue = []
+        last = 0
+        for match in self._agent_pattern.finditer(shaped):
+            entity = self._agent_names[match.group(0).casefold()]
             if entity.kind in kinds:
                 found.setdefault((entity.kind, entity.key), entity)
-        return list(found.values())
+                residue.append(shaped[last : match.start()])
+                last = match.end()
+        residue.append(shaped[last:])
+        return list(found.values()), " | ".join(residue)
 
     def resolve(self, phrase: str, kinds: tuple[str, ...] = ("person", "group")) -> list[Entity]:
-        """The entities a name phrase stands for; an unknown phrase becomes local entities."""
-        known = self.find(phrase, kinds)
-        if known:
-            return known
-        return [local_entity(name, kinds) for name in _split_names(phrase)]
+        """The entities a name phrase stands for; unknown names become local entities.
+
+        A phrase may mix both: in "First Secretary of the CC of the CPSU Ivan Petrov" the
+        Central Committee is curated and Ivan Petrov, left over, becomes a local person.
+        """
+        known, residue = self._scan(phrase, kinds)
+        if not known:
+            return [local_entity(name, kinds) for name in _split_names(phrase)]
+        if "person" in kinds:
+            known.extend(local_entity(name, ("person",)) for name in _names_in_residue(residue))
+        return known
 
 
 def local_entity(name: str, kinds: tuple[str, ...]) -> Entity:
@@ -153,13 +169,43 @@ def _split_names(phrase: str) -> list[str]:
     return [p for p in parts if _clean_name(p)]
 
 
+_ROLE_WORDS = frozenset(
+    """first second third general secretary chairman president minister prime deputy ambassador
+    comrade comrades dear the of to and from by central committee council presidium member head
+    marshal foreign affairs party workers embassy government republic people's state with
+    communist greetings""".split()
+)
+_NAME_TOKEN = re.compile(r"^(?:[^\W\d_]\.|[^\W\d_][\w'\-]*)$")
+
+
+def _names_in_residue(residue: str) -> list[str]:
+    """Runs of two or more capitalised words left in a phrase once curated names are removed."""
+    names = []
+    for part in residue.split("|"):
+        run: list[str] = []
+        for token in re.split(r"[\s,;:()]+", part) + [""]:
+            if (
+                token
+                and _NAME_TOKEN.match(token)
+                and token[0].isupper()
+                and token.casefold() not in _ROLE_WORDS
+            ):
+                run.append(token)
+                continue
+            if len(run) >= 2:
+                name = " ".join(run)
+                names.append(name.title() if name.isupper() else name)
+            run = []
+    return names
+
+
 def _alternation(names: dict[str, Entity]) -> re.Pattern[str]:
     # Longest first: at any position the regex takes the first alternative that matches.
     ordered = sorted(names, key=lambda n: (-len(n), n))
     if not ordered:
         return re.compile(r"(?!)")
     body = "|".join(re.escape(n) for n in ordered)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
 
 def _entities_from_toml(data: dict[str, object], source: str) -> list[Entity]:

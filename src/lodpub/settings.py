@@ -26,17 +26,21 @@ class Settings:
     sparql_endpoint: str | None = None
     source_date_epoch: int | None = None
 
-    def check(self, origin: str) -> Settings:
-        """Raise ``ConfigError`` for values a build cannot use."""
+    def check(self, origins: Mapping[str, str]) -> Settings:
+        """Raise ``ConfigError`` for values a build cannot use, naming where each came from."""
+
+        def where(name: str) -> str:
+            return origins.get(name, "default")
+
         if not re.match(r"^https?://[^\s<>\"{}|\\^`]+[/#]$", self.base_iri):
             raise ConfigError(
-                f"{origin}: base_iri {self.base_iri!r} must be an http(s) IRI ending with '/'",
+                f"{where('base_iri')}: base_iri {self.base_iri!r} must be an http(s) IRI ending with '/'",
                 hint='for example base_iri = "https://lod.example.org/"',
             )
         for name in ("license", "sparql_endpoint"):
             value = getattr(self, name)
             if value is not None and not re.match(r"^https?://\S+$", value):
-                raise ConfigError(f"{origin}: {name} {value!r} must be an http(s) IRI")
+                raise ConfigError(f"{where(name)}: {name} {value!r} must be an http(s) IRI")
         return self
 
 
@@ -47,28 +51,27 @@ def load_settings(
 ) -> Settings:
     """Resolve the settings. ``config`` defaults to ./lodpub.toml when that file exists."""
     environ = os.environ if environ is None else environ
-    names = {f.name for f in fields(Settings)}
+    names = {f.name for f in fields(Settings)} - {"source_date_epoch"}
     values: dict[str, object] = {}
-    origin = "defaults"
+    origins: dict[str, str] = {}
     path = config if config is not None else Path(DEFAULT_CONFIG)
     if config is not None or path.exists():
-        origin = str(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read settings: {exc}") from exc
-        table = data.get("lodpub", data)
-        for key, value in table.items():
-            if key not in names or key == "source_date_epoch":
+        for key, value in data.get("lodpub", data).items():
+            if key not in names:
                 raise ConfigError(
-                    f"{path}: unknown setting {key!r}",
-                    hint="known settings: " + ", ".join(sorted(names - {"source_date_epoch"})),
+                    f"{path}: unknown setting {key!r}", hint="known settings: " + ", ".join(sorted(names))
                 )
-            values[key] = value
-    for name in names - {"source_date_epoch"}:
-        env = environ.get(f"LODPUB_{name.upper()}")
-        if env:
-            values[name] = env
+            if not isinstance(value, str):
+                raise ConfigError(f"{path}: {key} must be a string, got {value!r}")
+            values[key], origins[key] = value, str(path)
+    for name in names:
+        variable = f"LODPUB_{name.upper()}"
+        if environ.get(variable):
+            values[name], origins[name] = environ[variable], variable
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         if not epoch.isdigit():
@@ -76,8 +79,5 @@ def load_settings(
         values["source_date_epoch"] = int(epoch)
     for key, value in (overrides or {}).items():
         if value is not None:
-            values[key] = value
-    for key, value in values.items():
-        if key != "source_date_epoch" and value is not None and not isinstance(value, str):
-            raise ConfigError(f"{origin}: {key} must be a string, got {value!r}")
-    return replace(Settings(), **values).check(origin)  # type: ignore[arg-type]
+            values[key], origins[key] = value, f"--{key.replace('_', '-')}"
+    return replace(Settings(), **values).check(origins)  # type: ignore[arg-type]

@@ -52,11 +52,15 @@ _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+def shape_name(text: str) -> str:
+    """A name with quotes, spacing after initials and runs of white space made uniform; case kept."""
+    shaped = unicodedata.normalize("NFKC", text).translate(_QUOTES).replace(".", ". ")
+    return _SPACES.sub(" ", shaped).strip()
+
+
 def normalise_name(text: str) -> str:
-    """Fold a name for matching: case, quotes, spacing after initials, runs of white space."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    folded = folded.replace(".", ". ")
-    return _SPACES.sub(" ", folded).strip()
+    """Fold a name for matching: ``shape_name`` and case."""
+    return shape_name(text).casefold()
 
 
 def transliterate(text: str) -> str:

@@ -84,6 +84,9 @@ class _LetterBuild:
         return iri
 
     def resolve(self, values: tuple[Value, ...], kinds: tuple[str, ...]) -> list[Resolved]:
+        """The entities a field's values name. When a stated value (a signature, an address
+        line) names someone, inferred values (the title) only add evidence, never entities:
+        an inferred phrase spelled differently would otherwise add a second, local entity."""
         found: dict[tuple[str, str], list[Evidence]] = {}
         entities: dict[tuple[str, str], Entity] = {}
         for value in values:
@@ -91,7 +94,9 @@ class _LetterBuild:
                 key = (entity.kind, entity.key)
                 entities.setdefault(key, entity)
                 found.setdefault(key, []).append(value.evidence)
-        return [Resolved(entities[k], tuple(ev)) for k, ev in found.items()]
+        stated = {k for k, ev in found.items() if any(e.basis is Basis.STATED for e in ev)}
+        keep = stated or set(found)
+        return [Resolved(entities[k], tuple(ev)) for k, ev in found.items() if k in keep]
 
     def language(self, value: Value, field: str) -> Entity:
         entity = self.authorities.language(value.text)
@@ -126,7 +131,8 @@ class _LetterBuild:
         self.t.add(ev, P2, lp(basis.value))
         for item in sorted({(e.line, e.note()) for e in evidence}):
             self.t.add(ev, crm("P3_has_note"), text(item[1]))
-        self.fields[field] = min(e.line for e in evidence)
+        stated = [e.line for e in evidence if e.basis is Basis.STATED]
+        self.fields[field] = min(stated or [e.line for e in evidence])
 
     def assign_entities(
         self, field: str, target: NamedNode, prop: str, resolved: list[Resolved]

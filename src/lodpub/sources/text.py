@@ -5,6 +5,7 @@ No RDF and no authority look-ups here: readers only say what the text says, and 
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ MONTHS = {
 _MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>1[0-9]{3}|20[0-9]{2})"
 _DATE_PATTERNS = [
-    re.compile(rf"(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?\s+{_MONTH}\s+{_YEAR}", re.I),
+    re.compile(rf"(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}", re.I),
     re.compile(rf"{_MONTH}\s+(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?,?\s+{_YEAR}", re.I),
     re.compile(rf"(?P<day>[0-3]?[0-9])\.(?P<monthnum>[01]?[0-9])\.{_YEAR}"),
     re.compile(rf"{_YEAR}-(?P<monthnum>[01][0-9])-(?P<day>[0-3][0-9])"),
@@ -127,10 +128,10 @@ def parse_date(text: str, where: Evidence) -> DateValue | None:
         else:
             month = None
         day = int(groups["day"]) if groups.get("day") else None
-        if month is not None and not 1 <= month <= 12:
-            continue
-        if day is not None and not _valid_day(year, month or 1, day):
-            continue
+        if (month is not None and not 1 <= month <= 12) or (
+            day is not None and not _valid_day(year, month or 1, day)
+        ):
+            return None  # an impossible date is not read as a vaguer one
         return DateValue(year, month, day, collapse(match.group(0)), where)
     return None
 
@@ -142,14 +143,12 @@ def parse_year(text: str, where: Evidence) -> DateValue | None:
 
 
 def _valid_day(year: int, month: int, day: int) -> bool:
-    import calendar
-
     return 1 <= day <= calendar.monthrange(year, month)[1]
 
 
 _TITLE_PARTIES = re.compile(
     r"\b(?:from|by)\s+(?P<sender>.+?)\s+to\s+(?P<addressee>.+?)"
-    r"(?=\s+(?:on|about|regarding|concerning|in connection with|with regard to|re)\b|[,.;:]|$)",
+    r"(?=\s+(?:on|about|regarding|concerning|in connection with|with regard to|re)\b|[,;:]|$)",
     re.IGNORECASE,
 )
 
