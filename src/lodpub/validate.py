@@ -119,7 +119,7 @@ class Validator:
                 raise AssertionError(f"validation result outside any letter: {issue}")
             letter = owner.letter
             mapped = owner
-            line = mapped.field_lines.get(issue.field)
+            line = _line(mapped, issue)
             placed = Issue(**{**asdict(issue), "letter": letter.id, "file": letter.path, "line": line})
             out.setdefault(letter.id, []).append(placed)
         return out
@@ -131,6 +131,15 @@ class Validator:
     def dataset(self, triples: list[Triple]) -> list[Issue]:
         """Validate the dataset description."""
         return _run(to_rdflib(triples), self.dataset_shapes)
+
+
+def _line(mapped: MappedLetter, issue: Issue) -> int:
+    """The source line an issue points at: its field's line; for an evidence node, the line of
+    the field it documents; else the first line of the letter."""
+    field = issue.field
+    if field == "evidence" and "/evidence/" in issue.focus:
+        field = issue.focus.rsplit("/evidence/", 1)[1]
+    return mapped.field_lines.get(field, 1)
 
 
 def _owner(focus: str, by_prefix: dict[str, MappedLetter]) -> MappedLetter | None:
@@ -158,8 +167,10 @@ def _run(data: Graph, shapes: Graph) -> list[Issue]:
         return []
     issues = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        shape = results.value(result, SH.sourceShape)
-        field = shapes.value(shape, LODPUB.field) if shape is not None else None
+        field = None
+        for source in (results.value(result, SH.sourceConstraint), results.value(result, SH.sourceShape)):
+            if field is None and source is not None:
+                field = shapes.value(source, LODPUB.field)
         message = results.value(result, SH.resultMessage)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
