@@ -73,7 +73,7 @@ def test_bad_letter_fails_whole_build_and_writes_nothing(tmp_path: Path, case: s
     data, line, field, expected = BAD_INPUTS[case]
     corpus = make_corpus(tmp_path / "corpus", {"good.txt": SEED_PHP, f"{case}.txt": data})
     out = tmp_path / "dist"
-    code, stdout, stderr = run(*build_args(corpus, out))
+    code, _, stderr = run(*build_args(corpus, out))
     assert code == 1
     bad = corpus / "letters" / f"{case}.txt"
     assert stderr.splitlines() == [

@@ -41,6 +41,6 @@ def test_golden(case: Path, tmp_path: Path) -> None:
     entities = Graph()
     for quad in ox.parse(path=str(tmp_path / "dist" / "dataset.nq"), format=ox.RdfFormat.N_QUADS):
         if quad.graph_name.value.endswith("/graph/entities"):
-            entities.parse(data=str(quad) .rsplit(" ", 1)[0] + " .", format="nt")
+            entities.parse(data=str(quad).rsplit(" ", 1)[0] + " .", format="nt")
     expected_entities = Graph().parse(case / "expected-entities.ttl", format="turtle")
     assert isomorphic(entities, expected_entities), explain(expected_entities, entities)

@@ -226,9 +226,10 @@ def test_void_describes_the_dumps(seed_build: BuildResult) -> None:
     rows = {
         (str(r.name), int(r.size))
         for r in void.query(
-            """PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-               SELECT ?name ?size WHERE { ?d dcat:distribution ?x . ?x rdfs:label ?name ; dcat:byteSize ?size ;
-               dcat:mediaType ?m }"""
+            """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+               PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+               SELECT ?name ?size WHERE {
+                 ?d dcat:distribution ?x . ?x rdfs:label ?name ; dcat:byteSize ?size ; dcat:mediaType ?m }"""
         )
     }
     assert rows == {(name, (seed_build.out / name).stat().st_size) for name in seed_build.files}

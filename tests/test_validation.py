@@ -12,9 +12,9 @@ from pyoxigraph import Literal, NamedNode, Triple
 from lodpub.authorities import Authorities
 from lodpub.mapping import Iris, LetterMapper, MappedLetter
 from lodpub.mapping.entities import describe_entity
-from lodpub.sources import read_letter
 from lodpub.pipeline import build
 from lodpub.settings import Settings
+from lodpub.sources import read_letter
 from lodpub.validate import Validator
 
 from .conftest import BASE, CORPUS, make_corpus
@@ -41,7 +41,9 @@ Edit = Callable[[list[Triple]], list[Triple]]
 
 def drop(predicate: str, subject: str | None = None) -> Edit:
     return lambda ts: [
-        t for t in ts if not (t.predicate.value == predicate and (subject is None or t.subject.value == subject))
+        t
+        for t in ts
+        if not (t.predicate.value == predicate and (subject is None or t.subject.value == subject))
     ]
 
 
@@ -60,32 +62,63 @@ def swap(predicate: str, obj: NamedNode | Literal, subject: str | None = None) -
 BROKEN: dict[str, tuple[Edit, str, int, str]] = {
     "no date": (drop(CRM + "P82a_begin_of_the_begin"), "date", 3, "a time-span needs one begin"),
     "begin after end": (
-        swap(CRM + "P82a_begin_of_the_begin", Literal("1958-04-18T00:00:00", datatype=NamedNode(XSD + "dateTime"))),
-        "date", 3, "begin must be no later than its end",
+        swap(
+            CRM + "P82a_begin_of_the_begin",
+            Literal("1958-04-18T00:00:00", datatype=NamedNode(XSD + "dateTime")),
+        ),
+        "date",
+        3,
+        "begin must be no later than its end",
     ),
     "date that does not parse": (
-        swap(CRM + "P82b_end_of_the_end", Literal("1958-13-45T99:00:00", datatype=NamedNode(XSD + "dateTime"))),
-        "date", 3, "a time-span needs one end (xsd:dateTime)",
+        swap(
+            CRM + "P82b_end_of_the_end", Literal("1958-13-45T99:00:00", datatype=NamedNode(XSD + "dateTime"))
+        ),
+        "date",
+        3,
+        "a time-span needs one end (xsd:dateTime)",
     ),
     "title not English": (
         swap("http://www.w3.org/2000/01/rdf-schema#label", Literal("Scrisoare", language="ro"), LETTER),
-        "title", 1, "exactly one English label",
+        "title",
+        1,
+        "exactly one English label",
     ),
     "sender is a place": (
         swap(CRM + "P28_custody_surrendered_by", NamedNode(BASE + "place/moscow")),
-        "sender", 27, "a sender must be a person or a group",
+        "sender",
+        27,
+        "a sender must be a person or a group",
     ),
     "language not EU authority": (
-        lambda ts: [*ts, Triple(NamedNode(LETTER), NamedNode(CRM + "P72_has_language"), NamedNode("http://example.org/ro"))],
-        "original-language", 1, "EU authority language IRI",
+        lambda ts: [
+            *ts,
+            Triple(
+                NamedNode(LETTER), NamedNode(CRM + "P72_has_language"), NamedNode("http://example.org/ro")
+            ),
+        ],
+        "original-language",
+        1,
+        "EU authority language IRI",
     ),
     "evidence without line": (
         swap(CRM + "P3_has_note", Literal("somewhere"), LETTER + "/evidence/date"),
-        "evidence", 3, "quotes its source line",
+        "evidence",
+        3,
+        "quotes its source line",
     ),
     "two titles": (
-        lambda ts: [*ts, Triple(NamedNode(LETTER), NamedNode("http://purl.org/dc/terms/title"), Literal("Other", language="en"))],
-        "title", 1, "exactly one English dcterms:title",
+        lambda ts: [
+            *ts,
+            Triple(
+                NamedNode(LETTER),
+                NamedNode("http://purl.org/dc/terms/title"),
+                Literal("Other", language="en"),
+            ),
+        ],
+        "title",
+        1,
+        "exactly one English dcterms:title",
     ),
 }
 
@@ -123,14 +156,18 @@ def test_wikidata_links_must_be_http_qids_on_agents_or_places(validator: Validat
     assert validator.entities(good, "a.toml") == []
     https = [
         Triple(t.subject, t.predicate, NamedNode("https://www.wikidata.org/entity/Q35314"))
-        if t.predicate.value.endswith("#sameAs") else t
+        if t.predicate.value.endswith("#sameAs")
+        else t
         for t in good
     ]
     (issue,) = validator.entities(https, "a.toml")
     assert issue.field == "wikidata" and "(http, not https)" in issue.message
     edition = [
-        Triple(NamedNode(BASE + "edition/x"), NamedNode("http://www.w3.org/2002/07/owl#sameAs"),
-               NamedNode("http://www.wikidata.org/entity/Q1")),
+        Triple(
+            NamedNode(BASE + "edition/x"),
+            NamedNode("http://www.w3.org/2002/07/owl#sameAs"),
+            NamedNode("http://www.wikidata.org/entity/Q1"),
+        ),
     ]
     messages = [i.message for i in validator.entities(edition, "a.toml")]
     assert "only people, groups, places and languages are linked to Wikidata with owl:sameAs" in messages
@@ -138,7 +175,9 @@ def test_wikidata_links_must_be_http_qids_on_agents_or_places(validator: Validat
 
 def test_letter_that_fails_the_shapes_fails_the_build(tmp_path: Path) -> None:
     """A letter that reads and maps but does not conform is reported like an unreadable one."""
-    text = PATH.read_text(encoding="utf-8").replace("Moscow, 17 April 1958", "Moscow - Bucharest, 17 April 1958")
+    text = PATH.read_text(encoding="utf-8").replace(
+        "Moscow, 17 April 1958", "Moscow - Bucharest, 17 April 1958"
+    )
     corpus = make_corpus(tmp_path / "c", {"x.txt": text})
     result = build(corpus, tmp_path / "d", Settings(base_iri=BASE))
     assert not result.written and not (tmp_path / "d").exists()

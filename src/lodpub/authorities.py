@@ -170,10 +170,12 @@ def _split_names(phrase: str) -> list[str]:
 
 
 _ROLE_WORDS = frozenset(
-    """first second third general secretary chairman president minister prime deputy ambassador
-    comrade comrades dear the of to and from by central committee council presidium member head
-    marshal foreign affairs party workers embassy government republic people's state with
-    communist greetings""".split()
+    (
+        "first second third general secretary chairman president minister prime deputy ambassador "
+        "comrade comrades dear the of to and from by central committee council presidium member head "
+        "marshal foreign affairs party workers embassy government republic people's state with "
+        "communist greetings"
+    ).split()
 )
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_]\.|[^\W\d_][\w'\-]*)$")
 
@@ -183,7 +185,7 @@ def _names_in_residue(residue: str) -> list[str]:
     names = []
     for part in residue.split("|"):
         run: list[str] = []
-        for token in re.split(r"[\s,;:()]+", part) + [""]:
+        for token in [*re.split(r"[\s,;:()]+", part), ""]:
             if (
                 token
                 and _NAME_TOKEN.match(token)

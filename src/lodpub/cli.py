@@ -3,6 +3,7 @@ not conform or some input failed, 2 usage or configuration error."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import click
 
 from . import __version__
 from .errors import LodpubError
-from .pipeline import build, inspect_file, validate_corpus
+from .pipeline import Progress, build, inspect_file, validate_corpus
 from .settings import Settings, load_settings
 
 
@@ -23,7 +24,7 @@ def _fail(error: LodpubError) -> None:
     sys.exit(error.exit_code)
 
 
-def _progress(label: str) -> object:
+def _progress(label: str) -> Progress:
     """A progress callback printing to stderr at most ~20 times per run."""
     shown = {"last": -1}
 
@@ -56,6 +57,7 @@ def main() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True)
 @click.option("--keep-going", is_flag=True, help="Publish the good letters; list the skipped ones.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("--timings", is_flag=True, help="Print the seconds spent in each stage (JSON, stderr).")
 @config_option
 @base_option
 def build_command(
@@ -63,6 +65,7 @@ def build_command(
     out: Path,
     keep_going: bool,
     quiet: bool,
+    timings: bool,
     config: Path | None,
     base_iri: str | None,
 ) -> None:
@@ -74,11 +77,13 @@ def build_command(
             out,
             settings,
             keep_going=keep_going,
-            progress=None if quiet else _progress("build"),  # type: ignore[arg-type]
+            progress=None if quiet else _progress("build"),
         )
     except LodpubError as error:
         _fail(error)
         return
+    if timings:
+        click.echo("timings: " + json.dumps(result.timings.as_dict()), err=True)
     for problem in result.problems:
         click.echo(f"{'skipped' if result.written else 'error'}: {problem}", err=True)
     if not result.written:

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,20 @@ LETTER_SUFFIXES = (".txt", ".md")
 Progress = Callable[[int, int], None]
 
 
+@dataclass
+class Timings:
+    """Seconds spent in each stage of a run (wall clock), for ``--timings`` and bench/."""
+
+    read_map: float = 0.0
+    validate: float = 0.0
+    write: float = 0.0
+    finish: float = 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        """The stages and their seconds, rounded."""
+        return {k: round(v, 3) for k, v in self.__dict__.items()}
+
+
 @dataclass(frozen=True)
 class BuildResult:
     """What a build did: letters published, problems found, where the output is."""
@@ -43,6 +58,7 @@ class BuildResult:
     triples: int = 0
     entities: int = 0
     files: dict[str, int] = field(default_factory=dict)
+    timings: Timings = field(default_factory=Timings)
 
 
 @dataclass
@@ -66,7 +82,7 @@ class _Corpus:
         return cls(root, settings, files, authorities, str(authority))
 
     def letters(
-        self, validator: Validator, progress: Progress | None
+        self, validator: Validator, progress: Progress | None, timings: Timings
     ) -> Iterator[tuple[MappedLetter | None, list[Issue]]]:
         """Each letter in id order, mapped and validated, with its issues (None if unreadable)."""
         iris = validator.iris
@@ -79,6 +95,7 @@ class _Corpus:
         for start in range(0, len(ordered), BATCH):
             batch: list[MappedLetter] = []
             failed: list[list[Issue]] = []
+            started = time.perf_counter()
             for ident, paths in ordered[start : start + BATCH]:
                 if len(paths) > 1:
                     for path in paths:
@@ -112,7 +129,10 @@ class _Corpus:
                             )
                         ]
                     )
+            checked = time.perf_counter()
             issues = validator.letters(batch) if batch else {}
+            timings.read_map += checked - started
+            timings.validate += time.perf_counter() - checked
             for problems in failed:
                 yield None, problems
             for mapped in batch:
@@ -153,18 +173,22 @@ def build(
         problems: list[Issue] = []
         shared: dict[str, list[Triple]] = {}
         count = 0
-        for mapped, issues in source.letters(validator, progress):
+        timings = Timings()
+        for mapped, issues in source.letters(validator, progress, timings):
             if issues or mapped is None:
                 problems.extend(issues)
                 continue
             if problems and not keep_going:
                 continue  # keep reading, to report every problem; nothing will be written
+            started = time.perf_counter()
             writer.add_letter(mapped.letter.id, mapped.graph, mapped.triples)
+            timings.write += time.perf_counter() - started
             stats.add(mapped.triples, iris.base)
             stats.example = stats.example or iris.letter(mapped.letter.id).value
             for iri, triples in mapped.entities.items():
                 shared.setdefault(iri, triples)
             count += 1
+        started = time.perf_counter()
         entities = Triples()
         for iri in sorted(shared):
             entities.extend(shared[iri])
@@ -189,6 +213,7 @@ def build(
             json.dumps(context.document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
         _replace(tmp, out)
+        timings.finish = time.perf_counter() - started
     except BaseException:
         if writer is not None:
             writer.close()
@@ -202,6 +227,7 @@ def build(
         triples=stats.triples,
         entities=stats.entities,
         files=sizes,
+        timings=timings,
     )
 
 
@@ -225,7 +251,7 @@ def validate_corpus(corpus: Path, settings: Settings, progress: Progress | None 
     problems: list[Issue] = []
     shared: dict[str, list[Triple]] = {}
     letters = 0
-    for mapped, issues in source.letters(validator, progress):
+    for mapped, issues in source.letters(validator, progress, Timings()):
         letters += 1
         problems.extend(issues)
         if mapped is not None and not issues:

@@ -131,8 +131,8 @@ class _LetterBuild:
         self.t.add(ev, P2, lp(basis.value))
         for item in sorted({(e.line, e.note()) for e in evidence}):
             self.t.add(ev, crm("P3_has_note"), text(item[1]))
-        stated = [e.line for e in evidence if e.basis is Basis.STATED]
-        self.fields[field] = min(stated or [e.line for e in evidence])
+        stated_lines = [e.line for e in evidence if e.basis is Basis.STATED]
+        self.fields[field] = min(stated_lines or [e.line for e in evidence])
 
     def assign_entities(
         self, field: str, target: NamedNode, prop: str, resolved: list[Resolved]

@@ -1,0 +1,54 @@
+"""Settings precedence: command line > LODPUB_* environment > lodpub.toml > default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lodpub.errors import ConfigError
+from lodpub.settings import Settings, load_settings
+
+
+def test_precedence(tmp_path: Path) -> None:
+    config = tmp_path / "lodpub.toml"
+    config.write_text('base_iri = "https://file.example/"\ntitle = "From file"\n')
+    assert load_settings(config, environ={}).base_iri == "https://file.example/"
+    env = {"LODPUB_BASE_IRI": "https://env.example/"}
+    assert load_settings(config, environ=env).base_iri == "https://env.example/"
+    chosen = load_settings(config, {"base_iri": "https://cli.example/"}, environ=env)
+    assert (chosen.base_iri, chosen.title) == ("https://cli.example/", "From file")
+    assert load_settings(tmp_path / "lodpub.toml", environ={}).license is None
+
+
+def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(environ={}) == Settings()
+
+
+def test_source_date_epoch(tmp_path: Path) -> None:
+    assert load_settings(environ={"SOURCE_DATE_EPOCH": "42"}).source_date_epoch == 42
+    with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH='soon' must be whole seconds"):
+        load_settings(environ={"SOURCE_DATE_EPOCH": "soon"})
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('colour = "blue"\n', "unknown setting 'colour'"),
+        ("base_iri = 3\n", "base_iri must be a string, got 3"),
+        (
+            'base_iri = "https://x.example"\n',
+            "base_iri 'https://x.example' must be an http(s) IRI ending with '/'",
+        ),
+        ('license = "CC-BY"\n', "license 'CC-BY' must be an http(s) IRI"),
+        ("base_iri = \n", "cannot read settings"),
+    ],
+)
+def test_bad_settings_name_the_file(tmp_path: Path, content: str, message: str) -> None:
+    config = tmp_path / "lodpub.toml"
+    config.write_text(content)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert str(caught.value).startswith(f"{config}: ") and message in str(caught.value)
+    assert caught.value.exit_code == 2
