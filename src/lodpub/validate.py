@@ -86,6 +86,10 @@ def to_rdflib(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
                 value = Literal(obj.value)
             else:
                 value = Literal(obj.value, datatype=URIRef(obj.datatype.value))
+                if value.ill_typed:
+                    # pyshacl raises when it orders an ill-typed value (sh:lessThanOrEquals);
+                    # as a plain string it is still reported, by sh:datatype.
+                    value = Literal(obj.value)
             out.add((subject, URIRef(t.predicate.value), value))
         else:
             out.add((subject, URIRef(t.predicate.value), URIRef(obj.value)))

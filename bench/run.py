@@ -1,0 +1,109 @@
+"""Benchmark `lodpub build` against a floor measured in the same run.
+
+    python bench/run.py N [N ...]
+
+For each N: generate N letters (bench/generate.py), time `lodpub build` in a child process
+(its peak memory from the kernel's accounting), then time the floor in this process: reading
+the corpus files, then parsing the build's own dataset.nq with pyoxigraph and writing it in
+every output format (N-Quads, TriG, Turtle, N-Triples, JSON-LD) with pyoxigraph alone. Prints
+letters/s, triples, peak memory, the stages of the build, and the ratio build/floor. Ratios
+from one run on one machine compare; absolute seconds depend on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import generate
+
+OUT = Path(__file__).parent / "out"
+
+
+def floor(corpus: Path, nq: Path) -> float:
+    """Seconds to read the corpus and write the same quads in every format with pyoxigraph."""
+    started = time.perf_counter()
+    for path in sorted((corpus / "letters").iterdir()):
+        path.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def quads() -> object:
+            return ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)
+
+        ox.serialize(quads(), f"{tmp}/a.nq", ox.RdfFormat.N_QUADS)
+        ox.serialize(quads(), f"{tmp}/a.trig", ox.RdfFormat.TRIG)
+        ox.serialize((q.triple for q in quads()), f"{tmp}/a.ttl", ox.RdfFormat.TURTLE)  # type: ignore[attr-defined]
+        ox.serialize((q.triple for q in quads()), f"{tmp}/a.nt", ox.RdfFormat.N_TRIPLES)  # type: ignore[attr-defined]
+        ox.serialize(quads(), f"{tmp}/a.jsonld", ox.RdfFormat.JSON_LD)
+    return time.perf_counter() - started
+
+
+def measure(count: int) -> dict[str, object]:
+    root = OUT / str(count)
+    corpus, dist = root / "corpus", root / "dist"
+    generate(count, corpus)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lodpub",
+            "build",
+            str(corpus),
+            "--out",
+            str(dist),
+            "--quiet",
+            "--timings",
+            "--base-iri",
+            "https://lod.example.org/",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    build_seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"build failed:\n{done.stderr}")
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    timing_line = next(line for line in done.stderr.splitlines() if line.startswith("timings: "))
+    stages = json.loads(timing_line.removeprefix("timings: "))
+    triples = int(done.stdout.split(" triples")[0].rsplit(" ", 1)[1])
+    floor_seconds = floor(corpus, dist / "dataset.nq")
+    return {
+        "letters": count,
+        "triples": triples,
+        "build_s": round(build_seconds, 2),
+        "floor_s": round(floor_seconds, 2),
+        "ratio": round(build_seconds / floor_seconds, 1),
+        "letters_per_s": round(count / build_seconds, 1),
+        "peak_rss_mb": round(max(peak_kb, before) / 1024, 1),
+        "stages_s": stages,
+        "cores": os.cpu_count(),
+    }
+
+
+def main() -> None:
+    counts = [int(a) for a in sys.argv[1:]] or [1000]
+    for count in counts:
+        result = measure(count)
+        print(
+            f"{result['letters']:>7} letters  {result['triples']:>9} triples  "
+            f"build {result['build_s']:>8} s  floor {result['floor_s']:>6} s  "
+            f"ratio build/floor {result['ratio']:>6}  {result['letters_per_s']:>7} letters/s  "
+            f"peak {result['peak_rss_mb']} MB  stages {result['stages_s']}"
+        )
+        print(json.dumps(result), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
