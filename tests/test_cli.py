@@ -47,6 +47,12 @@ BAD_INPUTS = {
         "date",
         "expected a line such as 'Moscow, 17 April 1958' after the title",
     ),
+    "php-no-title": (
+        SEED_PHP.split("\n", 2)[2].encode(),
+        1,
+        "title",
+        "expected the letter's title on the first line, found a date or a source line",
+    ),
     "wilson-no-title": (
         SEED_WILSON.replace("**Letter", "Letter").replace("Romania**", "Romania").encode(),
         3,

@@ -46,17 +46,3 @@ class SourceError(LodpubError):
 
 class MappingError(LodpubError):
     """A record that cannot be turned into RDF (an IRI that cannot be built, for instance)."""
-
-
-class BuildFailed(LodpubError):
-    """Some letters failed to read or validate; the message lists every one of them."""
-
-    def __init__(self, problems: list[str], *, wrote: bool) -> None:
-        self.problems = problems
-        self.wrote = wrote
-        head = (
-            f"{len(problems)} problem(s); the good letters were published"
-            if wrote
-            else f"{len(problems)} problem(s); nothing was written"
-        )
-        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in problems))

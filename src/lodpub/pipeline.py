@@ -66,20 +66,19 @@ class _Corpus:
     """A corpus folder: its letter files, authority file and what maps and validates them."""
 
     root: Path
-    settings: Settings
     files: list[Path]
     authorities: Authorities
     authority_path: str
 
     @classmethod
-    def open(cls, root: Path, settings: Settings) -> _Corpus:
+    def open(cls, root: Path) -> _Corpus:
         if not root.is_dir():
             raise ConfigError(f"{root}: no such corpus folder", hint="give the folder that holds letters/")
         letters = root / "letters" if (root / "letters").is_dir() else root
         files = sorted(p for p in letters.iterdir() if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES)
         authority = root / "authorities.toml"
         authorities = Authorities.load(authority) if authority.exists() else Authorities([])
-        return cls(root, settings, files, authorities, str(authority))
+        return cls(root, files, authorities, str(authority))
 
     def letters(
         self, validator: Validator, progress: Progress | None, timings: Timings
@@ -158,7 +157,7 @@ def build(
     temporary folder beside ``out`` and renamed into place. Without ``keep_going`` any problem
     means nothing is written; with it, the good letters are published and every skipped one is
     listed in the result."""
-    source = _Corpus.open(corpus, settings)
+    source = _Corpus.open(corpus)
     iris = Iris(settings.base_iri)
     validator = Validator(iris)
     context = Context.default()
@@ -246,7 +245,7 @@ def _replace(new: Path, out: Path) -> None:
 
 def validate_corpus(corpus: Path, settings: Settings, progress: Progress | None = None) -> ValidationReport:
     """Read, map and validate every letter (and the entities they name); write nothing."""
-    source = _Corpus.open(corpus, settings)
+    source = _Corpus.open(corpus)
     validator = Validator(Iris(settings.base_iri))
     problems: list[Issue] = []
     shared: dict[str, list[Triple]] = {}

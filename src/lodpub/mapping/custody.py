@@ -26,7 +26,9 @@ class Custody:
         self.ref = ref
         self.archive: Entity | None = None
         if ref.archive:
-            self.archive = authorities.resolve(ref.archive, ("group",))[0]
+            # A citation may name a holding body besides the archive; prefer the archive.
+            found = authorities.resolve(ref.archive, ("group",))
+            self.archive = next((g for g in found if g.archive), found[0])
         self.fonds: NamedNode | None = None
         self.file: NamedNode | None = None
         if self.archive is not None and ref.fonds:

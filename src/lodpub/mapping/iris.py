@@ -71,10 +71,6 @@ class Iris:
         """The corpus file a letter graph was derived from."""
         return self._iri("source/" + quote(file_name))
 
-    def under_base(self, iri: str) -> bool:
-        """True for IRIs this dataset mints."""
-        return iri.startswith(self.base)
-
     def build_activity(self, version: str) -> NamedNode:
         """The build activity of a lodpub version (no wall-clock time: builds are reproducible)."""
         return self._iri(f"activity/build/lodpub-{version}")

@@ -37,6 +37,15 @@ def read(source: SourceText, letter_id: str) -> Letter:
     """Extract every field of a PHP letter, each with its line."""
     lines = source.nonblank()
     title_line = lines[0]
+    if _SOURCE.match(title_line.text) or (
+        parse_date(title_line.text, evidence(title_line)) and len(title_line.text.split()) <= 6
+    ):
+        raise SourceError(
+            source.path,
+            title_line.number,
+            "title",
+            "expected the letter's title on the first line, found a date or a source line",
+        )
     title = Value(title_line.text.strip(), evidence(title_line))
 
     date = place = None

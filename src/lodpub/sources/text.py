@@ -136,12 +136,6 @@ def parse_date(text: str, where: Evidence) -> DateValue | None:
     return None
 
 
-def parse_year(text: str, where: Evidence) -> DateValue | None:
-    """A bare year, for a source that gives no more."""
-    match = _YEAR_ONLY.search(text)
-    return DateValue(int(match.group("year")), None, None, match.group(0), where) if match else None
-
-
 def _valid_day(year: int, month: int, day: int) -> bool:
     return 1 <= day <= calendar.monthrange(year, month)[1]
 
