@@ -10,9 +10,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import LodpubError
+from .errors import ConfigError, LodpubError
 from .pipeline import Progress, build, inspect_file, validate_corpus
-from .settings import Settings, load_settings
+from .publish.dist import Dist
+from .publish.push import PROTOCOLS, plan_push, push
+from .publish.sparql import Retry, SparqlStore, make_auth
+from .settings import AUTH_KINDS, Settings, load_settings
 
 
 def _settings(config: Path | None, base_iri: str | None) -> Settings:
@@ -24,7 +27,7 @@ def _fail(error: LodpubError) -> None:
     sys.exit(error.exit_code)
 
 
-def _progress(label: str) -> Progress:
+def _progress(label: str, unit: str = "letters") -> Progress:
     """A progress callback printing to stderr at most ~20 times per run."""
     shown = {"last": -1}
 
@@ -32,7 +35,7 @@ def _progress(label: str) -> Progress:
         step = max(1, total // 20)
         if done == total or done // step != shown["last"]:
             shown["last"] = done // step
-            click.echo(f"{label}: {done}/{total} letters", err=True)
+            click.echo(f"{label}: {done}/{total} {unit}", err=True)
 
     return report
 
@@ -120,6 +123,105 @@ def validate_command(corpus: Path, fmt: str, config: Path | None, base_iri: str 
         click.echo(f"{report.letters} letters checked: {verdict}")
     if not report.conforms:
         sys.exit(1)
+
+
+@main.command("push")
+@click.argument("dist", type=click.Path(path_type=Path))
+@click.option("--endpoint", default=None, help="SPARQL query endpoint (for listing and verifying graphs).")
+@click.option("--graph-store", default=None, help="Graph Store Protocol URL (protocols gsp and bulk).")
+@click.option("--update-endpoint", default=None, help="SPARQL Update URL (protocol update).")
+@click.option(
+    "--protocol",
+    type=click.Choice(PROTOCOLS),
+    default="gsp",
+    show_default=True,
+    help="gsp: one PUT per graph; update: DROP + INSERT DATA; bulk: first load into an empty Oxigraph.",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(AUTH_KINDS),
+    default=None,
+    help="Credentials: LODPUB_USER/PASSWORD/TOKEN or ~/.netrc.",
+)
+@click.option("--prune", is_flag=True, help="Drop graphs under the base IRI that the dataset no longer has.")
+@click.option("--dry-run", is_flag=True, help="Only read the store and print what would change.")
+@click.option(
+    "--tries",
+    type=click.IntRange(1, 20),
+    default=4,
+    show_default=True,
+    help="Attempts per request on time-outs, refused connections and 5xx (with backoff).",
+)
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@config_option
+def push_command(
+    dist: Path,
+    endpoint: str | None,
+    graph_store: str | None,
+    update_endpoint: str | None,
+    protocol: str,
+    auth: str | None,
+    prune: bool,
+    dry_run: bool,
+    tries: int,
+    quiet: bool,
+    config: Path | None,
+) -> None:
+    """Send the built dataset in DIST to a SPARQL store, one named graph at a time."""
+    try:
+        settings = load_settings(
+            config,
+            {
+                "sparql_endpoint": endpoint,
+                "graph_store": graph_store,
+                "update_endpoint": update_endpoint,
+                "auth": auth,
+            },
+        )
+        folder = Dist.open(dist)
+        if not settings.sparql_endpoint:
+            raise ConfigError(
+                "push needs the store's SPARQL query endpoint",
+                hint="--endpoint URL or sparql_endpoint in lodpub.toml",
+            )
+        store = SparqlStore(
+            settings.sparql_endpoint,
+            update_url=settings.update_endpoint,
+            graph_store_url=settings.graph_store,
+            auth=make_auth(settings.auth, settings.sparql_endpoint),
+            retry=Retry(tries=tries),
+        )
+        try:
+            if dry_run:
+                plan = plan_push(folder, store, prune)
+                click.echo(
+                    f"would send {len(plan.local)} graph(s) ({len(plan.new)} new, "
+                    f"{len(plan.replaced)} replaced) and drop {len(plan.dropped)}; nothing was sent"
+                )
+                for graph in plan.new:
+                    click.echo(f"  new      <{graph}>")
+                for graph in plan.replaced:
+                    click.echo(f"  replace  <{graph}>")
+                for graph in plan.dropped:
+                    click.echo(f"  drop     <{graph}>")
+                return
+            report = push(
+                folder,
+                store,
+                protocol=protocol,
+                prune=prune,
+                progress=None if quiet else _progress("push", "graphs"),
+            )
+        finally:
+            store.close()
+    except LodpubError as error:
+        _fail(error)
+        return
+    triples = sum(report.plan.local.values())
+    click.echo(
+        f"pushed {len(report.sent)} graph(s), {triples} triples, to {settings.sparql_endpoint}; "
+        f"dropped {len(report.dropped)}; verified: per-graph triple counts match"
+    )
 
 
 @main.command("inspect")

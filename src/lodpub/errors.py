@@ -46,3 +46,7 @@ class SourceError(LodpubError):
 
 class MappingError(LodpubError):
     """A record that cannot be turned into RDF (an IRI that cannot be built, for instance)."""
+
+
+class PublishError(LodpubError):
+    """A store that cannot be reached, refuses a request or answers with an error."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import ConfigError
 
 DEFAULT_CONFIG = "lodpub.toml"
+AUTH_KINDS = ("none", "basic", "digest", "bearer")
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class Settings:
     license: str | None = None
     publisher: str | None = None
     sparql_endpoint: str | None = None
+    graph_store: str | None = None
+    update_endpoint: str | None = None
+    auth: str = "none"
     source_date_epoch: int | None = None
 
     def check(self, origins: Mapping[str, str]) -> Settings:
@@ -37,7 +41,12 @@ class Settings:
                 f"{where('base_iri')}: base_iri {self.base_iri!r} must be an http(s) IRI ending with '/'",
                 hint='for example base_iri = "https://lod.example.org/"',
             )
-        for name in ("license", "sparql_endpoint"):
+        if self.auth not in AUTH_KINDS:
+            raise ConfigError(
+                f"{where('auth')}: auth {self.auth!r} is not one of {', '.join(AUTH_KINDS)}",
+                hint="credentials come from LODPUB_USER / LODPUB_PASSWORD / LODPUB_TOKEN or ~/.netrc",
+            )
+        for name in ("license", "sparql_endpoint", "graph_store", "update_endpoint"):
             value = getattr(self, name)
             if value is not None and not re.match(r"^https?://\S+$", value):
                 raise ConfigError(f"{where(name)}: {name} {value!r} must be an http(s) IRI")

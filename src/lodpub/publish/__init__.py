@@ -1,0 +1,1 @@
+"""Publishing a built dist/: pushing it to SPARQL stores, serving it as Linked Data."""

@@ -1,0 +1,195 @@
+"""A client for SPARQL 1.1 stores: Graph Store Protocol, Update, Query, and Oxigraph's bulk load.
+
+Transient faults (time-outs, refused connections, 5xx) are retried with exponential backoff a
+bounded number of times; a 4xx is reported at once with the store's own message. Credentials
+come from the environment or ~/.netrc and are never printed.
+"""
+
+from __future__ import annotations
+
+import netrc
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+
+from ..errors import PublishError
+
+RETRIED = (requests.ConnectionError, requests.Timeout)
+
+
+class BearerAuth(AuthBase):
+    """``Authorization: Bearer <token>``."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+
+def make_auth(kind: str, url: str, environ: Mapping[str, str] | None = None) -> AuthBase | None:
+    """The requests auth for ``kind`` (none, basic, digest, bearer), from LODPUB_USER /
+    LODPUB_PASSWORD / LODPUB_TOKEN or, for user and password, the ~/.netrc entry of the host."""
+    env = os.environ if environ is None else environ
+    if kind == "none":
+        return None
+    if kind == "bearer":
+        token = env.get("LODPUB_TOKEN")
+        if not token:
+            raise PublishError("auth is 'bearer' but LODPUB_TOKEN is not set", hint="export LODPUB_TOKEN=…")
+        return BearerAuth(token)
+    user, password = env.get("LODPUB_USER"), env.get("LODPUB_PASSWORD")
+    if not (user and password):
+        host = urlsplit(url).hostname or ""
+        try:
+            entry = netrc.netrc(env.get("NETRC")).authenticators(host)
+        except (FileNotFoundError, netrc.NetrcParseError):
+            entry = None
+        if entry is None:
+            raise PublishError(
+                f"auth is {kind!r} but no credentials were found for {host}",
+                hint="set LODPUB_USER and LODPUB_PASSWORD, or add the host to ~/.netrc",
+            )
+        user, _, password = entry
+    return HTTPDigestAuth(user, password or "") if kind == "digest" else HTTPBasicAuth(user, password or "")
+
+
+@dataclass
+class Retry:
+    """How often and how patiently to retry transient faults."""
+
+    tries: int = 4
+    backoff: float = 0.5
+    timeout: float = 60.0
+
+
+class SparqlStore:
+    """One store, reached through its query, update and graph-store URLs."""
+
+    def __init__(
+        self,
+        query_url: str | None,
+        update_url: str | None = None,
+        graph_store_url: str | None = None,
+        auth: AuthBase | None = None,
+        retry: Retry | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.query_url = query_url
+        self.update_url = update_url
+        self.graph_store_url = graph_store_url
+        self.retry = retry or Retry()
+        self.session = requests.Session()
+        self.session.auth = auth
+        self.session.trust_env = False  # no proxies from the environment for a loopback store
+        self.sleep = sleep
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.session.close()
+
+    def _send(self, method: str, url: str | None, what: str, **kwargs: Any) -> requests.Response:
+        if not url:
+            raise PublishError(f"{what}: no URL configured for this operation")
+        last = ""
+        for attempt in range(1, self.retry.tries + 1):
+            try:
+                response = self.session.request(method, url, timeout=self.retry.timeout, **kwargs)
+            except RETRIED as exc:
+                last = f"{type(exc).__name__}: {_short(str(exc))}"
+            else:
+                if response.status_code < 400:
+                    return response
+                message = _short(response.text)
+                if response.status_code < 500:
+                    hint = "check the credentials" if response.status_code in (401, 403) else None
+                    raise PublishError(
+                        f"{what}: {method} {url} answered {response.status_code}: {message}", hint=hint
+                    )
+                last = f"{response.status_code}: {message}"
+            if attempt < self.retry.tries:
+                self.sleep(self.retry.backoff * 2 ** (attempt - 1))
+        raise PublishError(
+            f"{what}: {method} {url} failed {self.retry.tries} times; last: {last}",
+            hint="is the store running and reachable?",
+        )
+
+    def put_graph(self, graph: str, turtle: bytes) -> None:
+        """Replace a named graph (Graph Store Protocol PUT)."""
+        self._send(
+            "PUT",
+            self.graph_store_url,
+            f"PUT <{graph}>",
+            params={"graph": graph},
+            data=turtle,
+            headers={"Content-Type": "text/turtle; charset=utf-8"},
+        )
+
+    def delete_graph(self, graph: str) -> None:
+        """Drop a named graph (Graph Store Protocol DELETE; a missing graph is not an error)."""
+        try:
+            self._send("DELETE", self.graph_store_url, f"DELETE <{graph}>", params={"graph": graph})
+        except PublishError as error:
+            if " answered 404" not in error.message:
+                raise
+
+    def update(self, sparql: str, what: str) -> None:
+        """Run a SPARQL 1.1 Update."""
+        self._send(
+            "POST",
+            self.update_url,
+            what,
+            data=sparql.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+        )
+
+    def bulk_load(self, nquads: bytes) -> None:
+        """Oxigraph's bulk loader: POST N-Quads to /store?no_transaction (for an empty store)."""
+        self._send(
+            "POST",
+            self.graph_store_url,
+            "bulk load",
+            params={"no_transaction": ""},
+            data=nquads,
+            headers={"Content-Type": "application/n-quads"},
+        )
+
+    def select(self, sparql: str, what: str) -> list[dict[str, str]]:
+        """Run a SELECT; rows of variable -> lexical value."""
+        response = self._send(
+            "POST",
+            self.query_url,
+            what,
+            data={"query": sparql},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        try:
+            body = response.json()
+            return [{k: v["value"] for k, v in row.items()} for row in body["results"]["bindings"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PublishError(f"{what}: the store's answer is not SPARQL JSON results: {exc}") from exc
+
+    def graph_counts(self, base: str) -> dict[str, int]:
+        """Triples per named graph, for the graphs under ``base``."""
+        rows = self.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{_escape(base)}")) }} GROUP BY ?g',
+            "count the graphs on the store",
+        )
+        return {row["g"]: int(row["n"]) for row in rows}
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,277 @@
+"""lodpub push against real stores: Oxigraph always, Virtuoso where installed (always in CI)."""
+
+from __future__ import annotations
+
+import http.server
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from lodpub.cli import main
+from lodpub.pipeline import BuildResult, build
+from lodpub.publish.dist import Dist
+
+from .conftest import BASE, CORPUS, SETTINGS, make_corpus
+from .stores import Oxigraph, Virtuoso, free_port, oxigraph, virtuoso  # noqa: F401
+
+OTHER_GRAPH = "http://other.example.org/graph/keep-me"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner(env=env).invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def remote_counts(endpoint: str, auth: object = None) -> dict[str, int]:
+    response = requests.post(
+        endpoint,
+        data={"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"},
+        headers={"Accept": "application/sparql-results+json"},
+        auth=auth,  # type: ignore[arg-type]
+        timeout=30,
+    )
+    response.raise_for_status()
+    rows = response.json()["results"]["bindings"]
+    return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+
+
+def ours(counts: dict[str, int]) -> dict[str, int]:
+    return {g: n for g, n in counts.items() if g.startswith(BASE)}
+
+
+@pytest.fixture(scope="module")
+def big_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """Enough letters that a push takes a few seconds (for the killed-push test)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from generate import generate
+
+    root = tmp_path_factory.mktemp("big")
+    generate(400, root / "corpus")
+    result = build(root / "corpus", root / "dist", SETTINGS)
+    assert result.written and not result.problems
+    return result
+
+
+def test_push_requery_repush_to_oxigraph(seed_build: BuildResult, oxigraph: Oxigraph) -> None:  # noqa: F811
+    local = Dist.open(seed_build.out).counts()
+    code, stdout, stderr = run("push", str(seed_build.out), *oxigraph.args(), "--quiet")
+    assert code == 0, stderr
+    assert stdout == (
+        f"pushed 4 graph(s), {sum(local.values())} triples, to {oxigraph.url}/query; dropped 0; "
+        "verified: per-graph triple counts match\n"
+    )
+    assert ours(remote_counts(oxigraph.url + "/query")) == local
+    answer = requests.post(
+        oxigraph.url + "/query",
+        data={
+            "query": "SELECT ?p WHERE { GRAPH ?g { ?p <http://www.w3.org/2002/07/owl#sameAs> "
+            "<http://www.wikidata.org/entity/Q35314> } }"
+        },
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=10,
+    ).json()["results"]["bindings"]
+    assert [row["p"]["value"] for row in answer] == [BASE + "person/khrushchev-nikita"]
+    assert run("push", str(seed_build.out), *oxigraph.args(), "--quiet")[0] == 0
+    assert ours(remote_counts(oxigraph.url + "/query")) == local  # replaced, not duplicated
+
+
+def test_prune_drops_removed_letters_only_under_the_base(tmp_path: Path, oxigraph: Oxigraph) -> None:  # noqa: F811
+    letters = {p.name: p.read_bytes() for p in (CORPUS / "letters").iterdir()}
+    corpus = make_corpus(tmp_path / "corpus", letters)
+    assert build(corpus, tmp_path / "dist", SETTINGS).written
+    requests.put(
+        oxigraph.url + "/store",
+        params={"graph": OTHER_GRAPH},
+        timeout=10,
+        data=b"<http://a> <http://b> <http://c> .",
+        headers={"Content-Type": "application/n-triples"},
+    )
+    assert run("push", str(tmp_path / "dist"), *oxigraph.args(), "--quiet")[0] == 0
+    (corpus / "letters" / "1958-09-09-cpsu-rwp-advisors.txt").unlink()
+    assert build(corpus, tmp_path / "dist", SETTINGS).written
+    code, stdout, _ = run("push", str(tmp_path / "dist"), *oxigraph.args(), "--dry-run", "--prune")
+    assert code == 0
+    assert stdout.splitlines()[0] == "would send 3 graph(s) (0 new, 3 replaced) and drop 1; nothing was sent"
+    assert f"  drop     <{BASE}graph/letter/1958-09-09-cpsu-rwp-advisors>" in stdout.splitlines()
+    assert BASE + "graph/letter/1958-09-09-cpsu-rwp-advisors" in remote_counts(oxigraph.url + "/query")
+    code, stdout, stderr = run("push", str(tmp_path / "dist"), *oxigraph.args(), "--prune", "--quiet")
+    assert code == 0, stderr
+    assert "dropped 1" in stdout
+    counts = remote_counts(oxigraph.url + "/query")
+    assert ours(counts) == Dist.open(tmp_path / "dist").counts()
+    assert counts[OTHER_GRAPH] == 1  # outside the base IRI: never touched
+
+
+def test_update_protocol_in_small_batches(seed_build: BuildResult, oxigraph: Oxigraph) -> None:  # noqa: F811
+    from lodpub.publish.push import push
+    from lodpub.publish.sparql import SparqlStore
+
+    store = SparqlStore(oxigraph.url + "/query", update_url=oxigraph.url + "/update")
+    dist = Dist.open(seed_build.out)
+    report = push(dist, store, protocol="update", batch_triples=50)
+    report = push(dist, store, protocol="update", batch_triples=50)
+    assert report.verified and ours(remote_counts(oxigraph.url + "/query")) == dist.counts()
+    store.close()
+
+
+def test_bulk_load_only_into_an_empty_store(seed_build: BuildResult, oxigraph: Oxigraph) -> None:  # noqa: F811
+    code, _, stderr = run("push", str(seed_build.out), *oxigraph.args(), "--protocol", "bulk", "--quiet")
+    assert code == 0, stderr
+    assert ours(remote_counts(oxigraph.url + "/query")) == Dist.open(seed_build.out).counts()
+    code, _, stderr = run("push", str(seed_build.out), *oxigraph.args(), "--protocol", "bulk", "--quiet")
+    assert code == 1
+    assert "bulk mode loads an empty store, but the store already holds 4 graph(s)" in stderr
+
+
+def test_dry_run_sends_nothing(seed_build: BuildResult, oxigraph: Oxigraph) -> None:  # noqa: F811
+    code, stdout, _ = run("push", str(seed_build.out), *oxigraph.args(), "--dry-run")
+    assert code == 0
+    assert stdout.splitlines()[0] == "would send 4 graph(s) (4 new, 0 replaced) and drop 0; nothing was sent"
+    assert remote_counts(oxigraph.url + "/query") == {}
+
+
+def test_killed_push_is_finished_by_a_rerun(big_build: BuildResult, oxigraph: Oxigraph) -> None:  # noqa: F811
+    command = [sys.executable, "-m", "lodpub", "push", str(big_build.out), *oxigraph.args(), "--tries", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(remote_counts(oxigraph.url + "/query")) < 20:
+        time.sleep(0.02)
+    oxigraph.kill()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1, stderr
+    failure = [line for line in stderr.splitlines() if not line.startswith("push: ")]
+    assert failure[0].startswith("error: PUT <")
+    assert "failed 2 times" in failure[0]
+    sent = next(line for line in failure if line.startswith("  sent "))
+    assert sent.split()[1] != "0" and f"of {big_build.letters + 2} graph(s); not sent: <" in sent
+    assert failure[-1] == (
+        "  hint: is the store running and reachable?; then run the same command again: "
+        "graphs are replaced whole, so a re-run finishes the job"
+    )
+    oxigraph.start()
+    code, _stdout, stderr = run("push", str(big_build.out), *oxigraph.args(), "--quiet")
+    assert code == 0, stderr
+    assert ours(remote_counts(oxigraph.url + "/query")) == Dist.open(big_build.out).counts()
+
+
+class Failing(http.server.BaseHTTPRequestHandler):
+    """A store that answers 500 to everything (a fault a real store cannot be made to give)."""
+
+    requests_seen = 0
+
+    def do_POST(self) -> None:
+        type(self).requests_seen += 1
+        self.send_response(500)
+        self.end_headers()
+        self.wfile.write(b"internal trouble")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def failing_store() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_store_answering_500_is_retried_then_reported(seed_build: BuildResult, failing_store: str) -> None:
+    Failing.requests_seen = 0
+    code, _, stderr = run("push", str(seed_build.out), "--endpoint", failing_store + "/query", "--tries", "3")
+    assert code == 1
+    assert stderr.splitlines()[0] == (
+        f"error: count the graphs on the store: POST {failing_store}/query failed 3 times; "
+        "last: 500: internal trouble"
+    )
+    assert Failing.requests_seen == 3
+
+
+def test_unreachable_endpoint(seed_build: BuildResult) -> None:
+    port = free_port()
+    code, _, stderr = run(
+        "push", str(seed_build.out), "--endpoint", f"http://127.0.0.1:{port}/query", "--tries", "1"
+    )
+    assert code == 1
+    assert stderr.startswith(
+        f"error: count the graphs on the store: POST http://127.0.0.1:{port}/query failed 1 times; "
+        "last: ConnectionError"
+    )
+    assert "hint: is the store running and reachable?" in stderr
+
+
+def test_missing_or_incomplete_dist(tmp_path: Path) -> None:
+    code, _, stderr = run("push", str(tmp_path / "nope"), "--endpoint", "http://127.0.0.1:1/query")
+    assert (code, stderr.splitlines()[0]) == (2, f"error: {tmp_path / 'nope'}: no such dataset folder")
+    (tmp_path / "half").mkdir()
+    (tmp_path / "half" / "dataset.nq").write_text("")
+    code, _, stderr = run("push", str(tmp_path / "half"), "--endpoint", "http://127.0.0.1:1/query")
+    assert (code, stderr.splitlines()[0]) == (
+        2,
+        f"error: {tmp_path / 'half'}: not a complete lodpub build (missing void.ttl)",
+    )
+
+
+def test_endpoint_is_required(
+    seed_build: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, stderr = run("push", str(seed_build.out))
+    assert (code, stderr.splitlines()[0]) == (2, "error: push needs the store's SPARQL query endpoint")
+
+
+def test_push_to_virtuoso_with_digest_auth(tmp_path: Path, virtuoso: Virtuoso) -> None:  # noqa: F811
+    letters = {p.name: p.read_bytes() for p in (CORPUS / "letters").iterdir()}
+    corpus = make_corpus(tmp_path / "corpus", letters)
+    assert build(corpus, tmp_path / "dist", SETTINGS).written
+    env = {"LODPUB_USER": "dba", "LODPUB_PASSWORD": "dba"}
+    code, _stdout, stderr = run("push", str(tmp_path / "dist"), *virtuoso.args(), "--quiet", env=env)
+    assert code == 0, stderr
+    local = Dist.open(tmp_path / "dist").counts()
+    assert ours(remote_counts(virtuoso.url + "/sparql")) == local
+    assert run("push", str(tmp_path / "dist"), *virtuoso.args(), "--quiet", env=env)[0] == 0
+    assert ours(remote_counts(virtuoso.url + "/sparql")) == local
+    (corpus / "letters" / "1958-09-09-cpsu-rwp-advisors.txt").unlink()
+    assert build(corpus, tmp_path / "dist", SETTINGS).written
+    code, _, stderr = run(
+        "push",
+        str(tmp_path / "dist"),
+        *virtuoso.args(),
+        "--protocol",
+        "update",
+        "--prune",
+        "--quiet",
+        env=env,
+    )
+    assert code == 0, stderr
+    assert ours(remote_counts(virtuoso.url + "/sparql")) == Dist.open(tmp_path / "dist").counts()
+
+
+def test_virtuoso_wrong_credentials(seed_build: BuildResult, virtuoso: Virtuoso) -> None:  # noqa: F811
+    env = {"LODPUB_USER": "dba", "LODPUB_PASSWORD": "not-the-password"}
+    code, stdout, stderr = run("push", str(seed_build.out), *virtuoso.args(), "--quiet", env=env)
+    assert code == 1
+    assert stderr.startswith(f"error: PUT <{BASE}graph/letter/1958-04-17-cpsu-rwp-troops>: PUT ")
+    assert "answered 401" in stderr and "hint: check the credentials" in stderr
+    assert "sent 0 of 4 graph(s)" in stderr
+    assert "not-the-password" not in stdout + stderr
+    assert ours(remote_counts(virtuoso.url + "/sparql")) == {}
+
+
+def test_missing_credentials(seed_build: BuildResult, oxigraph: Oxigraph, tmp_path: Path) -> None:  # noqa: F811
+    env = {"LODPUB_USER": "", "LODPUB_PASSWORD": "", "NETRC": str(tmp_path / "netrc")}
+    code, _, stderr = run("push", str(seed_build.out), *oxigraph.args(), "--auth", "basic", env=env)
+    assert code == 1
+    assert stderr.splitlines()[0] == "error: auth is 'basic' but no credentials were found for 127.0.0.1"
