@@ -40,6 +40,7 @@ class Oxigraph:
 
     location: Path
     port: int
+    union_default_graph: bool = False
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -51,7 +52,8 @@ class Oxigraph:
         if binary is None:
             pytest.fail("the oxigraph server is a test dependency: pip install oxigraph")
         self.process = subprocess.Popen(
-            [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
+            [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
+            + (["--union-default-graph"] if self.union_default_graph else []),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -15,6 +15,7 @@ from .pipeline import Progress, build, inspect_file, validate_corpus
 from .publish.dist import Dist
 from .publish.push import PROTOCOLS, plan_push, push
 from .publish.sparql import Retry, SparqlStore, make_auth
+from .query import Answer, cookbook, describe, from_sparql_json, load_query, open_store, render, run_local
 from .settings import AUTH_KINDS, Settings, load_settings
 
 
@@ -222,6 +223,48 @@ def push_command(
         f"pushed {len(report.sent)} graph(s), {triples} triples, to {settings.sparql_endpoint}; "
         f"dropped {len(report.dropped)}; verified: per-graph triple counts match"
     )
+
+
+@main.command("query")
+@click.argument("name_or_file", required=False)
+@click.option(
+    "--dist",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Built dataset to query (embedded store).",
+)
+@click.option("--endpoint", default=None, help="Query a remote SPARQL endpoint instead.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the cookbook queries.")
+def query_command(
+    name_or_file: str | None, dist: Path, endpoint: str | None, fmt: str, list_queries: bool
+) -> None:
+    """Run a cookbook query (by NAME) or a query FILE; print a table, CSV or JSON."""
+    try:
+        if list_queries or not name_or_file:
+            for name, path in cookbook().items():
+                click.echo(f"{name:<30} {describe(path)}")
+            return
+        sparql = load_query(name_or_file)
+        if endpoint:
+            store = SparqlStore(endpoint, auth=make_auth(load_settings(None).auth, endpoint))
+            try:
+                media, body = store.query(sparql)
+            finally:
+                store.close()
+            if media == "application/sparql-results+json":
+                answer = from_sparql_json(json.loads(body))
+            else:
+                answer = Answer(graph=body, kind="graph")
+        else:
+            answer = run_local(open_store(dist), sparql)
+    except LodpubError as error:
+        _fail(error)
+        return
+    click.echo(render(answer, fmt))
 
 
 @main.command("inspect")

@@ -176,6 +176,17 @@ class SparqlStore:
         except (ValueError, KeyError, TypeError) as exc:
             raise PublishError(f"{what}: the store's answer is not SPARQL JSON results: {exc}") from exc
 
+    def query(self, sparql: str) -> tuple[str, bytes]:
+        """Run any query; the answer's media type and body (SPARQL JSON results or Turtle)."""
+        response = self._send(
+            "POST",
+            self.query_url,
+            "query",
+            data={"query": sparql},
+            headers={"Accept": "application/sparql-results+json, text/turtle;q=0.9"},
+        )
+        return response.headers.get("Content-Type", "").split(";")[0].strip(), response.content
+
     def graph_counts(self, base: str) -> dict[str, int]:
         """Triples per named graph, for the graphs under ``base``."""
         rows = self.select(

@@ -1,0 +1,123 @@
+"""The query cookbook (queries/*.rq) and running a query on the built dataset or a remote store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+
+import pyoxigraph as ox
+
+from .errors import ConfigError, LodpubError
+from .publish.dist import Dist
+from .resources import data_path
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer: rows for SELECT, a boolean for ASK, N-Triples for CONSTRUCT/DESCRIBE."""
+
+    variables: tuple[str, ...] = ()
+    rows: tuple[dict[str, str | None], ...] = ()
+    boolean: bool | None = None
+    graph: bytes | None = None
+    kind: str = field(default="select")
+
+
+def cookbook() -> dict[str, Path]:
+    """The named queries: file stem -> path."""
+    return {p.stem: p for p in sorted(data_path("queries").glob("*.rq"))}
+
+
+def describe(path: Path) -> str:
+    """The first comment line of a query: what it answers."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            return line.lstrip("# ").strip()
+    return ""
+
+
+def load_query(name_or_file: str) -> str:
+    """A cookbook query by name, or a query file by path."""
+    path = Path(name_or_file)
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    queries = cookbook()
+    if name_or_file in queries:
+        return queries[name_or_file].read_text(encoding="utf-8")
+    raise ConfigError(
+        f"{name_or_file}: no such query file or cookbook query",
+        hint="cookbook queries: " + ", ".join(queries),
+    )
+
+
+def open_store(dist: Path) -> ox.Store:
+    """An in-memory store holding a built dataset (every named graph)."""
+    store = ox.Store()
+    store.bulk_load(path=str(Dist.open(dist).folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def run_local(store: ox.Store, sparql: str) -> Answer:
+    """Run a query on an embedded store; the default graph is the union of all graphs."""
+    try:
+        result = store.query(sparql, use_default_graph_as_union=True)
+        return _answer(result)
+    except SyntaxError as exc:
+        raise LodpubError(f"the query does not parse: {exc}") from exc
+    except OSError as exc:
+        # Solutions are computed lazily; a SERVICE clause reaches out while they are read.
+        raise LodpubError(
+            f"the query failed while calling a remote SERVICE: {exc}",
+            hint="federated queries need network access to the service",
+        ) from exc
+
+
+def _answer(result: ox.QueryBoolean | ox.QueryTriples | ox.QuerySolutions) -> Answer:
+    if isinstance(result, ox.QueryBoolean):
+        return Answer(boolean=bool(result), kind="ask")
+    if isinstance(result, ox.QueryTriples):
+        triples = sorted(result, key=str)
+        return Answer(graph=cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)), kind="graph")
+    names = tuple(v.value for v in result.variables)
+    rows = tuple(
+        {name: (row[name].value if row[name] is not None else None) for name in names} for row in result
+    )
+    return Answer(variables=names, rows=rows)
+
+
+def from_sparql_json(body: dict[str, object]) -> Answer:
+    """An answer from SPARQL 1.1 JSON results (a remote endpoint's)."""
+    if "boolean" in body:
+        return Answer(boolean=bool(body["boolean"]), kind="ask")
+    head = cast(dict[str, list[str]], body["head"])
+    names = tuple(head.get("vars", []))
+    bindings = cast(dict[str, list[dict[str, dict[str, str]]]], body["results"])["bindings"]
+    rows = tuple({name: (row[name]["value"] if name in row else None) for name in names} for row in bindings)
+    return Answer(variables=names, rows=rows)
+
+
+def render(answer: Answer, fmt: str) -> str:
+    """An answer as an aligned table, CSV or JSON (graphs as N-Triples, ASK as true/false)."""
+    if answer.kind == "ask":
+        return json.dumps(answer.boolean) if fmt == "json" else str(answer.boolean).lower()
+    if answer.kind == "graph":
+        return (answer.graph or b"").decode("utf-8")
+    if fmt == "json":
+        return json.dumps([dict(row) for row in answer.rows], ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(answer.variables), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: (v if v is not None else "") for k, v in row.items()} for row in answer.rows)
+        return out.getvalue().rstrip("\n")
+    widths = {n: max([len(n)] + [len(row[n] or "") for row in answer.rows]) for n in answer.variables}
+    lines = ["  ".join(n.ljust(widths[n]) for n in answer.variables).rstrip()]
+    lines.append("  ".join("-" * widths[n] for n in answer.variables))
+    for row in answer.rows:
+        lines.append("  ".join((row[n] or "").ljust(widths[n]) for n in answer.variables).rstrip())
+    lines.append(f"({len(answer.rows)} row{'s' if len(answer.rows) != 1 else ''})")
+    return "\n".join(lines)
