@@ -14,6 +14,7 @@ from .errors import ConfigError, LodpubError
 from .pipeline import Progress, build, inspect_file, validate_corpus
 from .publish.dist import Dist
 from .publish.push import PROTOCOLS, plan_push, push
+from .publish.server import address, make_server
 from .publish.sparql import Retry, SparqlStore, make_auth
 from .query import Answer, cookbook, describe, from_sparql_json, load_query, open_store, render, run_local
 from .settings import AUTH_KINDS, Settings, load_settings
@@ -265,6 +266,30 @@ def query_command(
         _fail(error)
         return
     click.echo(render(answer, fmt))
+
+
+@main.command("serve")
+@click.argument("dist", type=click.Path(path_type=Path), default=Path("dist"))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+def serve_command(dist: Path, host: str, port: int) -> None:
+    """Serve DIST: a read-only SPARQL endpoint at /sparql and every IRI of the dataset."""
+    try:
+        server = make_server(dist, host, port)
+    except LodpubError as error:
+        _fail(error)
+        return
+    except OSError as error:
+        _fail(ConfigError(f"cannot listen on {host}:{port}: {error.strerror}", hint="choose another --port"))
+        return
+    url = address(server)
+    click.echo(f"serving {dist} at {url} (SPARQL at {url}sparql); Ctrl-C stops", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @main.command("inspect")

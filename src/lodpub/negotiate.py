@@ -1,0 +1,50 @@
+"""HTTP content negotiation with q-values (RFC 9110 §12.5.1), kept free of any server code."""
+
+from __future__ import annotations
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """Media ranges with their q-values, in header order."""
+    ranges = []
+    for part in (header or "*/*").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        quality = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media, quality))
+    return ranges
+
+
+def choose(header: str | None, offered: list[str]) -> str | None:
+    """The offered type the client prefers most (ties go to the earlier offer); None if the
+    client accepts none of them (q=0 everywhere)."""
+    ranges = parse_accept(header)
+    best: tuple[float, int, int] | None = None
+    chosen = None
+    for position, media in enumerate(offered):
+        kind = media.split("/")[0]
+        matches = [
+            (q, specificity)
+            for pattern, q in ranges
+            for specificity in [
+                2 if pattern == media else 1 if pattern == f"{kind}/*" else 0 if pattern == "*/*" else -1
+            ]
+            if specificity >= 0
+        ]
+        if not matches:
+            continue
+        quality = max(matches, key=lambda m: (m[1], m[0]))[0]  # the most specific range decides
+        if quality <= 0:
+            continue
+        rank = (quality, -position, 0)
+        if best is None or rank > best:
+            best, chosen = rank, media
+    return chosen

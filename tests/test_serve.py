@@ -1,0 +1,213 @@
+"""lodpub serve over real HTTP: SPARQL protocol, content-negotiated IRIs, and a real browser."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import requests
+from rdflib import Graph
+
+from lodpub.negotiate import choose
+from lodpub.pipeline import BuildResult
+from lodpub.publish.server import address, make_server
+
+from .conftest import BASE, require_tool
+
+LETTER = "/letter/1958-04-17-cpsu-rwp-troops"
+
+
+@pytest.fixture(scope="module")
+def server(seed_build: BuildResult) -> Iterator[str]:
+    httpd = make_server(seed_build.out, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield address(httpd).rstrip("/")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def get(url: str, accept: str | None = None, **kwargs: object) -> requests.Response:
+    headers = {"Accept": accept} if accept else {}
+    return requests.get(url, headers=headers, timeout=10, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("text/html", "text/html"),
+        ("text/turtle", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/n-triples", "application/n-triples"),
+        ("text/html;q=0.5, text/turtle;q=0.9", "text/turtle"),
+        ("text/turtle;q=0.2, application/ld+json;q=0.8, */*;q=0.1", "application/ld+json"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+        ("*/*", "text/turtle"),
+        ("text/*;q=0.3, text/html;q=0", "text/turtle"),
+    ],
+)
+def test_content_negotiation(server: str, accept: str, expected: str) -> None:
+    response = get(server + LETTER, accept)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == expected + "; charset=utf-8"
+    assert response.headers["Vary"] == "Accept"
+
+
+def test_every_rdf_representation_describes_the_letter(server: str, seed_build: BuildResult) -> None:
+    expected = Graph().parse(seed_build.out / "letters" / "1958-04-17-cpsu-rwp-troops.ttl", format="turtle")
+    iri = BASE + LETTER.lstrip("/")
+    for fmt, parser in (("ttl", "turtle"), ("jsonld", "json-ld"), ("nt", "nt")):
+        response = get(server + LETTER + f"?format={fmt}")
+        assert response.status_code == 200
+        graph = Graph().parse(data=response.text, format=parser)
+        assert set(graph.triples((None, None, None))) >= {t for t in expected if str(t[0]).startswith(iri)}
+        assert response.headers["Content-Location"] == f"{LETTER}?format={fmt}"
+
+
+def test_format_override_and_errors(server: str) -> None:
+    assert get(server + LETTER + "?format=ttl", "text/html").headers["Content-Type"].startswith("text/turtle")
+    assert get(server + LETTER + "?format=xml").status_code == 400
+    assert get(server + LETTER, "image/png").status_code == 406
+    missing = get(server + "/letter/no-such-letter", "text/html")
+    assert missing.status_code == 404
+    assert missing.text == f"{BASE}letter/no-such-letter is not in this dataset\n"
+
+
+def test_entity_pages_and_links(server: str) -> None:
+    person = get(server + "/person/khrushchev-nikita", "text/turtle")
+    graph = Graph().parse(data=person.text, format="turtle")
+    assert any(str(o) == "http://www.wikidata.org/entity/Q35314" for o in graph.objects())
+    page = get(server + LETTER, "text/html").text
+    assert 'href="/person/khrushchev-nikita"' in page  # IRIs under the base link to this server
+    assert get(server + "/person/khrushchev-nikita", "text/html").status_code == 200
+
+
+def test_sparql_get_and_post_in_every_results_format(server: str) -> None:
+    query = (
+        "SELECT ?l WHERE { ?l a <http://purl.org/dc/dcmitype/Text> ; "
+        "<http://purl.org/dc/terms/identifier> ?id } ORDER BY ?l"
+    )
+    expected = [BASE + "letter/1958-04-17-cpsu-rwp-troops", BASE + "letter/1958-09-09-cpsu-rwp-advisors"]
+    as_json = get(server + "/sparql", "application/sparql-results+json", params={"query": query})
+    assert [b["l"]["value"] for b in as_json.json()["results"]["bindings"]] == expected
+    assert as_json.headers["Access-Control-Allow-Origin"] == "*"
+    posted = requests.post(
+        server + "/sparql",
+        data={"query": query},
+        timeout=10,
+        headers={"Accept": "application/sparql-results+xml"},
+    )
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    assert [e.text for e in ElementTree.fromstring(posted.content).findall(".//r:uri", ns)] == expected
+    direct = requests.post(
+        server + "/sparql",
+        data=query.encode(),
+        timeout=10,
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+    )
+    assert [row["l"] for row in csv.DictReader(io.StringIO(direct.text))] == expected
+    tsv = get(server + "/sparql", "text/tab-separated-values", params={"query": query})
+    assert tsv.text.splitlines()[1:] == [f"<{iri}>" for iri in expected]
+
+
+def test_sparql_construct_and_read_only(server: str) -> None:
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?s = <{BASE}person/khrushchev-nikita>) }}"
+    for accept, parser in (
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+    ):
+        response = get(server + "/sparql", accept, params={"query": construct})
+        assert response.status_code == 200 and len(Graph().parse(data=response.text, format=parser)) > 5
+    update = requests.post(server + "/sparql", timeout=10, data={"update": "DROP ALL"})
+    assert update.status_code == 403
+    disguised = requests.post(
+        server + "/sparql", data=b"DROP ALL", timeout=10, headers={"Content-Type": "application/sparql-query"}
+    )
+    assert disguised.status_code == 400
+    assert get(server + "/sparql").status_code == 400
+    preflight = requests.options(server + "/sparql", timeout=10)
+    assert preflight.status_code == 204 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_void_and_dumps(server: str, seed_build: BuildResult) -> None:
+    void = get(server + "/.well-known/void")
+    assert void.status_code == 200 and void.content == (seed_build.out / "void.ttl").read_bytes()
+    dump = get(server + "/dump/dataset.nq")
+    assert dump.headers["Content-Type"] == "application/n-quads; charset=utf-8"
+    assert dump.content == (seed_build.out / "dataset.nq").read_bytes()
+    assert get(server + "/dump/../../etc/passwd").status_code == 404
+    home = get(server + "/", "application/ld+json").json()
+    assert any(node["id"] == BASE + "dataset" for node in home["@graph"])
+
+
+def test_negotiation_rules() -> None:
+    offered = ["text/turtle", "text/html"]
+    assert choose("text/html;q=0.9, text/turtle;q=0.91", offered) == "text/turtle"
+    assert choose("text/*", offered) == "text/turtle"
+    assert choose("text/html, text/*;q=0", offered) == "text/html"
+    assert choose("application/json", offered) is None
+    assert choose(None, offered) == "text/turtle"
+    assert choose("text/html;q=abc, text/turtle;q=0.1", offered) == "text/turtle"
+
+
+def test_letter_page_in_headless_chromium(server: str, tmp_path: Path) -> None:
+    binary = shutil.which("chromium") or shutil.which("chromium-browser") or require_tool("chromium")
+    done = subprocess.run(
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            server + LETTER,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    dom = done.stdout
+    assert "<title>Letter from First Secretary of the CC of the CPSU (N.S. Khrushchev)" in dom, done.stderr[
+        -2000:
+    ]
+    assert "<dt>Date</dt><dd>17 April 1958</dd>" in dom
+    assert (
+        '<dt>Sender</dt><dd><a href="/group/cc-cpsu">'
+        "Central Committee of the Communist Party of the Soviet Union</a>" in dom
+    )
+    assert ">Nikita Khrushchev</a>" in dom
+    assert (
+        '<dt>Addressee</dt><dd><a href="/group/cc-rwp">Central Committee of the Romanian Workers\' Party</a>'
+        in dom
+    )
+    assert "Dear Comrades," in dom
+
+
+def test_serve_command_reports_a_bad_folder(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from lodpub.cli import main
+
+    result = CliRunner().invoke(main, ["serve", str(tmp_path / "none"), "--port", "0"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"error: {tmp_path / 'none'}: no such dataset folder"
+
+
+def test_dump_json_parses(server: str) -> None:
+    assert json.loads(get(server + "/dump/context.jsonld").text)["@context"]["crm"].startswith("http")
