@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import http.server
+import os
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import requests
@@ -137,14 +139,20 @@ def test_dry_run_sends_nothing(seed_build: BuildResult, oxigraph: Oxigraph) -> N
     assert remote_counts(oxigraph.url + "/query") == {}
 
 
-def test_killed_push_is_finished_by_a_rerun(big_build: BuildResult, oxigraph: Oxigraph) -> None:  # noqa: F811
-    command = [sys.executable, "-m", "lodpub", "push", str(big_build.out), *oxigraph.args(), "--tries", "2"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_killed_push_is_finished_by_a_rerun(
+    big_build: BuildResult, kind: str, request: pytest.FixtureRequest
+) -> None:
+    server = request.getfixturevalue(kind)
+    env = {**os.environ, "LODPUB_USER": "dba", "LODPUB_PASSWORD": "dba"}
+    endpoint = server.args()[1]
+    command = [sys.executable, "-m", "lodpub", "push", str(big_build.out), *server.args(), "--tries", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(remote_counts(oxigraph.url + "/query")) < 20:
+    while time.monotonic() < deadline and len(ours(remote_counts(endpoint))) < 20:
         time.sleep(0.02)
-    oxigraph.kill()
-    _, stderr = process.communicate(timeout=60)
+    server.kill()
+    _, stderr = process.communicate(timeout=120)
     assert process.returncode == 1, stderr
     failure = [line for line in stderr.splitlines() if not line.startswith("push: ")]
     assert failure[0].startswith("error: PUT <")
@@ -155,10 +163,10 @@ def test_killed_push_is_finished_by_a_rerun(big_build: BuildResult, oxigraph: Ox
         "  hint: is the store running and reachable?; then run the same command again: "
         "graphs are replaced whole, so a re-run finishes the job"
     )
-    oxigraph.start()
-    code, _stdout, stderr = run("push", str(big_build.out), *oxigraph.args(), "--quiet")
+    server.start()
+    code, _, stderr = run("push", str(big_build.out), *server.args(), "--quiet", env=env)
     assert code == 0, stderr
-    assert ours(remote_counts(oxigraph.url + "/query")) == Dist.open(big_build.out).counts()
+    assert ours(remote_counts(endpoint)) == Dist.open(big_build.out).counts()
 
 
 class Failing(http.server.BaseHTTPRequestHandler):
@@ -275,3 +283,102 @@ def test_missing_credentials(seed_build: BuildResult, oxigraph: Oxigraph, tmp_pa
     code, _, stderr = run("push", str(seed_build.out), *oxigraph.args(), "--auth", "basic", env=env)
     assert code == 1
     assert stderr.splitlines()[0] == "error: auth is 'basic' but no credentials were found for 127.0.0.1"
+
+
+class Recording(http.server.BaseHTTPRequestHandler):
+    """Records the Authorization header and answers an empty SPARQL result; /slow never answers
+    in time. Stands in for stores with basic or bearer auth, which Oxigraph does not have."""
+
+    seen: ClassVar[list[str | None]] = []
+
+    def do_POST(self) -> None:
+        if self.path.startswith("/slow"):
+            time.sleep(1.5)
+        type(self).seen.append(self.headers.get("Authorization"))
+        body = b'{"head": {"vars": ["g", "n"]}, "results": {"bindings": []}}'
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recording_store() -> Iterator[str]:
+    Recording.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recording)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("auth", "env", "header"),
+    [
+        ("basic", {"LODPUB_USER": "ann", "LODPUB_PASSWORD": "secret"}, "Basic YW5uOnNlY3JldA=="),
+        ("bearer", {"LODPUB_TOKEN": "t0ken"}, "Bearer t0ken"),
+        ("none", {}, None),
+    ],
+)
+def test_credentials_are_sent_never_printed(
+    seed_build: BuildResult, recording_store: str, auth: str, env: dict[str, str], header: str | None
+) -> None:
+    code, stdout, stderr = run(
+        "push",
+        str(seed_build.out),
+        "--endpoint",
+        recording_store + "/query",
+        "--auth",
+        auth,
+        "--dry-run",
+        env={"LODPUB_USER": "", "LODPUB_PASSWORD": "", "LODPUB_TOKEN": "", **env},
+    )
+    assert code == 0, stderr
+    assert Recording.seen == [header]
+    for secret in env.values():
+        assert secret not in stdout + stderr
+
+
+def test_credentials_from_netrc(seed_build: BuildResult, recording_store: str, tmp_path: Path) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login ann password secret\n")
+    netrc.chmod(0o600)
+    env = {"LODPUB_USER": "", "LODPUB_PASSWORD": "", "NETRC": str(netrc)}
+    code, _, stderr = run(
+        "push",
+        str(seed_build.out),
+        "--endpoint",
+        recording_store + "/query",
+        "--auth",
+        "basic",
+        "--dry-run",
+        env=env,
+    )
+    assert code == 0, stderr
+    assert Recording.seen == ["Basic YW5uOnNlY3JldA=="]
+
+
+def test_timeouts_are_retried_then_reported(recording_store: str) -> None:
+    from lodpub.errors import PublishError
+    from lodpub.publish.sparql import Retry, SparqlStore
+
+    pauses: list[float] = []
+    store = SparqlStore(
+        recording_store + "/slow", retry=Retry(tries=3, backoff=0.1, timeout=0.2), sleep=pauses.append
+    )
+    with pytest.raises(PublishError) as caught:
+        store.graph_counts(BASE)
+    store.close()
+    assert "failed 3 times; last: ReadTimeout" in caught.value.message
+    assert pauses == [0.1, 0.2]  # exponential backoff between the tries
