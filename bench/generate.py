@@ -13,26 +13,14 @@ unknown names; bodies of 1-4 kB taken from sentences of the seed letters.
 from __future__ import annotations
 
 import argparse
+import calendar
 import random
 import re
 import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS = list(calendar.month_name)[1:]
 PARTIES = [
     (
         "the CC of the CPSU",

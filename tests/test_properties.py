@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import shutil
@@ -71,20 +72,7 @@ title_text = st.text(
 names = st.sampled_from(
     ["Gheorghe Gheorghiu-Dej", "N. Khruschev", "Ion Popescu", "Мария Иванова", "Ştefan Ţăranu"]
 )
-months = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+months = list(calendar.month_name)[1:]
 
 
 @st.composite

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import subprocess
@@ -184,16 +185,24 @@ class Failing(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def failing_store() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Failing)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+@contextlib.contextmanager
+def local_server(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A throw-away HTTP server on a free loopback port, for faults and auth a real store
+    cannot be made to show; stopped on exit."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def failing_store() -> Iterator[str]:
+    with local_server(Failing) as url:
+        yield url
 
 
 def test_store_answering_500_is_retried_then_reported(seed_build: BuildResult, failing_store: str) -> None:
@@ -312,15 +321,8 @@ class Recording(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def recording_store() -> Iterator[str]:
     Recording.seen = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recording)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(Recording) as url:
+        yield url
 
 
 @pytest.mark.parametrize(

@@ -174,22 +174,14 @@ class Handler(BaseHTTPRequestHandler):
                 HTTPStatus.BAD_REQUEST, f"the query does not parse (only queries are accepted): {exc}", CORS
             )
             return
-        accept = self.headers.get("Accept")
+        formats = GRAPH_TYPES if isinstance(result, ox.QueryTriples) else RESULT_TYPES
+        media = choose(self.headers.get("Accept"), list(formats))
+        if media is None:
+            self.fail(HTTPStatus.NOT_ACCEPTABLE, "offered: " + ", ".join(formats), CORS)
+            return
+        out = io.BytesIO()
         try:
-            if isinstance(result, ox.QueryTriples):
-                media = choose(accept, list(GRAPH_TYPES))
-                if media is None:
-                    self.fail(HTTPStatus.NOT_ACCEPTABLE, "offered: " + ", ".join(GRAPH_TYPES), CORS)
-                    return
-                out = io.BytesIO()
-                result.serialize(out, GRAPH_TYPES[media])
-            else:
-                media = choose(accept, list(RESULT_TYPES))
-                if media is None:
-                    self.fail(HTTPStatus.NOT_ACCEPTABLE, "offered: " + ", ".join(RESULT_TYPES), CORS)
-                    return
-                out = io.BytesIO()
-                result.serialize(out, RESULT_TYPES[media])
+            result.serialize(out, formats[media])  # type: ignore[arg-type]
         except OSError as exc:
             self.fail(HTTPStatus.BAD_GATEWAY, f"a SERVICE call failed: {exc}", CORS)
             return
