@@ -83,7 +83,7 @@ def php_letter(draw: st.DrawFn) -> str:
     body = draw(title_text)
     return (
         f"Letter from {sender} to the CC of the RWP: {title}\n\nMoscow, {day} {month} 1958\n\n"
-        f"TO THE CENTRAL COMMITTEE OF THE ROMANIAN WORKERS' PARTY\n\n{body}\n\n"
+        f"TO THE CENTRAL COMMITTEE OF THE ROMANIAN WORKERS' PARTY\n\nDear Comrades,\n\n{body}\n\n"
         f"With communist greetings, {sender}\n\n"
         f"[Source: Some Archive, Fund {draw(title_text).replace(',', ' ')}, File 1/2, pp. 3-4. "
         f"Translated by {translator}]\n"
@@ -101,7 +101,7 @@ def wilson_letter(draw: st.DrawFn) -> str:
         f"Translated by {draw(names)}.\n\n"
         f"<https://digitalarchive.wilsoncenter.org/document/{draw(st.integers(1, 999999))}>\n\n"
         f"Original Language:\n\n{draw(st.sampled_from(['Russian', 'Romanian', 'English']))}\n\n"
-        f"Contents:\n\nTranslation - English\n\n{draw(title_text)}\n"
+        f"Contents:\n\nTranslation - English\n\nDear Comrades,\n\n{draw(title_text)}\n"
     )
 
 

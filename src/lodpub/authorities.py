@@ -41,6 +41,7 @@ class Entity:
     archive: bool = False
     code: str | None = None
     local: bool = False
+    review: tuple[str, str, str] | None = None  # who accepted the QID, on which day, how
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -88,6 +89,10 @@ class Authorities:
                 hint="it must be UTF-8 TOML with [person.KEY], [group.KEY], [place.KEY] tables",
             ) from exc
         return cls(_entities_from_toml(data, str(path)), source=str(path))
+
+    def entities(self) -> list[Entity]:
+        """Every entity of the file."""
+        return list(self._by_id.values())
 
     def get(self, kind: str, key: str) -> Entity | None:
         """The entity of that kind and key, if the file has it."""
@@ -237,6 +242,12 @@ def _entities_from_toml(data: dict[str, object], source: str) -> list[Entity]:
             if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
                 raise ConfigError(f'{where}: labels: expected a table of language = "name"')
             code = raw.get("code")
+            review = raw.get("wikidata_review")
+            if review is not None and not (
+                isinstance(review, dict)
+                and all(isinstance(review.get(k), str) for k in ("by", "on", "method"))
+            ):
+                raise ConfigError(f"{where}: wikidata_review: expected {{ by = …, on = …, method = … }}")
             entities.append(
                 Entity(
                     kind=kind,
@@ -247,6 +258,7 @@ def _entities_from_toml(data: dict[str, object], source: str) -> list[Entity]:
                     wikidata=qid,
                     archive=bool(raw.get("archive", False)),
                     code=code if isinstance(code, str) else None,
+                    review=(review["by"], review["on"], review["method"]) if review else None,
                 )
             )
     return entities

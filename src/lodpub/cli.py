@@ -3,7 +3,10 @@ not conform or some input failed, 2 usage or configuration error."""
 
 from __future__ import annotations
 
+import datetime
+import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +14,8 @@ import click
 
 from . import __version__
 from .errors import ConfigError, LodpubError
+from .link import accept_one, apply_review, check, propose
+from .link.wikidata import Cache, WikidataClient
 from .pipeline import Progress, build, inspect_file, validate_corpus
 from .publish.dist import Dist
 from .publish.push import PROTOCOLS, plan_push, push
@@ -290,6 +295,99 @@ def serve_command(dist: Path, host: str, port: int) -> None:
         pass
     finally:
         server.server_close()
+
+
+@main.command("link")
+@click.argument("corpus", type=click.Path(path_type=Path), default=Path("corpus"))
+@click.option(
+    "--review",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Review file (default: CORPUS/link-review.toml).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Answer cache (default: CORPUS/link-cache).",
+)
+@click.option("--offline", is_flag=True, help="Use the cache alone; send nothing.")
+@click.option("--accept", "accepted", nargs=2, default=None, metavar="KIND.KEY QID", help="Accept one QID.")
+@click.option("--apply", "apply_", is_flag=True, help="Accept every QID set in the review file.")
+@click.option("--check", "check_", is_flag=True, help="Re-verify every QID of the authority file.")
+@click.option("--by", default=None, help="Who accepts (default: LODPUB_REVIEWER or the login name).")
+@click.option("--on", default=None, help="Day of the acceptance, YYYY-MM-DD (default: today).")
+@click.option(
+    "--tries",
+    type=click.IntRange(1, 20),
+    default=5,
+    show_default=True,
+    help="Attempts per request (429, maxlag, 5xx, time-outs, malformed answers).",
+)
+@config_option
+def link_command(
+    corpus: Path,
+    review: Path | None,
+    cache: Path | None,
+    offline: bool,
+    accepted: tuple[str, str] | None,
+    apply_: bool,
+    check_: bool,
+    by: str | None,
+    on: str | None,
+    tries: int,
+    config: Path | None,
+) -> None:
+    """Propose Wikidata links for entities without a QID; accept, apply or check them."""
+    review = review or corpus / "link-review.toml"
+    reviewer = by or os.environ.get("LODPUB_REVIEWER") or getpass.getuser()
+    day = on or datetime.date.today().isoformat()
+    try:
+        settings = load_settings(config)
+        if accepted:
+            entity = accept_one(
+                corpus, settings, accepted[0], accepted[1], reviewer, day, "lodpub link --accept"
+            )
+            click.echo(
+                f"accepted {accepted[1]} for {accepted[0]} ({entity.label}); recorded by {reviewer} on {day}"
+            )
+            return
+        if apply_:
+            done = apply_review(corpus, settings, review, reviewer, day)
+            for kind_key, qid in done:
+                click.echo(f"accepted {qid} for {kind_key}")
+            click.echo(f"{len(done)} QID(s) accepted from {review}")
+            return
+        client = WikidataClient(
+            settings.wikidata_api,
+            settings.contact,
+            Cache(cache or corpus / "link-cache"),
+            reconcile_url=settings.reconcile_url or None,
+            offline=offline,
+            tries=tries,
+        )
+        try:
+            if check_:
+                problems = check(corpus, client)
+                for problem in problems:
+                    click.echo(problem)
+                click.echo(f"{len(problems)} problem(s) with the QIDs of {corpus / 'authorities.toml'}")
+                if problems:
+                    sys.exit(1)
+                return
+            result = propose(corpus, settings, client, review)
+        finally:
+            client.close()
+    except LodpubError as error:
+        _fail(error)
+        return
+    with_candidates = sum(1 for p in result.proposals if p.candidates)
+    click.echo(
+        f"wrote {review}: {len(result.proposals)} entities without a QID, {with_candidates} with candidates; "
+        f"{client.requests_sent} request(s) sent"
+    )
+    for key in result.not_cached:
+        click.echo(f"not in the cache (offline): {key}", err=True)
 
 
 @main.command("inspect")

@@ -50,3 +50,7 @@ class MappingError(LodpubError):
 
 class PublishError(LodpubError):
     """A store that cannot be reached, refuses a request or answers with an error."""
+
+
+class LinkError(LodpubError):
+    """Wikidata or a reconciliation service could not answer, or answered nonsense."""

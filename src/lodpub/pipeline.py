@@ -16,7 +16,7 @@ from pathlib import Path
 from pyoxigraph import Triple
 
 from . import __version__
-from .authorities import Authorities
+from .authorities import Authorities, Entity
 from .errors import ConfigError, LodpubError, SourceError
 from .jsonld import Context
 from .mapping import Iris, LetterMapper, MappedLetter
@@ -347,3 +347,31 @@ def inspect_file(path: Path, authorities_path: Path | None = None) -> tuple[Lett
         )
     fields.append(Field("body", f"{len(letter.body)} characters", 0, "Stated"))
     return letter, fields
+
+
+def named_entities(
+    corpus: Path, settings: Settings
+) -> dict[tuple[str, str], tuple[Entity, tuple[int, int] | None]]:
+    """Every person, group and place of the corpus — the authority file's and those the letters
+    name without it — with the first and last year of the letters that name each (None for an
+    entity no letter names). Letters that cannot be read are passed over here."""
+    source = _Corpus.open(corpus)
+    mapper = LetterMapper(Iris(settings.base_iri), source.authorities, __version__)
+    years: dict[tuple[str, str], list[int]] = defaultdict(list)
+    found: dict[tuple[str, str], Entity] = {}
+    for entity in source.authorities.entities():
+        if entity.kind != "language":
+            found[(entity.kind, entity.key)] = entity
+    for path in source.files:
+        try:
+            mapped = mapper.map(read_letter(path))
+        except LodpubError:
+            continue
+        for entity in mapped.named:
+            if entity.kind != "language":
+                found.setdefault((entity.kind, entity.key), entity)
+                years[(entity.kind, entity.key)].append(mapped.letter.date.year)
+    return {
+        key: (entity, (min(years[key]), max(years[key])) if years.get(key) else None)
+        for key, entity in sorted(found.items())
+    }

@@ -28,6 +28,9 @@ class Settings:
     graph_store: str | None = None
     update_endpoint: str | None = None
     auth: str = "none"
+    contact: str | None = None
+    wikidata_api: str = "https://www.wikidata.org/w/api.php"
+    reconcile_url: str | None = None
     source_date_epoch: int | None = None
 
     def check(self, origins: Mapping[str, str]) -> Settings:
@@ -46,7 +49,14 @@ class Settings:
                 f"{where('auth')}: auth {self.auth!r} is not one of {', '.join(AUTH_KINDS)}",
                 hint="credentials come from LODPUB_USER / LODPUB_PASSWORD / LODPUB_TOKEN or ~/.netrc",
             )
-        for name in ("license", "sparql_endpoint", "graph_store", "update_endpoint"):
+        for name in (
+            "license",
+            "sparql_endpoint",
+            "graph_store",
+            "update_endpoint",
+            "wikidata_api",
+            "reconcile_url",
+        ):
             value = getattr(self, name)
             if value is not None and not re.match(r"^https?://\S+$", value):
                 raise ConfigError(f"{where(name)}: {name} {value!r} must be an http(s) IRI")

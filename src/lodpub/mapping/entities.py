@@ -6,8 +6,9 @@ from pyoxigraph import NamedNode, Triple
 
 from .. import vocab
 from ..authorities import Entity
+from ..textutil import slug
 from .iris import Iris
-from .rdf import ALT_LABEL, LABEL, PREF_LABEL, SAME_AS, TYPE, Triples, crm, dct, lp, text
+from .rdf import ALT_LABEL, LABEL, PREF_LABEL, SAME_AS, TYPE, Triples, crm, dct, lp, term, text, typed
 
 CLASSES = {"person": "E21_Person", "group": "E74_Group", "place": "E53_Place"}
 
@@ -32,7 +33,23 @@ def describe_entity(entity: Entity, iris: Iris) -> list[Triple]:
         if variant not in languages.values():
             out.add(subject, ALT_LABEL, text(variant))
     if entity.wikidata:
-        out.add(subject, SAME_AS, NamedNode(vocab.WD + entity.wikidata))
+        item = NamedNode(vocab.WD + entity.wikidata)
+        out.add(subject, SAME_AS, item)
+        if entity.review is not None:
+            # Who accepted the link, when and how: the owl:sameAs statement, reified for PROV.
+            by, on, method = entity.review
+            statement = NamedNode(f"{subject.value}/sameas/{entity.wikidata}")
+            reviewer = NamedNode(f"{iris.base}agent/{slug(by)}")
+            out.add(statement, TYPE, term(vocab.RDF, "Statement"))
+            out.add(statement, TYPE, term(vocab.PROV, "Entity"))
+            out.add(statement, term(vocab.RDF, "subject"), subject)
+            out.add(statement, term(vocab.RDF, "predicate"), SAME_AS)
+            out.add(statement, term(vocab.RDF, "object"), item)
+            out.add(statement, term(vocab.PROV, "wasAttributedTo"), reviewer)
+            out.add(statement, dct("date"), typed(on, "date"))
+            out.add(statement, dct("description"), text(method))
+            out.add(reviewer, TYPE, term(vocab.PROV, "Agent"))
+            out.add(reviewer, LABEL, text(by))
     if entity.local:
         out.add(subject, crm("P2_has_type"), lp("LocalEntity"))
     return out.sorted()

@@ -33,6 +33,7 @@ class MappedLetter:
     triples: list[Triple]
     entities: dict[str, list[Triple]]
     field_lines: dict[str, int]
+    named: tuple[Entity, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class _LetterBuild:
         self.t = Triples()
         self.entities: dict[str, list[Triple]] = {}
         self.fields: dict[str, int] = {}
+        self.named: list[Entity] = []
         self.uri = self.iris.letter(letter.id)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -76,7 +78,9 @@ class _LetterBuild:
     def need(self, entity: Entity) -> NamedNode:
         """The IRI of a shared entity, recording its description for the entities graph."""
         iri = self.iris.entity(entity)
-        self.entities.setdefault(iri.value, describe_entity(entity, self.iris))
+        if iri.value not in self.entities:
+            self.entities[iri.value] = describe_entity(entity, self.iris)
+            self.named.append(entity)
         return iri
 
     def shared(self, iri: NamedNode, triples: list[Triple]) -> NamedNode:
@@ -187,6 +191,7 @@ class _LetterBuild:
             triples=t.sorted(),
             entities=self.entities,
             field_lines=self.fields,
+            named=tuple(self.named),
         )
 
     def creation(self) -> None:
@@ -225,6 +230,8 @@ class _LetterBuild:
             t.extend(custody.item_triples(item))
             for iri, description in custody.shared().items():
                 self.entities.setdefault(iri, description)
+            if custody.archive is not None and custody.archive not in self.named:
+                self.named.append(custody.archive)
             target, prop = custody.assigned()
             if target is not None:
                 self.assign("archive-citation", item, prop, [target], [ref.evidence])

@@ -1,0 +1,207 @@
+"""A local stand-in for the Wikidata API and a W3C reconciliation service, serving responses
+written in the shape of recorded ones; faults are switched on per test. Loopback only."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+
+def item(
+    qid: str,
+    label: str,
+    description: str,
+    p31: str,
+    start: str | None = None,
+    end: str | None = None,
+    start_prop: str = "P569",
+    end_prop: str = "P570",
+) -> dict[str, Any]:
+    claims: dict[str, Any] = {"P31": [{"mainsnak": {"datavalue": {"value": {"id": p31}}}}]}
+    if start:
+        claims[start_prop] = [{"mainsnak": {"datavalue": {"value": {"time": f"+{start}-00-00T00:00:00Z"}}}}]
+    if end:
+        claims[end_prop] = [{"mainsnak": {"datavalue": {"value": {"time": f"+{end}-00-00T00:00:00Z"}}}}]
+    return {
+        "id": qid,
+        "labels": {"en": {"language": "en", "value": label}},
+        "descriptions": {"en": {"language": "en", "value": description}},
+        "aliases": {},
+        "claims": claims,
+    }
+
+
+ITEMS = {
+    "Q900001": item(
+        "Q900001", "Gheorghe Gheorghiu-Dej", "Romanian communist leader (1901-1965)", "Q5", "1901", "1965"
+    ),
+    "Q900002": item(
+        "Q900002", "Gheorghe Gheorghiu-Dej", "ship launched in 1975", "Q11446", "1975", None, "P571", "P576"
+    ),
+    "Q900003": item(
+        "Q900003",
+        "Gheorghe Gheorghiu-Dej",
+        "Romanian town, 1965-1990",
+        "Q515",
+        "1965",
+        "1990",
+        "P571",
+        "P576",
+    ),
+    "Q900010": item(
+        "Q900010",
+        "Central Committee of the Communist Party of the Soviet Union",
+        "highest organ of the CPSU between congresses",
+        "Q1752346",
+        "1917",
+        "1991",
+        "P571",
+        "P576",
+    ),
+    "Q900100": item("Q900100", "Old item", "target of a merge", "Q5"),
+}
+SEARCH = {
+    "Gheorghe Gheorghiu-Dej": ["Q900002", "Q900001", "Q900003"],
+    "Central Committee of the Communist Party of the Soviet Union": ["Q900010"],
+    "Delia Razdolescu": [],
+}
+GENERIC = 6  # other names get six weak candidates each ("many results")
+
+
+def generic(name: str) -> list[str]:
+    base = 910000 + (sum(map(ord, name)) % 1000) * 10
+    return [f"Q{base + i}" for i in range(GENERIC)]
+
+
+class Fake(http.server.BaseHTTPRequestHandler):
+    faults: ClassVar[dict[str, int]] = {}
+    seen: ClassVar[list[dict[str, Any]]] = []
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def fault(self) -> bool:
+        for name, left in list(self.faults.items()):
+            if left == 0:
+                continue
+            self.faults[name] = left - 1
+            if name == "429":
+                self.answer(429, b"Too many requests", {"Retry-After": "1"})
+            elif name == "maxlag":
+                self.answer(
+                    200,
+                    json.dumps(
+                        {"error": {"code": "maxlag", "info": "Waiting for db: 6 seconds lagged", "lag": 6}}
+                    ).encode(),
+                    {"Retry-After": "1"},
+                )
+            elif name == "malformed":
+                self.answer(200, b'{"search": [ {"id": "Q1"')
+            elif name == "slow":
+                time.sleep(1.0)
+                self.answer(200, b'{"search": []}')
+            return True
+        return False
+
+    def do_GET(self) -> None:
+        params = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        type(self).seen.append({"params": params, "agent": self.headers.get("User-Agent"), "path": self.path})
+        if self.fault():
+            return
+        if params.get("action") == "wbsearchentities":
+            name = params["search"]
+            ids = SEARCH.get(name, generic(name))[: int(params.get("limit", "7"))]
+            hits = [
+                {
+                    "id": q,
+                    "label": ITEMS[q]["labels"]["en"]["value"] if q in ITEMS else f"{name} (other)",
+                    "description": ITEMS[q]["descriptions"]["en"]["value"] if q in ITEMS else "someone else",
+                }
+                for q in ids
+            ]
+            self.answer(
+                200, json.dumps({"searchinfo": {"search": name}, "search": hits, "success": 1}).encode()
+            )
+        elif params.get("action") == "wbgetentities":
+            entities = {}
+            for qid in params["ids"].split("|"):
+                if qid == "Q900099":  # merged into Q900100: the API answers with the target
+                    entities["Q900100"] = {
+                        **ITEMS["Q900100"],
+                        "redirects": {"from": "Q900099", "to": "Q900100"},
+                    }
+                elif qid in ITEMS:
+                    entities[qid] = ITEMS[qid]
+                elif qid == "Q900098" or not qid.startswith("Q91"):
+                    entities[qid] = {"id": qid, "missing": ""}
+                else:
+                    entities[qid] = item(qid, "someone else", "a namesake", "Q5", "1990")
+            self.answer(200, json.dumps({"entities": entities, "success": 1}).encode())
+        else:
+            self.answer(
+                200, json.dumps({"error": {"code": "badvalue", "info": "Unrecognized value"}}).encode()
+            )
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        type(self).seen.append({"params": form, "agent": self.headers.get("User-Agent"), "path": self.path})
+        if self.fault():
+            return
+        queries = json.loads(form["queries"])
+        out = {}
+        for key, query in queries.items():
+            ids = SEARCH.get(query["query"], generic(query["query"]))
+            out[key] = {
+                "result": [
+                    {
+                        "id": q,
+                        "name": ITEMS[q]["labels"]["en"]["value"] if q in ITEMS else "someone else",
+                        "score": 100.0 - i,
+                        "match": i == 0,
+                        "type": [
+                            {
+                                "id": ITEMS[q]["claims"]["P31"][0]["mainsnak"]["datavalue"]["value"]["id"]
+                                if q in ITEMS
+                                else "Q5",
+                                "name": "type",
+                            }
+                        ],
+                        "description": ITEMS[q]["descriptions"]["en"]["value"] if q in ITEMS else "",
+                    }
+                    for i, q in enumerate(ids)
+                ]
+            }
+        self.answer(200, json.dumps(out).encode())
+
+
+@contextlib.contextmanager
+def fake_wikidata(**faults: int) -> Iterator[str]:
+    Fake.faults = dict(faults)
+    Fake.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Fake)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
