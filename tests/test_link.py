@@ -57,7 +57,7 @@ def test_candidates_review_accept_and_provenance(corpus: Path, tmp_path: Path) -
         dej = review["person.gheorghiu-dej-gheorghe"]
         best = dej["candidate"][0]  # type: ignore[index]
         assert (best["qid"], best["score"]) == ("Q900001", 1.0)
-        assert best["why"] == "name 1.00; is a person; fits the letters' years 1958-1958"
+        assert best["why"] == "name 1.00; is a person; fits the letters' years 1958-1958; country Q218"
         assert [c["qid"] for c in dej["candidate"]] == ["Q900001", "Q900002", "Q900003"]  # type: ignore[union-attr]
         assert dej["candidate"][1]["why"] == "name 1.00; not a person (P31 Q11446)"  # type: ignore[index]
         assert "begins 1965, after the letters (1958)" not in dej["candidate"][2]["why"]  # type: ignore[index]

@@ -71,6 +71,7 @@ SEARCH = {
     "Central Committee of the Communist Party of the Soviet Union": ["Q900010"],
     "Delia Razdolescu": [],
 }
+ITEMS["Q900001"]["claims"]["P27"] = [{"mainsnak": {"datavalue": {"value": {"id": "Q218"}}}}]  # Romania
 GENERIC = 6  # other names get six weak candidates each ("many results")
 
 

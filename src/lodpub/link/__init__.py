@@ -33,7 +33,9 @@ class LinkResult:
 
 def propose(corpus: Path, settings: Settings, client: WikidataClient, review: Path) -> LinkResult:
     """Find candidates for every entity without a QID and write the review file."""
-    todo = [(e, years) for e, years in named_entities(corpus, settings).values() if not e.wikidata]
+    everything = list(named_entities(corpus, settings).values())
+    todo = [(e, years) for e, years in everything if not e.wikidata]
+    countries = frozenset(e.wikidata for e, _ in everything if e.kind == "place" and e.wikidata)
     result = LinkResult()
     found: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for entity, _ in todo:
@@ -56,7 +58,7 @@ def propose(corpus: Path, settings: Settings, client: WikidataClient, review: Pa
         if answers is None:
             continue
         candidates = sorted(
-            (score(entity, str(h["id"]), h, details.get(str(h["id"])), years) for h in answers),
+            (score(entity, str(h["id"]), h, details.get(str(h["id"])), years, countries) for h in answers),
             key=lambda c: (-c.score, c.qid),
         )[:TOP]
         note = "no candidates found" if not candidates else ""

@@ -70,11 +70,16 @@ def _year(entity: dict[str, Any], prop: str) -> int | None:
 
 
 def _types(entity: dict[str, Any]) -> set[str]:
+    return _values(entity, "P31")
+
+
+def _values(entity: dict[str, Any], *props: str) -> set[str]:
     out = set()
-    for claim in entity.get("claims", {}).get("P31", []):
-        value = claim.get("mainsnak", {}).get("datavalue", {}).get("value", {})
-        if isinstance(value, dict) and "id" in value:
-            out.add(value["id"])
+    for prop in props:
+        for claim in entity.get("claims", {}).get(prop, []):
+            value = claim.get("mainsnak", {}).get("datavalue", {}).get("value", {})
+            if isinstance(value, dict) and "id" in value:
+                out.add(value["id"])
     return out
 
 
@@ -84,8 +89,11 @@ def score(
     found: dict[str, Any],
     details: dict[str, Any] | None,
     years: tuple[int, int] | None,
+    countries: frozenset[str] = frozenset(),
 ) -> Candidate:
-    """Score one candidate: 0.5 for the name, 0.3 for the kind, 0.2 for the period."""
+    """Score one candidate: 0.4 for the name, 0.3 for the kind, 0.2 for the period of the letters
+    that name the entity, 0.1 for a country (P17) or citizenship (P27) among ``countries`` (the
+    places the corpus links to Wikidata)."""
     details = details or {}
     label = (
         (details.get("labels", {}).get("en", {}) or {}).get("value")
@@ -100,7 +108,7 @@ def score(
     names = [normalise_name(n) for n in entity.names]
     their = [normalise_name(n) for n in [label, *aliases] if n]
     similarity = max((SequenceMatcher(None, a, b).ratio() for a in names for b in their), default=0.0)
-    total = 0.5 * similarity
+    total = 0.4 * similarity
     why = [f"name {similarity:.2f}"]
     types = _types(details) or {t.get("id", "") for t in found.get("type", []) if isinstance(t, dict)}
     if types & KIND_TYPES[entity.kind]:
@@ -118,4 +126,8 @@ def score(
         elif start is not None or end is not None:
             total += 0.2
             why.append(f"fits the letters' years {first}-{last}")
+    shared = _values(details, "P17", "P27") & countries
+    if shared:
+        total += 0.1
+        why.append(f"country {', '.join(sorted(shared))}")
     return Candidate(qid=qid, label=label, description=description, score=round(total, 3), why="; ".join(why))
