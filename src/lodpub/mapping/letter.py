@@ -163,9 +163,10 @@ class _LetterBuild:
         t.add(uri, crm("P102_has_title"), title)
         self.assign("title", uri, "P102_has_title", [title], [letter.title.evidence])
 
-        self.creation()
+        senders = self.resolve(letter.senders, ("person", "group"))
+        self.creation(senders)
         item = self.item()
-        self.dispatch(item)
+        self.dispatch(item, senders, self.resolve(letter.addressees, ("person", "group")))
         carrier = self.translation()
         if letter.original_language:
             lang = self.need(self.language(letter.original_language, "original language"))
@@ -184,7 +185,7 @@ class _LetterBuild:
         for entity in self.authorities.find(letter.body):
             t.add(uri, crm("P67_refers_to"), self.need(entity))
         self.provenance()
-        t.extend(derive_shortcuts(t.sorted()))
+        t.extend(derive_shortcuts(t))
         return MappedLetter(
             letter=letter,
             graph=self.iris.letter_graph(letter.id),
@@ -194,7 +195,7 @@ class _LetterBuild:
             named=tuple(self.named),
         )
 
-    def creation(self) -> None:
+    def creation(self, senders: list[Resolved]) -> None:
         letter, t = self.letter, self.t
         creation, span = self.node("creation"), self.node("creation", "time")
         t.add(creation, TYPE, crm("E65_Creation"))
@@ -207,9 +208,8 @@ class _LetterBuild:
         t.add(span, crm("P82a_begin_of_the_begin"), typed(begin, "dateTime"))
         t.add(span, crm("P82b_end_of_the_end"), typed(end, "dateTime"))
         self.assign("date", creation, "P4_has_time-span", [span], [letter.date.evidence])
-        # The writer(s); the dispatch below states the same parties as sender(s) and carries
-        # the evidence of the "sender" field.
-        senders = self.resolve(letter.senders, ("person", "group"))
+        # The writer(s); the dispatch states the same parties as sender(s) and carries the
+        # evidence of the "sender" field.
         t.add_all(creation, crm("P14_carried_out_by"), [self.need(r.entity) for r in senders])
         if letter.place:
             places = self.resolve((letter.place,), ("place",))
@@ -237,10 +237,7 @@ class _LetterBuild:
                 self.assign("archive-citation", item, prop, [target], [ref.evidence])
         return item
 
-    def dispatch(self, item: NamedNode) -> None:
-        letter = self.letter
-        senders = self.resolve(letter.senders, ("person", "group"))
-        addressees = self.resolve(letter.addressees, ("person", "group"))
+    def dispatch(self, item: NamedNode, senders: list[Resolved], addressees: list[Resolved]) -> None:
         if not senders and not addressees:
             return
         dispatch = self.node("dispatch")

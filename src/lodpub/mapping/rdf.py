@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import cast
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
@@ -76,6 +76,10 @@ class Triples:
 
     def __len__(self) -> int:
         return len(self._seen)
+
+    def __iter__(self) -> Iterator[Triple]:
+        """The triples in the order they were added."""
+        return iter(list(self._seen))
 
 
 def subject_of(triple: Triple) -> NamedNode:
