@@ -1,11 +1,13 @@
 """Benchmark `lodpub build` against a floor measured in the same run.
 
-    python bench/run.py N [N ...]
+    python bench/run.py [--jobs J] N [N ...]
 
 For each N: generate N letters (bench/generate.py), time `lodpub build` in a child process
 (its peak memory from the kernel's accounting), then time the floor in this process: reading
 the corpus files, then parsing the build's own dataset.nq with pyoxigraph and writing it in
-every output format (N-Quads, TriG, Turtle, N-Triples, JSON-LD) with pyoxigraph alone. Prints
+every output format (N-Quads, TriG, Turtle, N-Triples, JSON-LD) with pyoxigraph alone. The build
+uses J worker processes (default: the number of cores); the stage times of read_map and validate
+add up the workers' seconds. Prints
 letters/s, triples, peak memory, the stages of the build, and the ratio build/floor. Ratios
 from one run on one machine compare; absolute seconds depend on the machine.
 """
@@ -47,7 +49,7 @@ def floor(corpus: Path, nq: Path) -> float:
     return time.perf_counter() - started
 
 
-def measure(count: int) -> dict[str, object]:
+def measure(count: int, jobs: int) -> dict[str, object]:
     root = OUT / str(count)
     corpus, dist = root / "corpus", root / "dist"
     generate(count, corpus)
@@ -89,18 +91,24 @@ def measure(count: int) -> dict[str, object]:
         "peak_rss_mb": round(max(peak_kb, before) / 1024, 1),
         "stages_s": stages,
         "cores": os.cpu_count(),
+        "jobs": jobs,
     }
 
 
 def main() -> None:
-    counts = [int(a) for a in sys.argv[1:]] or [1000]
-    for count in counts:
-        result = measure(count)
+    args = sys.argv[1:]
+    jobs = os.cpu_count() or 1
+    if "--jobs" in args:
+        at = args.index("--jobs")
+        jobs = int(args[at + 1])
+        del args[at : at + 2]
+    for count in [int(a) for a in args] or [1000]:
+        result = measure(count, jobs)
         print(
             f"{result['letters']:>7} letters  {result['triples']:>9} triples  "
             f"build {result['build_s']:>8} s  floor {result['floor_s']:>6} s  "
             f"ratio build/floor {result['ratio']:>6}  {result['letters_per_s']:>7} letters/s  "
-            f"peak {result['peak_rss_mb']} MB  stages {result['stages_s']}"
+            f"peak {result['peak_rss_mb']} MB  jobs {result['jobs']}  stages {result['stages_s']}"
         )
         print(json.dumps(result), file=sys.stderr)
 

@@ -68,6 +68,12 @@ def main() -> None:
 @click.option("--keep-going", is_flag=True, help="Publish the good letters; list the skipped ones.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--timings", is_flag=True, help="Print the seconds spent in each stage (JSON, stderr).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes for reading, mapping and validating (default: the number of cores).",
+)
 @config_option
 @base_option
 def build_command(
@@ -76,6 +82,7 @@ def build_command(
     keep_going: bool,
     quiet: bool,
     timings: bool,
+    jobs: int | None,
     config: Path | None,
     base_iri: str | None,
 ) -> None:
@@ -87,6 +94,7 @@ def build_command(
             out,
             settings,
             keep_going=keep_going,
+            jobs=jobs or os.cpu_count() or 1,
             progress=None if quiet else _progress("build"),
         )
     except LodpubError as error:

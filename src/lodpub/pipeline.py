@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pyoxigraph import Triple
 
-from . import __version__
+from . import __version__, batches
 from .authorities import Authorities, Entity
-from .errors import ConfigError, LodpubError, SourceError
+from .errors import ConfigError, LodpubError
 from .jsonld import Context
 from .mapping import Iris, LetterMapper, MappedLetter
 from .mapping.dataset import Statistics, describe_dataset
@@ -28,7 +28,6 @@ from .settings import Settings
 from .sources import letter_id, read_letter
 from .validate import Issue, ValidationReport, Validator
 
-BATCH = 64
 LETTER_SUFFIXES = (".txt", ".md")
 Progress = Callable[[int, int], None]
 
@@ -81,68 +80,26 @@ class _Corpus:
         return cls(root, files, authorities, str(authority))
 
     def letters(
-        self, validator: Validator, progress: Progress | None, timings: Timings
+        self, base_iri: str, jobs: int, progress: Progress | None, timings: Timings
     ) -> Iterator[tuple[MappedLetter | None, list[Issue]]]:
         """Each letter in id order, mapped and validated, with its issues (None if unreadable)."""
-        iris = validator.iris
-        mapper = LetterMapper(iris, self.authorities, __version__)
         by_id: dict[str, list[Path]] = defaultdict(list)
         for path in self.files:
             by_id[letter_id(path)].append(path)
         ordered = sorted(by_id.items())
+        tasks = [ordered[start : start + batches.BATCH] for start in range(0, len(ordered), batches.BATCH)]
+        authority = Path(self.authority_path)
+        results = batches.run(
+            tasks, base_iri, self.authorities, authority if authority.exists() else None, jobs
+        )
         done = 0
-        for start in range(0, len(ordered), BATCH):
-            batch: list[MappedLetter] = []
-            failed: list[list[Issue]] = []
-            started = time.perf_counter()
-            for ident, paths in ordered[start : start + BATCH]:
-                if len(paths) > 1:
-                    for path in paths:
-                        others = ", ".join(str(p) for p in paths if p != path)
-                        failed.append(
-                            [
-                                _issue(
-                                    SourceError(
-                                        path,
-                                        1,
-                                        "file name",
-                                        f"expected a unique letter id; {ident!r} is also the id of {others}",
-                                    )
-                                )
-                            ]
-                        )
-                    continue
-                try:
-                    batch.append(mapper.map(read_letter(paths[0])))
-                except SourceError as exc:
-                    failed.append([_issue(exc)])
-                except LodpubError as exc:
-                    failed.append(
-                        [
-                            Issue(
-                                message=exc.message,
-                                field="mapping",
-                                focus="",
-                                file=str(paths[0]),
-                                line=1,
-                            )
-                        ]
-                    )
-            checked = time.perf_counter()
-            issues = validator.letters(batch) if batch else {}
-            timings.read_map += checked - started
-            timings.validate += time.perf_counter() - checked
-            for problems in failed:
-                yield None, problems
-            for mapped in batch:
-                yield mapped, issues.get(mapped.letter.id, [])
-            done += len(ordered[start : start + BATCH])
+        for task, result in zip(tasks, results, strict=True):
+            timings.read_map += result.read_map
+            timings.validate += result.validate
+            yield from result.letters
+            done += len(task)
             if progress is not None:
                 progress(done, len(ordered))
-
-
-def _issue(error: SourceError) -> Issue:
-    return Issue(message=error.expected, field=error.field, focus="", file=error.path, line=error.line)
 
 
 def build(
@@ -152,6 +109,7 @@ def build(
     *,
     keep_going: bool = False,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """Build ``out`` from ``corpus``. Output appears whole or not at all: it is written to a
     temporary folder beside ``out`` and renamed into place. Without ``keep_going`` any problem
@@ -173,7 +131,7 @@ def build(
         shared: dict[str, list[Triple]] = {}
         count = 0
         timings = Timings()
-        for mapped, issues in source.letters(validator, progress, timings):
+        for mapped, issues in source.letters(settings.base_iri, jobs, progress, timings):
             if issues or mapped is None:
                 problems.extend(issues)
                 continue
@@ -243,14 +201,16 @@ def _replace(new: Path, out: Path) -> None:
         os.replace(new, out)
 
 
-def validate_corpus(corpus: Path, settings: Settings, progress: Progress | None = None) -> ValidationReport:
+def validate_corpus(
+    corpus: Path, settings: Settings, progress: Progress | None = None, jobs: int = 1
+) -> ValidationReport:
     """Read, map and validate every letter (and the entities they name); write nothing."""
     source = _Corpus.open(corpus)
     validator = Validator(Iris(settings.base_iri))
     problems: list[Issue] = []
     shared: dict[str, list[Triple]] = {}
     letters = 0
-    for mapped, issues in source.letters(validator, progress, Timings()):
+    for mapped, issues in source.letters(settings.base_iri, jobs, progress, Timings()):
         letters += 1
         problems.extend(issues)
         if mapped is not None and not issues:
