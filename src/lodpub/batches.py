@@ -1,14 +1,19 @@
 """Reading, mapping and validating letters in batches, in this process or in a pool of worker
-processes (`--jobs`). Results come back in id order whatever the number of processes, so the
-output is byte-identical for any `--jobs`."""
+processes (`--jobs`), with an optional cache of finished letters for incremental rebuilds.
+Results come back in id order whatever the number of processes, so the output is
+byte-identical for any `--jobs`, with or without the cache."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import multiprocessing
+import os
+import pickle
+import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
@@ -30,71 +35,21 @@ Outcome = tuple[MappedLetter | None, list[Issue]]
 
 @dataclass(frozen=True)
 class BatchResult:
-    """The letters of one batch, in id order, and the seconds spent on them."""
+    """The letters of one batch, in id order, the seconds spent on them, how many came from the
+    cache, and the cache keys of the batch's letters."""
 
     letters: list[Outcome]
     read_map: float
     validate: float
-
-
-def process(task: Task, mapper: LetterMapper, validator: Validator) -> BatchResult:
-    """Read, map and validate one batch; unreadable letters come back as issues."""
-    started = time.perf_counter()
-    mapped: list[MappedLetter] = []
-    failed: list[list[Issue]] = []
-    for ident, paths in task:
-        if len(paths) > 1:
-            for path in paths:
-                others = ", ".join(str(p) for p in paths if p != path)
-                expected = f"expected a unique letter id; {ident!r} is also the id of {others}"
-                failed.append([source_issue(SourceError(path, 1, "file name", expected))])
-            continue
-        try:
-            mapped.append(mapper.map(read_letter(paths[0])))
-        except SourceError as exc:
-            failed.append([source_issue(exc)])
-        except LodpubError as exc:
-            failed.append([Issue(message=exc.message, field="mapping", focus="", file=str(paths[0]), line=1)])
-    checked = time.perf_counter()
-    issues = validator.letters(mapped) if mapped else {}
-    outcomes: list[Outcome] = [(None, problems) for problems in failed]
-    outcomes += [(m, issues.get(m.letter.id, [])) for m in mapped]
-    return BatchResult(outcomes, checked - started, time.perf_counter() - checked)
-
-
-def source_issue(error: SourceError) -> Issue:
-    """A reader's error as a report entry."""
-    return Issue(message=error.expected, field=error.field, focus="", file=error.path, line=error.line)
-
-
-def run(
-    tasks: list[Task], base_iri: str, authorities: Authorities, authority_file: Path | None, jobs: int
-) -> Iterator[BatchResult]:
-    """Every batch's result, in order; with ``jobs`` > 1 the batches run in worker processes."""
-    if jobs <= 1 or len(tasks) <= 1:
-        iris = Iris(base_iri)
-        mapper, validator = LetterMapper(iris, authorities, __version__), Validator(iris)
-        for task in tasks:
-            yield process(task, mapper, validator)
-        return
-    work = [(base_iri, str(authority_file) if authority_file else "", task) for task in tasks]
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        for packed in pool.imap(_work, work):
-            yield _unpack(packed)
-
-
-@functools.cache
-def _tools(base_iri: str, authority_file: str) -> tuple[LetterMapper, Validator]:
-    """One mapper and validator per worker process (shapes and authorities parsed once)."""
-    iris = Iris(base_iri)
-    authorities = Authorities.load(Path(authority_file)) if authority_file else Authorities([])
-    return LetterMapper(iris, authorities, __version__), Validator(iris)
+    reused: int = 0
+    keys: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class _Packed:
-    """A mapped letter as it crosses between processes: triples as N-Triples, which pyoxigraph
-    writes and reads about twenty times faster than pickle handles its terms."""
+    """A mapped letter as it crosses between processes or lies in the cache: triples as
+    N-Triples, which pyoxigraph writes and reads about twenty times faster than pickle
+    handles its terms."""
 
     letter: Letter
     graph: str
@@ -112,43 +67,178 @@ def _triples(data: bytes) -> list[Triple]:
     return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)) if data else []
 
 
-def _work(job: tuple[str, str, Task]) -> tuple[list[tuple[_Packed | None, list[Issue]]], float, float]:
-    base_iri, authority_file, task = job
-    mapper, validator = _tools(base_iri, authority_file)
-    result = process(task, mapper, validator)
-    packed = [
-        (
-            _Packed(
-                m.letter,
-                m.graph.value,
-                _nt(m.triples),
-                {k: _nt(v) for k, v in m.entities.items()},
-                m.field_lines,
-                m.named,
-            )
-            if m is not None
-            else None,
-            issues,
-        )
-        for m, issues in result.letters
-    ]
-    return packed, result.read_map, result.validate
+def _pack(m: MappedLetter) -> _Packed:
+    entities = {k: _nt(v) for k, v in m.entities.items()}
+    return _Packed(m.letter, m.graph.value, _nt(m.triples), entities, m.field_lines, m.named)
 
 
-def _unpack(packed: tuple[list[tuple[_Packed | None, list[Issue]]], float, float]) -> BatchResult:
-    letters, read_map, validate = packed
-    outcomes: list[Outcome] = []
-    for p, issues in letters:
-        if p is None:
-            outcomes.append((None, issues))
+def _unpack_letter(p: _Packed) -> MappedLetter:
+    return MappedLetter(
+        letter=p.letter,
+        graph=NamedNode(p.graph),
+        triples=_triples(p.triples),
+        entities={k: _triples(v) for k, v in p.entities.items()},
+        field_lines=p.field_lines,
+        named=p.named,
+    )
+
+
+class LetterCache:
+    """Mapped and validated letters on disk, keyed by the content hash of the source file and
+    of everything else that shapes the result (``fingerprint``): a rebuild maps and validates
+    only the letters whose key changed."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint
+
+    def key(self, path: Path, data: bytes) -> str:
+        """The key of one source file's result."""
+        digest = hashlib.sha256(self.fingerprint.encode())
+        digest.update(path.name.encode("utf-8") + b"\0" + data)
+        return digest.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.folder / "letters" / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> tuple[MappedLetter, list[Issue]] | None:
+        """The cached result, if any (an unreadable entry counts as none)."""
+        try:
+            with open(self._file(key), "rb") as handle:
+                packed, issues = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
+            return None
+        return _unpack_letter(packed), issues
+
+    def put(self, key: str, mapped: MappedLetter, issues: list[Issue]) -> None:
+        """Store one result (atomically: a reader never sees half an entry)."""
+        target = self._file(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((_pack(mapped), issues), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget the results of letters that are no longer in the corpus as they were."""
+        for path in (self.folder / "letters").glob("*/*.pickle"):
+            if path.stem not in keys:
+                path.unlink(missing_ok=True)
+
+
+def fingerprint(base_iri: str, inputs: list[Path]) -> str:
+    """A hash of lodpub's version, the base IRI and the bytes of every file that shapes the
+    result besides the letter itself (authority file, shapes, ontology, JSON-LD context)."""
+    digest = hashlib.sha256(f"{__version__}\0{base_iri}".encode())
+    for path in inputs:
+        digest.update(b"\0" + path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    return digest.hexdigest()
+
+
+def process(
+    task: Task, mapper: LetterMapper, validator: Validator, cache: LetterCache | None = None
+) -> BatchResult:
+    """Read, map and validate one batch; unreadable letters come back as issues. Letters the
+    cache holds are taken from it, with the verdict they had."""
+    started = time.perf_counter()
+    fresh: list[MappedLetter] = []
+    done: dict[str, Outcome] = {}
+    failed: list[list[Issue]] = []
+    keys: dict[str, str] = {}
+    for ident, paths in task:
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(str(p) for p in paths if p != path)
+                expected = f"expected a unique letter id; {ident!r} is also the id of {others}"
+                failed.append([source_issue(SourceError(path, 1, "file name", expected))])
             continue
-        mapped = MappedLetter(
-            letter=p.letter,
-            graph=NamedNode(p.graph),
-            triples=_triples(p.triples),
-            entities={k: _triples(v) for k, v in p.entities.items()},
-            field_lines=p.field_lines,
-            named=p.named,
-        )
-        outcomes.append((mapped, issues))
-    return BatchResult(outcomes, read_map, validate)
+        try:
+            data = paths[0].read_bytes()
+            if cache is not None:
+                keys[ident] = cache.key(paths[0], data)
+                hit = cache.get(keys[ident])
+                if hit is not None:
+                    done[ident] = hit
+                    continue
+            fresh.append(mapper.map(read_letter(paths[0], data)))
+        except OSError as exc:
+            failed.append(
+                [
+                    Issue(
+                        message=f"cannot read the file: {exc.strerror}",
+                        field="file",
+                        focus="",
+                        file=str(paths[0]),
+                        line=1,
+                    )
+                ]
+            )
+        except SourceError as exc:
+            failed.append([source_issue(exc)])
+        except LodpubError as exc:
+            failed.append([Issue(message=exc.message, field="mapping", focus="", file=str(paths[0]), line=1)])
+    checked = time.perf_counter()
+    issues = validator.letters(fresh) if fresh else {}
+    for m in fresh:
+        done[m.letter.id] = (m, issues.get(m.letter.id, []))
+        if cache is not None:
+            cache.put(keys[m.letter.id], m, done[m.letter.id][1])
+    outcomes: list[Outcome] = [(None, problems) for problems in failed]
+    outcomes += [done[ident] for ident, _ in task if ident in done]
+    reused = len(done) - len(fresh)
+    return BatchResult(
+        outcomes, checked - started, time.perf_counter() - checked, reused, list(keys.values())
+    )
+
+
+def source_issue(error: SourceError) -> Issue:
+    """A reader's error as a report entry."""
+    return Issue(message=error.expected, field=error.field, focus="", file=error.path, line=error.line)
+
+
+def run(
+    tasks: list[Task],
+    base_iri: str,
+    authorities: Authorities,
+    authority_file: Path | None,
+    jobs: int,
+    cache: LetterCache | None = None,
+) -> Iterator[BatchResult]:
+    """Every batch's result, in order; with ``jobs`` > 1 the batches run in worker processes."""
+    if jobs <= 1 or len(tasks) <= 1:
+        iris = Iris(base_iri)
+        mapper, validator = LetterMapper(iris, authorities, __version__), Validator(iris)
+        for task in tasks:
+            yield process(task, mapper, validator, cache)
+        return
+    work = [(base_iri, str(authority_file) if authority_file else "", task, cache) for task in tasks]
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for shipped in pool.imap(_work, work):
+            yield _unpack(shipped)
+
+
+@functools.cache
+def _tools(base_iri: str, authority_file: str) -> tuple[LetterMapper, Validator]:
+    """One mapper and validator per worker process (shapes and authorities parsed once)."""
+    iris = Iris(base_iri)
+    authorities = Authorities.load(Path(authority_file)) if authority_file else Authorities([])
+    return LetterMapper(iris, authorities, __version__), Validator(iris)
+
+
+_Shipped = tuple[list[tuple[_Packed | None, list[Issue]]], BatchResult]
+
+
+def _work(job: tuple[str, str, Task, LetterCache | None]) -> _Shipped:
+    base_iri, authority_file, task, cache = job
+    mapper, validator = _tools(base_iri, authority_file)
+    result = process(task, mapper, validator, cache)
+    packed = [(_pack(m) if m is not None else None, issues) for m, issues in result.letters]
+    return packed, BatchResult([], result.read_map, result.validate, result.reused, result.keys)
+
+
+def _unpack(shipped: _Shipped) -> BatchResult:
+    letters, totals = shipped
+    outcomes: list[Outcome] = [
+        (_unpack_letter(p) if p is not None else None, issues) for p, issues in letters
+    ]
+    return BatchResult(outcomes, totals.read_map, totals.validate, totals.reused, totals.keys)

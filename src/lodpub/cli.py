@@ -69,6 +69,14 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--timings", is_flag=True, help="Print the seconds spent in each stage (JSON, stderr).")
 @click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Cache of finished letters for incremental rebuilds (default: .OUT-cache beside --out).",
+)
+@click.option("--no-cache", is_flag=True, help="Map and validate every letter afresh; keep no cache.")
+@click.option(
     "--jobs",
     type=click.IntRange(1, 256),
     default=None,
@@ -82,6 +90,8 @@ def build_command(
     keep_going: bool,
     quiet: bool,
     timings: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
     jobs: int | None,
     config: Path | None,
     base_iri: str | None,
@@ -95,6 +105,7 @@ def build_command(
             settings,
             keep_going=keep_going,
             jobs=jobs or os.cpu_count() or 1,
+            cache_dir=None if no_cache else cache_dir or out.parent / f".{out.name}-cache",
             progress=None if quiet else _progress("build"),
         )
     except LodpubError as error:

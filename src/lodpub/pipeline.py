@@ -23,6 +23,7 @@ from .mapping import Iris, LetterMapper, MappedLetter
 from .mapping.dataset import Statistics, describe_dataset
 from .mapping.rdf import Triples
 from .model import Letter, Value
+from .resources import data_path
 from .serialize import DistWriter, turtle
 from .settings import Settings
 from .sources import letter_id, read_letter
@@ -40,10 +41,13 @@ class Timings:
     validate: float = 0.0
     write: float = 0.0
     finish: float = 0.0
+    reused: int = 0  # letters taken from the cache
+    keys: set[str] = field(default_factory=set, repr=False)  # cache keys of this run's letters
 
     def as_dict(self) -> dict[str, float]:
-        """The stages and their seconds, rounded."""
-        return {k: round(v, 3) for k, v in self.__dict__.items()}
+        """The stages and their seconds, rounded, and how many letters the cache gave."""
+        stages = ("read_map", "validate", "write", "finish")
+        return {**{k: round(getattr(self, k), 3) for k in stages}, "reused": self.reused}
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,12 @@ class _Corpus:
         return cls(root, files, authorities, str(authority))
 
     def letters(
-        self, base_iri: str, jobs: int, progress: Progress | None, timings: Timings
+        self,
+        base_iri: str,
+        jobs: int,
+        progress: Progress | None,
+        timings: Timings,
+        cache: batches.LetterCache | None = None,
     ) -> Iterator[tuple[MappedLetter | None, list[Issue]]]:
         """Each letter in id order, mapped and validated, with its issues (None if unreadable)."""
         by_id: dict[str, list[Path]] = defaultdict(list)
@@ -89,13 +98,14 @@ class _Corpus:
         ordered = sorted(by_id.items())
         tasks = [ordered[start : start + batches.BATCH] for start in range(0, len(ordered), batches.BATCH)]
         authority = Path(self.authority_path)
-        results = batches.run(
-            tasks, base_iri, self.authorities, authority if authority.exists() else None, jobs
-        )
+        authority_file = authority if authority.exists() else None
+        results = batches.run(tasks, base_iri, self.authorities, authority_file, jobs, cache)
         done = 0
         for task, result in zip(tasks, results, strict=True):
             timings.read_map += result.read_map
             timings.validate += result.validate
+            timings.reused += result.reused
+            timings.keys.update(result.keys)
             yield from result.letters
             done += len(task)
             if progress is not None:
@@ -110,6 +120,7 @@ def build(
     keep_going: bool = False,
     progress: Progress | None = None,
     jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Build ``out`` from ``corpus``. Output appears whole or not at all: it is written to a
     temporary folder beside ``out`` and renamed into place. Without ``keep_going`` any problem
@@ -131,7 +142,12 @@ def build(
         shared: dict[str, list[Triple]] = {}
         count = 0
         timings = Timings()
-        for mapped, issues in source.letters(settings.base_iri, jobs, progress, timings):
+        cache = None
+        if cache_dir is not None:
+            inputs = [Path(source.authority_path), *sorted(data_path("shapes").glob("*.ttl"))]
+            inputs += [data_path("ontology.ttl"), Path(__file__).parent / "data" / "context.jsonld"]
+            cache = batches.LetterCache(cache_dir, batches.fingerprint(settings.base_iri, inputs))
+        for mapped, issues in source.letters(settings.base_iri, jobs, progress, timings, cache):
             if issues or mapped is None:
                 problems.extend(issues)
                 continue
@@ -170,6 +186,8 @@ def build(
             json.dumps(context.document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
         _replace(tmp, out)
+        if cache is not None:
+            cache.keep_only(timings.keys)
         timings.finish = time.perf_counter() - started
     except BaseException:
         if writer is not None:

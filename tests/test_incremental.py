@@ -1,0 +1,126 @@
+"""Incremental rebuilds: a cache of finished letters keyed by content hash gives the same bytes
+as a full build, after edits, additions, deletions, renames and authority changes."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lodpub.pipeline import BuildResult, build
+from lodpub.settings import Settings
+
+from .conftest import REPO
+
+SETTINGS = Settings(base_iri="https://lod.example.org/")
+
+
+def snapshot(out: Path) -> dict[Path, bytes]:
+    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    generate(130, tmp_path / "corpus")  # three batches
+    return tmp_path / "corpus"
+
+
+def full(corpus: Path, tmp_path: Path) -> dict[Path, bytes]:
+    out = tmp_path / "full"
+    result = build(corpus, out, SETTINGS)
+    assert result.written and not result.problems
+    return snapshot(out)
+
+
+def incremental(corpus: Path, tmp_path: Path, jobs: int = 1) -> tuple[BuildResult, dict[Path, bytes]]:
+    result = build(corpus, tmp_path / "dist", SETTINGS, cache_dir=tmp_path / "cache", jobs=jobs)
+    assert result.written and not result.problems
+    return result, snapshot(tmp_path / "dist")
+
+
+def test_edits_additions_deletions_renames(corpus: Path, tmp_path: Path) -> None:
+    first, files = incremental(corpus, tmp_path)
+    assert first.timings.reused == 0 and files == full(corpus, tmp_path)
+    again, same = incremental(corpus, tmp_path)
+    assert again.timings.reused == 130 and same == files
+
+    letters = corpus / "letters"
+    edited = letters / "letter-000007.txt"
+    edited.write_bytes(edited.read_bytes().replace(b"Dear Comrades,", b"Dear Comrades and friends,", 1))
+    (letters / "letter-000200.txt").write_bytes((letters / "letter-000003.txt").read_bytes())
+    (letters / "letter-000011.txt").unlink()
+    (letters / "letter-000012.txt").rename(letters / "letter-000012-renamed.txt")
+    after, files = incremental(corpus, tmp_path, jobs=2)
+    assert after.timings.reused == 130 - 3  # the edited, deleted and renamed letters
+    assert after.letters == 130
+    assert files == full(corpus, tmp_path)
+    assert (
+        Path("letters/letter-000012-renamed.ttl") in files and Path("letters/letter-000011.ttl") not in files
+    )
+    cached = list((tmp_path / "cache" / "letters").glob("*/*.pickle"))
+    assert len(cached) == 130  # entries of letters no longer there are forgotten
+
+
+def test_authority_change_invalidates_every_letter(corpus: Path, tmp_path: Path) -> None:
+    incremental(corpus, tmp_path)
+    authority = corpus / "authorities.toml"
+    authority.write_text(
+        authority.read_text(encoding="utf-8").replace(
+            'label = "Ioan Scurtu"', 'label = "Ioan Scurtu (historian)"'
+        ),
+        encoding="utf-8",
+    )
+    result, files = incremental(corpus, tmp_path)
+    assert result.timings.reused == 0
+    assert files == full(corpus, tmp_path)
+
+
+def test_a_broken_cache_entry_is_computed_afresh(corpus: Path, tmp_path: Path) -> None:
+    _, files = incremental(corpus, tmp_path)
+    for entry in sorted((tmp_path / "cache" / "letters").glob("*/*.pickle"))[:3]:
+        entry.write_bytes(b"not a pickle")
+    result, again = incremental(corpus, tmp_path)
+    assert result.timings.reused == 127 and again == files
+
+
+def test_killed_build_leaves_the_previous_output(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert build(corpus, out, SETTINGS).written
+    before = snapshot(out)
+    (corpus / "letters" / "letter-000001.txt").unlink()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lodpub",
+            "build",
+            str(corpus),
+            "--out",
+            str(out),
+            "--no-cache",
+            "--jobs",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:  # wait until it is busy with the letters
+        if line.startswith(b"build: "):
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    process.stderr.close()
+    assert snapshot(out) == before  # untouched
+    result = build(corpus, out, SETTINGS)
+    assert result.written and result.letters == 129
+    assert snapshot(out) == full(corpus, tmp_path)
+    for stale in tmp_path.glob(".dist.tmp-*"):
+        shutil.rmtree(stale)  # what a killed build could not remove
