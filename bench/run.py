@@ -49,6 +49,33 @@ def floor(corpus: Path, nq: Path) -> float:
     return time.perf_counter() - started
 
 
+def incremental(corpus: Path, root: Path, jobs: int) -> float:
+    """Seconds to rebuild after editing one letter, with the cache of a build just before."""
+    command = [
+        sys.executable,
+        "-m",
+        "lodpub",
+        "build",
+        str(corpus),
+        "--out",
+        str(root / "dist-incremental"),
+        "--quiet",
+        "--jobs",
+        str(jobs),
+        "--cache",
+        str(root / "cache"),
+        "--base-iri",
+        "https://lod.example.org/",
+    ]
+    subprocess.run(command, check=True, capture_output=True)
+    letters = sorted((corpus / "letters").iterdir())
+    letter = letters[len(letters) // 2]
+    letter.write_bytes(letter.read_bytes().replace(b"Dear Comrades,", b"Dear Comrades (edited),", 1))
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
 def measure(count: int, jobs: int) -> dict[str, object]:
     root = OUT / str(count)
     corpus, dist = root / "corpus", root / "dist"
@@ -66,6 +93,9 @@ def measure(count: int, jobs: int) -> dict[str, object]:
             str(dist),
             "--quiet",
             "--timings",
+            "--jobs",
+            str(jobs),
+            "--no-cache",
             "--base-iri",
             "https://lod.example.org/",
         ],
@@ -81,12 +111,14 @@ def measure(count: int, jobs: int) -> dict[str, object]:
     stages = json.loads(timing_line.removeprefix("timings: "))
     triples = int(done.stdout.split(" triples")[0].rsplit(" ", 1)[1])
     floor_seconds = floor(corpus, dist / "dataset.nq")
+    rebuild_seconds = incremental(corpus, root, jobs)
     return {
         "letters": count,
         "triples": triples,
         "build_s": round(build_seconds, 2),
         "floor_s": round(floor_seconds, 2),
         "ratio": round(build_seconds / floor_seconds, 1),
+        "rebuild_one_letter_s": round(rebuild_seconds, 2),
         "letters_per_s": round(count / build_seconds, 1),
         "peak_rss_mb": round(max(peak_kb, before) / 1024, 1),
         "stages_s": stages,
@@ -108,7 +140,8 @@ def main() -> None:
             f"{result['letters']:>7} letters  {result['triples']:>9} triples  "
             f"build {result['build_s']:>8} s  floor {result['floor_s']:>6} s  "
             f"ratio build/floor {result['ratio']:>6}  {result['letters_per_s']:>7} letters/s  "
-            f"peak {result['peak_rss_mb']} MB  jobs {result['jobs']}  stages {result['stages_s']}"
+            f"peak {result['peak_rss_mb']} MB  jobs {result['jobs']}  "
+            f"rebuild after one edit {result['rebuild_one_letter_s']} s  stages {result['stages_s']}"
         )
         print(json.dumps(result), file=sys.stderr)
 
