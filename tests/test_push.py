@@ -81,8 +81,42 @@ def test_push_requery_repush_to_oxigraph(seed_build: BuildResult, oxigraph: Oxig
         timeout=10,
     ).json()["results"]["bindings"]
     assert [row["p"]["value"] for row in answer] == [BASE + "person/khrushchev-nikita"]
-    assert run("push", str(seed_build.out), *oxigraph.args(), "--quiet")[0] == 0
+    assert run("push", str(seed_build.out), *oxigraph.args(), "--quiet", "--full")[0] == 0
     assert ours(remote_counts(oxigraph.url + "/query")) == local  # replaced, not duplicated
+
+
+def test_repush_sends_only_what_changed(tmp_path: Path, oxigraph: Oxigraph) -> None:  # noqa: F811
+    letters = {p.name: p.read_bytes() for p in (CORPUS / "letters").iterdir()}
+    corpus = make_corpus(tmp_path / "corpus", letters)
+    dist = tmp_path / "dist"
+    assert build(corpus, dist, SETTINGS).written
+    code, stdout, _ = run("push", str(dist), *oxigraph.args(), "--quiet")
+    assert code == 0 and stdout.startswith("pushed 4 graph(s), ")
+    assert (tmp_path / ".dist-push-state.json").exists()
+    code, stdout, _ = run("push", str(dist), *oxigraph.args(), "--quiet")
+    assert code == 0 and stdout.startswith("pushed 0 graph(s) (4 unchanged, not sent), ")
+    edited = corpus / "letters" / "1958-09-09-cpsu-rwp-advisors.txt"
+    edited.write_bytes(edited.read_bytes().replace(b"We would like to consult", b"We wish to consult"))
+    assert build(corpus, dist, SETTINGS).written
+    code, stdout, _ = run("push", str(dist), *oxigraph.args(), "--quiet")
+    assert code == 0 and stdout.startswith("pushed 1 graph(s) (3 unchanged, not sent), "), stdout
+    answer = requests.post(
+        oxigraph.url + "/query",
+        timeout=10,
+        headers={"Accept": "text/csv"},
+        data={"query": "ASK { GRAPH ?g { ?s ?p ?o FILTER(CONTAINS(?o, 'We wish to consult')) } }"},
+    )
+    assert answer.text.strip() in ("true", "1")
+    requests.delete(
+        oxigraph.url + "/store",
+        timeout=10,
+        params={"graph": BASE + "graph/letter/1958-04-17-cpsu-rwp-troops"},
+    )
+    code, stdout, _ = run("push", str(dist), *oxigraph.args(), "--quiet")  # deleted behind our back
+    assert code == 0 and stdout.startswith("pushed 1 graph(s) (3 unchanged, not sent), ")
+    assert ours(remote_counts(oxigraph.url + "/query")) == Dist.open(dist).counts()
+    code, stdout, _ = run("push", str(dist), *oxigraph.args(), "--quiet", "--full")
+    assert code == 0 and stdout.startswith("pushed 4 graph(s), ")
 
 
 def test_prune_drops_removed_letters_only_under_the_base(tmp_path: Path, oxigraph: Oxigraph) -> None:  # noqa: F811

@@ -18,7 +18,7 @@ from .link import accept_one, apply_review, check, propose
 from .link.wikidata import Cache, WikidataClient
 from .pipeline import Progress, build, inspect_file, validate_corpus
 from .publish.dist import Dist
-from .publish.push import PROTOCOLS, plan_push, push
+from .publish.push import PROTOCOLS, PushState, plan_push, push
 from .publish.server import address, make_server
 from .publish.sparql import Retry, SparqlStore, make_auth
 from .query import Answer, cookbook, describe, from_sparql_json, load_query, open_store, render, run_local
@@ -171,6 +171,7 @@ def validate_command(corpus: Path, fmt: str, config: Path | None, base_iri: str 
 )
 @click.option("--prune", is_flag=True, help="Drop graphs under the base IRI that the dataset no longer has.")
 @click.option("--dry-run", is_flag=True, help="Only read the store and print what would change.")
+@click.option("--full", is_flag=True, help="Send every graph, even those unchanged since the last push.")
 @click.option(
     "--tries",
     type=click.IntRange(1, 20),
@@ -189,6 +190,7 @@ def push_command(
     auth: str | None,
     prune: bool,
     dry_run: bool,
+    full: bool,
     tries: int,
     quiet: bool,
     config: Path | None,
@@ -237,6 +239,7 @@ def push_command(
                 protocol=protocol,
                 prune=prune,
                 progress=None if quiet else _progress("push", "graphs"),
+                state=None if full else PushState.beside(folder, store),
             )
         finally:
             store.close()
@@ -244,8 +247,9 @@ def push_command(
         _fail(error)
         return
     triples = sum(report.plan.local.values())
+    unchanged = f" ({len(report.unchanged)} unchanged, not sent)" if report.unchanged else ""
     click.echo(
-        f"pushed {len(report.sent)} graph(s), {triples} triples, to {settings.sparql_endpoint}; "
+        f"pushed {len(report.sent)} graph(s){unchanged}, {triples} triples, to {settings.sparql_endpoint}; "
         f"dropped {len(report.dropped)}; verified: per-graph triple counts match"
     )
 

@@ -3,8 +3,13 @@ and never duplicates, and a push cut off half-way is finished by running it agai
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
@@ -45,8 +50,44 @@ class PushReport:
 
     plan: PushPlan
     sent: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     verified: bool = False
+
+
+class PushState:
+    """What the last verified push to a store sent: each graph's content hash. Kept beside the
+    dataset folder, per store, so that a re-push sends only the graphs that changed."""
+
+    def __init__(self, path: Path, store_key: str) -> None:
+        self.path = path
+        self.store_key = store_key
+
+    @classmethod
+    def beside(cls, dist: Dist, store: SparqlStore) -> PushState:
+        """The state file of ``dist`` (``.NAME-push-state.json`` next to it) for ``store``."""
+        key = f"{store.query_url} {store.graph_store_url or ''} {store.update_url or ''}"
+        return cls(dist.folder.parent / f".{dist.folder.name}-push-state.json", key)
+
+    def load(self) -> dict[str, str]:
+        """Graph IRI -> sha256 of its N-Triples, as last pushed (empty when unknown)."""
+        try:
+            stores = json.loads(self.path.read_text(encoding="utf-8"))
+            return dict(stores.get(self.store_key, {}))
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def save(self, digests: dict[str, str]) -> None:
+        """Record a verified push (atomically)."""
+        try:
+            stores = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stores = {}
+        stores[self.store_key] = dict(sorted(digests.items()))
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(stores, out, indent=1, sort_keys=True)
+        os.replace(tmp, self.path)
 
 
 def ntriples(triples: list[Triple]) -> bytes:
@@ -67,14 +108,18 @@ def push(
     prune: bool = False,
     batch_triples: int = 5000,
     progress: Progress | None = None,
+    state: PushState | None = None,
 ) -> PushReport:
     """Send every named graph of ``dist`` to ``store``, drop stale graphs with ``prune``, and
-    verify the per-graph triple counts. A failure names what was and was not sent."""
+    verify the per-graph triple counts. With ``state``, graphs unchanged since the last verified
+    push (and still on the store) are not sent again. A failure names what was and was not sent."""
     if protocol not in PROTOCOLS:
         raise PublishError(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
     plan = plan_push(dist, store, prune)
     report = PushReport(plan=plan)
     total = len(plan.local) + len(plan.dropped)
+    previous = state.load() if state is not None and protocol != "bulk" else {}
+    digests: dict[str, str] = {}
     try:
         if protocol == "bulk":
             if plan.remote:
@@ -89,13 +134,16 @@ def push(
             for graph, triples in dist.graphs():
                 if not graph.value.startswith(dist.base_iri):
                     raise PublishError(f"refusing to touch <{graph.value}>: it is not under {dist.base_iri}")
-                if protocol == "gsp":
-                    store.put_graph(graph.value, ntriples(triples))
-                else:
-                    _update_graph(store, graph.value, triples, batch_triples)
+                body = ntriples(triples)
+                digests[graph.value] = hashlib.sha256(body).hexdigest()
+                same = previous.get(graph.value) == digests[graph.value]
+                if same and plan.remote.get(graph.value) == len(triples):
+                    report.unchanged.append(graph.value)
+                    continue
+                _send(store, protocol, graph.value, triples, body, batch_triples)
                 report.sent.append(graph.value)
                 if progress is not None:
-                    progress(len(report.sent), total)
+                    progress(len(report.sent) + len(report.unchanged), total)
         for graph_iri in plan.dropped:
             if protocol == "update":
                 store.update(f"DROP SILENT GRAPH <{graph_iri}>", f"drop <{graph_iri}>")
@@ -107,8 +155,10 @@ def push(
     except PublishError as error:
         missing = [g for g in plan.local if g not in report.sent]
         raise PublishError(
-            f"{error.message}\n  sent {len(report.sent)} of {len(plan.local)} graph(s); not sent: "
-            + _names(missing),
+            f"{error.message}\n  sent {len(report.sent)} of {len(plan.local)} graph(s)"
+            + (f" ({len(report.unchanged)} unchanged)" if report.unchanged else "")
+            + "; not sent: "
+            + _names([g for g in missing if g not in report.unchanged]),
             hint=(f"{error.hint}; then " if error.hint else "")
             + "run the same command again: graphs are replaced whole, so a re-run finishes the job",
         ) from error
@@ -120,7 +170,18 @@ def push(
         details += [f"<{g}> is still on the store" for g in stale]
         raise PublishError("verification failed:\n  " + "\n  ".join(details[:20]))
     report.verified = True
+    if state is not None and protocol != "bulk":
+        state.save(digests)
     return report
+
+
+def _send(
+    store: SparqlStore, protocol: str, graph: str, triples: list[Triple], body: bytes, batch: int
+) -> None:
+    if protocol == "gsp":
+        store.put_graph(graph, body)
+    else:
+        _update_graph(store, graph, triples, batch)
 
 
 def _update_graph(store: SparqlStore, graph: str, triples: list[Triple], batch: int) -> None:
