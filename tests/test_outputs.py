@@ -30,7 +30,10 @@ DUMPS = {
 
 
 def all_files(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*") if p.is_file() and p.name != "context.jsonld")
+    """Every RDF file of a build but the gzip chunks (tested on their own)."""
+    return sorted(
+        p for p in out.rglob("*") if p.is_file() and p.name != "context.jsonld" and p.parent.name != "dumps"
+    )
 
 
 def rdflib_graph(path: Path) -> Graph:
@@ -53,6 +56,7 @@ def test_output_layout(seed_build: BuildResult) -> None:
         "dataset.nt",
         "dataset.trig",
         "dataset.ttl",
+        "dumps",
         "letters",
         "void.ttl",
     ]
@@ -232,7 +236,8 @@ def test_void_describes_the_dumps(seed_build: BuildResult) -> None:
                  ?d dcat:distribution ?x . ?x rdfs:label ?name ; dcat:byteSize ?size ; dcat:mediaType ?m }"""
         )
     }
-    assert rows == {(name, (seed_build.out / name).stat().st_size) for name in seed_build.files}
+    chunks = {f"dumps/{p.name}" for p in (seed_build.out / "dumps").iterdir()}
+    assert rows == {(name, (seed_build.out / name).stat().st_size) for name in {*seed_build.files, *chunks}}
     (triples,) = void.query(
         "PREFIX void: <http://rdfs.org/ns/void#> SELECT ?n WHERE { ?d a void:Dataset ; void:triples ?n }"
     )
@@ -255,3 +260,25 @@ def test_any_number_of_jobs_gives_the_same_bytes(tmp_path: Path) -> None:
         assert result.written and result.letters == 150 and not result.problems
         outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert outputs[0] == outputs[1]
+
+
+def test_gzip_chunks_rejoin_to_the_nquads(seed_build: BuildResult, tmp_path: Path) -> None:
+    import gzip
+
+    from lodpub.assemble import write_chunks
+
+    out = seed_build.out
+    (chunk,) = sorted((out / "dumps").iterdir())
+    assert chunk.name == "dataset-00001.nq.gz"
+    assert gzip.decompress(chunk.read_bytes()) == (out / "dataset.nq").read_bytes()
+    sizes = write_chunks(out / "dataset.nq", tmp_path / "small", 20_000)
+    parts = [gzip.decompress((tmp_path / "small" / Path(name).name).read_bytes()) for name in sorted(sizes)]
+    assert len(parts) > 5 and all(len(p) <= 20_000 for p in parts)
+    assert b"".join(parts) == (out / "dataset.nq").read_bytes()
+    assert all(p.endswith(b"\n") for p in parts)
+    again = write_chunks(out / "dataset.nq", tmp_path / "again", 20_000)
+    assert [(tmp_path / "again" / Path(n).name).read_bytes() for n in sorted(again)] == [
+        (tmp_path / "small" / Path(n).name).read_bytes() for n in sorted(sizes)
+    ]
+    void = Graph().parse(out / "void.ttl", format="turtle")
+    assert any(str(o).endswith("/dumps/dataset-00001.nq.gz") for o in void.objects())

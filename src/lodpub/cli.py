@@ -16,6 +16,7 @@ from . import __version__
 from .errors import ConfigError, LodpubError
 from .link import accept_one, apply_review, check, propose
 from .link.wikidata import Cache, WikidataClient
+from .merge import merge
 from .pipeline import Progress, build, inspect_file, validate_corpus
 from .publish.dist import Dist
 from .publish.push import PROTOCOLS, PushState, plan_push, push
@@ -67,6 +68,12 @@ def main() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True)
 @click.option("--keep-going", is_flag=True, help="Publish the good letters; list the skipped ones.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option(
+    "--shard",
+    default=None,
+    metavar="K/N",
+    help="Build only shard K of N (a fixed hash of each letter id); `lodpub merge` joins the shards.",
+)
 @click.option("--timings", is_flag=True, help="Print the seconds spent in each stage (JSON, stderr).")
 @click.option(
     "--cache",
@@ -89,6 +96,7 @@ def build_command(
     out: Path,
     keep_going: bool,
     quiet: bool,
+    shard: str | None,
     timings: bool,
     cache_dir: Path | None,
     no_cache: bool,
@@ -106,6 +114,7 @@ def build_command(
             keep_going=keep_going,
             jobs=jobs or os.cpu_count() or 1,
             cache_dir=None if no_cache else cache_dir or out.parent / f".{out.name}-cache",
+            shard=_shard(shard),
             progress=None if quiet else _progress("build"),
         )
     except LodpubError as error:
@@ -126,6 +135,36 @@ def build_command(
     if result.problems:
         click.echo(f"{len(result.problems)} problem(s); those letters were skipped", err=True)
         sys.exit(1)
+
+
+def _shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    number, _, count = text.partition("/")
+    if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
+        raise click.BadParameter(f"{text!r}: expected K/N with 1 <= K <= N, e.g. 2/8", param_hint="--shard")
+    return int(number), int(count)
+
+
+@main.command("merge")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True)
+@config_option
+@base_option
+def merge_command(shards: tuple[Path, ...], out: Path, config: Path | None, base_iri: str | None) -> None:
+    """Merge the outputs of `lodpub build --shard K/N` into one dataset in --out."""
+    try:
+        result = merge(list(shards), out, _settings(config, base_iri))
+    except LodpubError as error:
+        _fail(error)
+        return
+    for problem in result.problems:
+        click.echo(f"error: {problem}", err=True)
+    if not result.written:
+        sys.exit(1)
+    click.echo(
+        f"merged {len(shards)} shard(s) into {result.out}: {result.letters} letters, {result.triples} triples"
+    )
 
 
 @main.command("validate")

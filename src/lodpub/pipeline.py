@@ -3,10 +3,7 @@ both call ``build``, ``validate_corpus`` and ``inspect_file``."""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -16,15 +13,13 @@ from pathlib import Path
 from pyoxigraph import Triple
 
 from . import __version__, batches
+from .assemble import Assembly
 from .authorities import Authorities, Entity
 from .errors import ConfigError, LodpubError
-from .jsonld import Context
 from .mapping import Iris, LetterMapper, MappedLetter
-from .mapping.dataset import Statistics, describe_dataset
 from .mapping.rdf import Triples
 from .model import Letter, Value
 from .resources import data_path
-from .serialize import DistWriter, turtle
 from .settings import Settings
 from .sources import letter_id, read_letter
 from .validate import Issue, ValidationReport, Validator
@@ -74,11 +69,13 @@ class _Corpus:
     authority_path: str
 
     @classmethod
-    def open(cls, root: Path) -> _Corpus:
+    def open(cls, root: Path, shard: tuple[int, int] | None = None) -> _Corpus:
         if not root.is_dir():
             raise ConfigError(f"{root}: no such corpus folder", hint="give the folder that holds letters/")
         letters = root / "letters" if (root / "letters").is_dir() else root
         files = sorted(p for p in letters.iterdir() if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES)
+        if shard is not None:
+            files = [p for p in files if in_shard(letter_id(p), shard)]
         authority = root / "authorities.toml"
         authorities = Authorities.load(authority) if authority.exists() else Authorities([])
         return cls(root, files, authorities, str(authority))
@@ -112,6 +109,13 @@ class _Corpus:
                 progress(done, len(ordered))
 
 
+def in_shard(ident: str, shard: tuple[int, int]) -> bool:
+    """Whether letter ``ident`` belongs to shard K of N (K from 1): a fixed hash of the id, so
+    any machine computes the same split."""
+    number, count = shard
+    return int(hashlib.sha256(ident.encode("utf-8")).hexdigest()[:8], 16) % count == number - 1
+
+
 def build(
     corpus: Path,
     out: Path,
@@ -121,32 +125,22 @@ def build(
     progress: Progress | None = None,
     jobs: int = 1,
     cache_dir: Path | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> BuildResult:
     """Build ``out`` from ``corpus``. Output appears whole or not at all: it is written to a
     temporary folder beside ``out`` and renamed into place. Without ``keep_going`` any problem
     means nothing is written; with it, the good letters are published and every skipped one is
     listed in the result."""
-    source = _Corpus.open(corpus)
-    iris = Iris(settings.base_iri)
-    validator = Validator(iris)
-    context = Context.default()
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; a published folder is readable by all
-    writer: DistWriter | None = None
-    try:
-        writer = DistWriter(tmp, context)
-        stats = Statistics()
-        problems: list[Issue] = []
-        shared: dict[str, list[Triple]] = {}
-        count = 0
-        timings = Timings()
-        cache = None
-        if cache_dir is not None:
-            inputs = [Path(source.authority_path), *sorted(data_path("shapes").glob("*.ttl"))]
-            inputs += [data_path("ontology.ttl"), Path(__file__).parent / "data" / "context.jsonld"]
-            cache = batches.LetterCache(cache_dir, batches.fingerprint(settings.base_iri, inputs))
+    source = _Corpus.open(corpus, shard)
+    validator = Validator(Iris(settings.base_iri))
+    problems: list[Issue] = []
+    timings = Timings()
+    cache = None
+    if cache_dir is not None:
+        inputs = [Path(source.authority_path), *sorted(data_path("shapes").glob("*.ttl"))]
+        inputs += [data_path("ontology.ttl"), Path(__file__).parent / "data" / "context.jsonld"]
+        cache = batches.LetterCache(cache_dir, batches.fingerprint(settings.base_iri, inputs))
+    with Assembly(out, settings, validator) as assembly:
         for mapped, issues in source.letters(settings.base_iri, jobs, progress, timings, cache):
             if issues or mapped is None:
                 problems.extend(issues)
@@ -154,69 +148,26 @@ def build(
             if problems and not keep_going:
                 continue  # keep reading, to report every problem; nothing will be written
             started = time.perf_counter()
-            writer.add_letter(mapped.letter.id, mapped.graph, mapped.triples)
+            assembly.add_letter(mapped.letter.id, mapped.graph, mapped.triples, mapped.entities)
             timings.write += time.perf_counter() - started
-            stats.add(mapped.triples, iris.base)
-            stats.example = stats.example or iris.letter(mapped.letter.id).value
-            for iri, triples in mapped.entities.items():
-                shared.setdefault(iri, triples)
-            count += 1
         started = time.perf_counter()
-        entities = Triples()
-        for iri in sorted(shared):
-            entities.extend(shared[iri])
-        entity_triples = entities.sorted()
-        problems.extend(validator.entities(entity_triples, source.authority_path))
+        problems.extend(assembly.check_entities(source.authority_path))
         if problems and not keep_going:
-            writer.close()
-            shutil.rmtree(tmp, ignore_errors=True)
-            return BuildResult(out=out, written=False, letters=0, problems=tuple(problems))
-        writer.add_graph(iris.entities_graph, entity_triples)
-        stats.add(entity_triples, iris.base)
-        description = describe_dataset(iris, settings, stats)
-        dataset_issues = validator.dataset(description)
-        if dataset_issues:
-            raise LodpubError(
-                "the dataset description does not conform: " + "; ".join(map(str, dataset_issues))
-            )
-        writer.add_graph(iris.dataset_graph, description)
-        sizes = writer.finish()
-        (tmp / "void.ttl").write_bytes(turtle(describe_dataset(iris, settings, stats, sizes)))
-        (tmp / "context.jsonld").write_text(
-            json.dumps(context.document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        _replace(tmp, out)
+            return BuildResult(out=assembly.out, written=False, letters=0, problems=tuple(problems))
+        assembly.finish()
         if cache is not None:
             cache.keep_only(timings.keys)
         timings.finish = time.perf_counter() - started
-    except BaseException:
-        if writer is not None:
-            writer.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return BuildResult(
-        out=out,
+        out=assembly.out,
         written=True,
-        letters=count,
+        letters=assembly.letters,
         problems=tuple(problems),
-        triples=stats.triples,
-        entities=stats.entities,
-        files=sizes,
+        triples=assembly.stats.triples,
+        entities=assembly.stats.entities,
+        files=assembly.sizes,
         timings=timings,
     )
-
-
-def _replace(new: Path, out: Path) -> None:
-    """Put ``new`` where ``out`` is; the old folder is moved aside first, then removed."""
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"{out}: exists and is not a folder", hint="choose another --out")
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.replace(out, old / out.name)
-        os.replace(new, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, out)
 
 
 def validate_corpus(

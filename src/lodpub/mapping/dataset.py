@@ -62,9 +62,14 @@ class Statistics:
 
 
 def describe_dataset(
-    iris: Iris, settings: Settings, stats: Statistics, sizes: dict[str, int] | None = None
+    iris: Iris,
+    settings: Settings,
+    stats: Statistics,
+    sizes: dict[str, int] | None = None,
+    chunks: dict[str, int] | None = None,
 ) -> list[Triple]:
-    """The triples of the dataset graph; with ``sizes`` (bytes per dump) also dcat:byteSize."""
+    """The triples of the dataset graph; with ``sizes`` (bytes per dump) also dcat:byteSize, and
+    the gzip N-Quads ``chunks`` (name -> bytes) as further distributions (for void.ttl)."""
     d = iris.dataset
     out = Triples()
     out.add(d, TYPE, v("Dataset"))
@@ -111,6 +116,15 @@ def describe_dataset(
         out.add(dist, dct("format"), text(media))
         if sizes is not None and name in sizes:
             out.add(dist, dcat("byteSize"), integer(sizes[name]))
+    for name, size in sorted((chunks or {}).items()):
+        dist = NamedNode(f"{iris.base}dataset/{name}")
+        out.add(d, dcat("distribution"), dist)
+        out.add(dist, TYPE, dcat("Distribution"))
+        out.add(dist, LABEL, text(name))
+        out.add(dist, dcat("downloadURL"), NamedNode(f"{iris.base}{name}"))
+        out.add(dist, dcat("mediaType"), NamedNode(vocab.IANA_MEDIA + "application/n-quads"))
+        out.add(dist, dcat("compressFormat"), NamedNode(vocab.IANA_MEDIA + "application/gzip"))
+        out.add(dist, dcat("byteSize"), integer(size))
     activity, agent = iris.build_activity(__version__), iris.software(__version__)
     out.add(d, term(vocab.PROV, "wasGeneratedBy"), activity)
     out.add(activity, TYPE, term(vocab.PROV, "Activity"))

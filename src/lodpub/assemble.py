@@ -1,0 +1,149 @@
+"""Assembling a dist/ folder: letter graphs as they come, then the shared graphs, the dumps and
+the dataset description. Everything is written to a temporary folder beside the target and
+published by renaming it into place, or discarded: never a half-written dist/."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from pyoxigraph import NamedNode, Triple
+
+from .errors import ConfigError, LodpubError
+from .jsonld import Context
+from .mapping import Iris
+from .mapping.dataset import Statistics, describe_dataset
+from .mapping.rdf import Triples
+from .serialize import DistWriter, turtle
+from .settings import Settings
+from .validate import Issue, Validator
+
+CHUNK_BYTES = 64 * 1024 * 1024  # uncompressed N-Quads per gzip chunk, for bulk loaders
+
+
+class Assembly:
+    """One dist/ folder being written."""
+
+    def __init__(self, out: Path, settings: Settings, validator: Validator) -> None:
+        self.out = out.resolve()
+        self.settings = settings
+        self.iris = Iris(settings.base_iri)
+        self.validator = validator
+        self.context = Context.default()
+        self.stats = Statistics()
+        self.shared: dict[str, list[Triple]] = {}
+        self.more_shared = Triples()
+        self.letters = 0
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+        self.tmp.chmod(0o755)  # mkdtemp makes it private; a published folder is readable by all
+        self.writer = DistWriter(self.tmp, self.context)
+        self.sizes: dict[str, int] = {}
+
+    def __enter__(self) -> Assembly:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.discard()  # after publish() there is nothing left to discard
+
+    def add_letter(
+        self, letter_id: str, graph: NamedNode, triples: list[Triple], entities: dict[str, list[Triple]]
+    ) -> None:
+        """A letter's graph, in id order; its entity descriptions go to the shared graph."""
+        self.writer.add_letter(letter_id, graph, triples)
+        self.stats.add(triples, self.iris.base)
+        self.stats.example = self.stats.example or self.iris.letter(letter_id).value
+        for iri, description in entities.items():
+            self.shared.setdefault(iri, description)
+        self.letters += 1
+
+    def add_shared(self, triples: list[Triple]) -> None:
+        """Triples of the shared graph as another build wrote them (merging shards)."""
+        self.more_shared.extend(triples)
+
+    def entity_triples(self) -> list[Triple]:
+        """The shared graph: every entity description, in canonical order."""
+        entities = Triples()
+        for iri in sorted(self.shared):
+            entities.extend(self.shared[iri])
+        entities.extend(self.more_shared)
+        return entities.sorted()
+
+    def check_entities(self, origin: str) -> list[Issue]:
+        """Validate the shared graph (once, for all letters)."""
+        return self.validator.entities(self.entity_triples(), origin)
+
+    def finish(self, chunk_bytes: int = CHUNK_BYTES) -> None:
+        """Add the shared and dataset graphs, derive every dump, describe them, publish."""
+        entity_triples = self.entity_triples()
+        self.writer.add_graph(self.iris.entities_graph, entity_triples)
+        self.stats.add(entity_triples, self.iris.base)
+        description = describe_dataset(self.iris, self.settings, self.stats)
+        dataset_issues = self.validator.dataset(description)
+        if dataset_issues:
+            raise LodpubError(
+                "the dataset description does not conform: " + "; ".join(map(str, dataset_issues))
+            )
+        self.writer.add_graph(self.iris.dataset_graph, description)
+        self.sizes = self.writer.finish()
+        chunks = write_chunks(self.tmp / "dataset.nq", self.tmp / "dumps", chunk_bytes)
+        void = describe_dataset(self.iris, self.settings, self.stats, self.sizes, chunks)
+        (self.tmp / "void.ttl").write_bytes(turtle(void))
+        (self.tmp / "context.jsonld").write_text(
+            json.dumps(self.context.document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        _replace(self.tmp, self.out)
+
+    def discard(self) -> None:
+        """Drop the temporary folder (nothing of it was published)."""
+        self.writer.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def write_chunks(source: Path, folder: Path, limit: int) -> dict[str, int]:
+    """dataset.nq as gzip files of at most ``limit`` uncompressed bytes each (whole lines), the
+    form bulk loaders take; reproducible (no time stamp, no file name inside)."""
+    folder.mkdir()
+    chunk: list[bytes] = []
+    size = 0
+    number = 0
+
+    def flush() -> None:
+        nonlocal number
+        number += 1
+        with (
+            open(folder / f"dataset-{number:05d}.nq.gz", "wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out,
+        ):
+            out.writelines(chunk)
+
+    with open(source, "rb") as lines:
+        for line in lines:
+            if chunk and size + len(line) > limit:
+                flush()
+                chunk, size = [], 0
+            chunk.append(line)
+            size += len(line)
+    if chunk:
+        flush()
+    return {f"dumps/{p.name}": p.stat().st_size for p in sorted(folder.iterdir())}
+
+
+def _replace(new: Path, out: Path) -> None:
+    """Put ``new`` where ``out`` is; the old folder is moved aside first, then removed."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: exists and is not a folder", hint="choose another --out")
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(out, old / out.name)
+        os.replace(new, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, out)
