@@ -3,9 +3,12 @@ a free loopback port, stopped by the fixture that started it."""
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -155,11 +158,7 @@ class Virtuoso:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for(self.url + "/sparql", seconds=60)
-        self.grant_updates()
-
-    def grant_updates(self) -> None:
-        """SPARQL_UPDATE for the authenticated user (dba has it); nothing for anonymous users."""
+        wait_for(self.url + "/sparql", seconds=60)  # dba holds SPARQL_UPDATE; the tests push as dba
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -191,3 +190,17 @@ def virtuoso(tmp_path: Path) -> Iterator[Virtuoso]:
         yield server
     finally:
         server.kill()
+
+
+@contextlib.contextmanager
+def local_server(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A throw-away HTTP server on a free loopback port, for faults and auth a real store
+    cannot be made to show; stopped on exit."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

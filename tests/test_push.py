@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +20,7 @@ from lodpub.pipeline import BuildResult, build
 from lodpub.publish.dist import Dist
 
 from .conftest import BASE, CORPUS, SETTINGS, make_corpus
-from .stores import Oxigraph, Virtuoso, free_port, oxigraph, virtuoso  # noqa: F401
+from .stores import Oxigraph, Virtuoso, free_port, local_server, oxigraph, virtuoso  # noqa: F401
 
 OTHER_GRAPH = "http://other.example.org/graph/keep-me"
 
@@ -217,20 +215,6 @@ class Failing(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
-
-
-@contextlib.contextmanager
-def local_server(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
-    """A throw-away HTTP server on a free loopback port, for faults and auth a real store
-    cannot be made to show; stopped on exit."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

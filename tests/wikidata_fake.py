@@ -6,11 +6,12 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
+
+from .stores import local_server
 
 
 def item(
@@ -198,11 +199,5 @@ class Fake(http.server.BaseHTTPRequestHandler):
 def fake_wikidata(**faults: int) -> Iterator[str]:
     Fake.faults = dict(faults)
     Fake.seen = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Fake)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_server(Fake) as url:
+        yield url
