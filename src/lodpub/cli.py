@@ -14,10 +14,11 @@ import click
 
 from . import __version__
 from .errors import ConfigError, LodpubError
+from .inspect_letter import inspect_file
 from .link import accept_one, apply_review, check, propose
 from .link.wikidata import Cache, WikidataClient
 from .merge import merge
-from .pipeline import Progress, build, inspect_file, validate_corpus
+from .pipeline import Progress, build, validate_corpus
 from .publish.dist import Dist
 from .publish.push import PROTOCOLS, PushState, plan_push, push
 from .publish.server import address, make_server

@@ -18,7 +18,6 @@ from .authorities import Authorities, Entity
 from .errors import ConfigError, LodpubError
 from .mapping import Iris, LetterMapper, MappedLetter
 from .mapping.rdf import Triples
-from .model import Letter, Value
 from .resources import data_path
 from .settings import Settings
 from .sources import letter_id, read_letter
@@ -190,92 +189,6 @@ def validate_corpus(
         entities.extend(shared[iri])
     problems.extend(validator.entities(entities.sorted(), source.authority_path))
     return ValidationReport(letters=letters, issues=tuple(problems))
-
-
-@dataclass(frozen=True)
-class Field:
-    """One extracted field as ``lodpub inspect`` shows it."""
-
-    name: str
-    value: str
-    line: int
-    basis: str
-    resolved: str = ""
-
-
-def inspect_file(path: Path, authorities_path: Path | None = None) -> tuple[Letter, list[Field]]:
-    """Every field extracted from one source file, with its line and, for names, the entities
-    they resolve to through the authority file."""
-    authorities = Authorities.load(authorities_path) if authorities_path else Authorities([])
-    letter = read_letter(path)
-    fields: list[Field] = [
-        Field("id", letter.id, 1, "Stated", ""),
-        Field("layout", letter.layout, 1, "Stated", ""),
-        Field(
-            "title",
-            letter.title.text,
-            letter.title.evidence.line,
-            letter.title.evidence.basis.value,
-        ),
-        Field(
-            "date",
-            f"{letter.date.label} -> {letter.date.iso}",
-            letter.date.evidence.line,
-            letter.date.evidence.basis.value,
-        ),
-    ]
-
-    def names(kind: str, values: tuple[Value, ...], kinds: tuple[str, ...]) -> None:
-        for value in values:
-            resolved = ", ".join(
-                f"{e.kind}/{e.key}{' (local)' if e.local else ''}"
-                for e in authorities.resolve(value.text, kinds)
-            )
-            ev = value.evidence
-            fields.append(Field(kind, value.text, ev.line, ev.basis.value, resolved))
-
-    if letter.place:
-        names("place", (letter.place,), ("place",))
-    names("sender", letter.senders, ("person", "group"))
-    names("addressee", letter.addressees, ("person", "group"))
-    for label, value in (
-        ("original language", letter.original_language),
-        ("translation language", letter.translation_language),
-        ("source URL", letter.record_url),
-        ("rights", letter.rights),
-    ):
-        if value is not None:
-            fields.append(Field(label, value.text, value.evidence.line, value.evidence.basis.value))
-    names("translator", letter.translators, ("person", "group"))
-    if letter.archival:
-        ref = letter.archival
-        parts = [
-            f"archive={ref.archive}",
-            f"fonds={ref.fonds}",
-            f"file={ref.file}",
-            f"pages={ref.pages}",
-        ]
-        fields.append(
-            Field(
-                "archive citation",
-                ref.citation,
-                ref.evidence.line,
-                ref.evidence.basis.value,
-                "; ".join(parts),
-            )
-        )
-    for edition in letter.editions:
-        fields.append(
-            Field(
-                "edition",
-                edition.citation,
-                edition.evidence.line,
-                edition.evidence.basis.value,
-                f"title={edition.title}; year={edition.year}; pages={edition.pages}",
-            )
-        )
-    fields.append(Field("body", f"{len(letter.body)} characters", 0, "Stated"))
-    return letter, fields
 
 
 def named_entities(
