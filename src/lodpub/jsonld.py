@@ -39,6 +39,8 @@ class Context:
         self.document = document
         body: dict[str, Any] = document["@context"]
         self.prefixes = {k: v for k, v in body.items() if isinstance(v, str) and v.endswith(("/", "#"))}
+        self.by_namespace = {namespace: prefix for prefix, namespace in self.prefixes.items()}
+        self.rendered = json.dumps(body, ensure_ascii=False, indent=2)  # written into every file
         self.terms: dict[str, Term] = {}
         for name, definition in body.items():
             if isinstance(definition, dict):
@@ -59,10 +61,11 @@ class Context:
         return self.prefixes[prefix] + local if prefix in self.prefixes else value
 
     def compact(self, iri: str) -> str:
-        """``prefix:local`` for IRIs in a known namespace, else the IRI itself."""
-        for prefix, namespace in self.prefixes.items():
-            if iri.startswith(namespace) and iri != namespace and ":" not in iri[len(namespace) :]:
-                return f"{prefix}:{iri[len(namespace) :]}"
+        """``prefix:local`` for IRIs in a known namespace (all end with "/" or "#"), else the IRI."""
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        prefix = self.by_namespace.get(iri[:cut])
+        if prefix is not None and cut < len(iri) and ":" not in iri[cut:]:
+            return f"{prefix}:{iri[cut:]}"
         return iri
 
     def node(self, subject: str, triples: Iterable[Triple]) -> dict[str, Any]:
@@ -116,16 +119,21 @@ class Context:
 
 
 def write_graph(context: Context, triples: list[Triple], out: IO[str]) -> None:
-    """A document of one graph's triples (the default graph), indented for reading."""
-    document = {"@context": context.document["@context"], "@graph": list(context.nodes(triples))}
-    out.write(json.dumps(document, ensure_ascii=False, indent=2))
-    out.write("\n")
+    """A document of one graph's triples (the default graph): the context, then one node per
+    line (json's fast encoder; an indented document would take its slow one)."""
+    out.write('{\n"@context": ')
+    out.write(context.rendered)
+    out.write(',\n"@graph": [')
+    for index, node in enumerate(context.nodes(triples)):
+        out.write("\n  " if index == 0 else ",\n  ")
+        out.write(json.dumps(node, ensure_ascii=False))
+    out.write("\n]\n}\n")
 
 
 def write_dataset(context: Context, quads: Iterable[Quad], out: IO[str]) -> None:
     """A document of named graphs, one graph object per line group, written as it streams."""
     out.write('{\n"@context": ')
-    out.write(json.dumps(context.document["@context"], ensure_ascii=False, indent=2))
+    out.write(context.rendered)
     out.write(',\n"@graph": [')
     first = True
     for graph, group in groupby(quads, key=lambda q: graph_of(q).value):

@@ -20,6 +20,7 @@ _IMPLICIT = {vocab.XSD + name for name in ("string", "integer", "decimal", "doub
     vocab.RDF + "langString"
 }
 _SAFE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+_BY_NAMESPACE = {namespace: prefix for prefix, namespace in vocab.PREFIXES.items()}
 
 
 class PrefixTracker:
@@ -41,26 +42,31 @@ class PrefixTracker:
                 self._iri(obj.datatype.value)
 
     def _iri(self, iri: str) -> None:
-        for prefix, namespace in vocab.PREFIXES.items():
-            if iri.startswith(namespace) and _SAFE_LOCAL.match(iri[len(namespace) :]):
-                self.used.add(prefix)
-                return
+        # Every namespace lodpub declares ends with "/" or "#": split there and look it up.
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        prefix = _BY_NAMESPACE.get(iri[:cut])
+        if prefix is not None and _SAFE_LOCAL.match(iri[cut:]):
+            self.used.add(prefix)
 
     def prefixes(self) -> dict[str, str]:
         """The used prefixes, in the declaration order of ``vocab.PREFIXES``."""
         return {p: ns for p, ns in vocab.PREFIXES.items() if p in self.used}
 
 
-def turtle(triples: list[Triple]) -> bytes:
-    """Turtle for one graph, declaring only the prefixes it uses."""
-    tracker = PrefixTracker()
-    tracker.see(triples)
+def turtle(triples: list[Triple], tracker: PrefixTracker | None = None) -> bytes:
+    """Turtle for one graph, declaring only the prefixes it uses (``tracker``: one that has
+    seen exactly these triples already)."""
+    if tracker is None:
+        tracker = PrefixTracker()
+        tracker.see(triples)
     return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=tracker.prefixes()))
 
 
-def write_letter_files(folder: Path, letter_id: str, triples: list[Triple], context: Context) -> None:
+def write_letter_files(
+    folder: Path, letter_id: str, triples: list[Triple], context: Context, tracker: PrefixTracker
+) -> None:
     """``letters/<id>.ttl`` and ``letters/<id>.jsonld`` for one letter graph."""
-    (folder / f"{letter_id}.ttl").write_bytes(turtle(triples))
+    (folder / f"{letter_id}.ttl").write_bytes(turtle(triples, tracker))
     with open(folder / f"{letter_id}.jsonld", "w", encoding="utf-8", newline="\n") as out:
         write_graph(context, triples, out)
 
@@ -100,15 +106,18 @@ class DistWriter:
         self._nq = open(folder / "dataset.nq", "wb")  # noqa: SIM115 - closed in finish()
         self.prefixes = PrefixTracker()
 
-    def add_graph(self, graph: NamedNode, triples: list[Triple]) -> None:
-        """Append one named graph to dataset.nq."""
+    def add_graph(self, graph: NamedNode, triples: list[Triple]) -> PrefixTracker:
+        """Append one named graph to dataset.nq; the prefixes it uses."""
         ox.serialize(quads(graph, triples), self._nq, ox.RdfFormat.N_QUADS)
-        self.prefixes.see(triples)
+        tracker = PrefixTracker()
+        tracker.see(triples)
+        self.prefixes.used |= tracker.used
+        return tracker
 
     def add_letter(self, letter_id: str, graph: NamedNode, triples: list[Triple]) -> None:
         """Append a letter graph and write its own Turtle and JSON-LD files."""
-        self.add_graph(graph, triples)
-        write_letter_files(self.folder / "letters", letter_id, triples, self.context)
+        tracker = self.add_graph(graph, triples)
+        write_letter_files(self.folder / "letters", letter_id, triples, self.context, tracker)
 
     def finish(self) -> dict[str, int]:
         """Close dataset.nq, derive the other dumps; the size in bytes of each dump."""
