@@ -40,7 +40,8 @@ class Assembly:
         self.more_shared = Triples()
         self.letters = 0
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+        remove_stale(self.out)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-{os.getpid()}-", dir=self.out.parent))
         self.tmp.chmod(0o755)  # mkdtemp makes it private; a published folder is readable by all
         self.writer = DistWriter(self.tmp, self.context)
         self.sizes: dict[str, int] = {}
@@ -105,6 +106,21 @@ class Assembly:
         """Drop the temporary folder (nothing of it was published)."""
         self.writer.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def remove_stale(out: Path) -> None:
+    """Remove the temporary folders of earlier builds of ``out`` whose process is gone (killed
+    before it could clean up); folders of builds still running are left alone."""
+    for folder in out.parent.glob(f".{out.name}.tmp-*"):
+        pid = folder.name[len(f".{out.name}.tmp-") :].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # another user's process, alive
 
 
 def write_chunks(source: Path, folder: Path, limit: int) -> dict[str, int]:
