@@ -72,14 +72,30 @@ class Site:
         self.context = Context.default()
 
     def describe(self, iri: str) -> list[Triple]:
-        """The triples about ``iri`` and the nodes below it (a letter's events, translations,
-        evidence…), from every graph; empty for an IRI the dataset does not have."""
-        found = self.store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
-            f'FILTER(?s = <{iri}> || STRSTARTS(STR(?s), "{iri}/")) }}',
-            use_default_graph_as_union=True,
-        )
-        return sorted(cast(ox.QueryTriples, found), key=triple_key)
+        """The triples about ``iri`` and the nodes below it that it is linked with either way (a
+        letter's events, translations, evidence, …), from every graph; empty for an IRI the
+        dataset does not have. Index look-ups only: the cost follows the answer, not the store."""
+        below = iri + "/"
+        found: dict[Triple, None] = {}
+        todo, seen = [NamedNode(iri)], {iri}
+        while todo:
+            node = todo.pop()
+            for quad in self.store.quads_for_pattern(node, None, None):
+                found.setdefault(quad.triple, None)
+                obj = quad.object
+                if isinstance(obj, NamedNode) and obj.value.startswith(below) and obj.value not in seen:
+                    seen.add(obj.value)
+                    todo.append(obj)
+            for quad in self.store.quads_for_pattern(None, None, node):
+                subject = quad.subject
+                if (
+                    isinstance(subject, NamedNode)
+                    and subject.value.startswith(below)
+                    and subject.value not in seen
+                ):
+                    seen.add(subject.value)
+                    todo.append(subject)
+        return sorted(found, key=triple_key)
 
     def labels(self, triples: list[Triple]) -> dict[str, str]:
         """English (or any) labels of every IRI the triples mention."""
