@@ -26,6 +26,15 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert load_settings(environ={}) == Settings()
 
 
+def test_shacl_engine_from_environment_and_command_line() -> None:
+    assert load_settings(environ={}).shacl_engine == "turbo"
+    assert load_settings(environ={"LODPUB_SHACL_ENGINE": "pyshacl"}).shacl_engine == "pyshacl"
+    chosen = load_settings(None, {"shacl_engine": "turbo"}, environ={"LODPUB_SHACL_ENGINE": "pyshacl"})
+    assert chosen.shacl_engine == "turbo"
+    with pytest.raises(ConfigError, match=r"^LODPUB_SHACL_ENGINE: shacl_engine 'x' is not one of"):
+        load_settings(environ={"LODPUB_SHACL_ENGINE": "x"})
+
+
 def test_source_date_epoch(tmp_path: Path) -> None:
     assert load_settings(environ={"SOURCE_DATE_EPOCH": "42"}).source_date_epoch == 42
     with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH='soon' must be whole seconds"):
@@ -43,6 +52,7 @@ def test_source_date_epoch(tmp_path: Path) -> None:
         ),
         ('license = "CC-BY"\n', "license 'CC-BY' must be an http(s) IRI"),
         ("base_iri = \n", "cannot read settings"),
+        ('shacl_engine = "jena"\n', "shacl_engine 'jena' is not one of turbo, pyshacl"),
     ],
 )
 def test_bad_settings_name_the_file(tmp_path: Path, content: str, message: str) -> None:

@@ -13,7 +13,7 @@ from lodpub.authorities import Authorities
 from lodpub.mapping import Iris, LetterMapper, MappedLetter
 from lodpub.mapping.entities import describe_entity
 from lodpub.pipeline import build
-from lodpub.settings import Settings
+from lodpub.settings import SHACL_ENGINES, Settings
 from lodpub.sources import read_letter
 from lodpub.validate import Validator
 
@@ -25,9 +25,10 @@ PATH = CORPUS / "letters" / "1958-04-17-cpsu-rwp-troops.txt"
 LETTER = BASE + "letter/1958-04-17-cpsu-rwp-troops"
 
 
-@pytest.fixture(scope="module")
-def validator() -> Validator:
-    return Validator(Iris(BASE))
+@pytest.fixture(scope="module", params=SHACL_ENGINES)
+def validator(request: pytest.FixtureRequest) -> Validator:
+    """Each test runs through pyshacl, the reference, and through turbo, the builds' engine."""
+    return Validator(Iris(BASE), engine=request.param)
 
 
 @pytest.fixture(scope="module")

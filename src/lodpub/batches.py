@@ -25,6 +25,7 @@ from .authorities import Authorities, Entity
 from .errors import LodpubError, SourceError
 from .mapping import Iris, LetterMapper, MappedLetter
 from .model import Letter
+from .settings import SHACL_ENGINES
 from .sources import read_letter
 from .validate import Issue, Validator
 
@@ -203,34 +204,35 @@ def run(
     authority_file: Path | None,
     jobs: int,
     cache: LetterCache | None = None,
+    engine: str = SHACL_ENGINES[0],
 ) -> Iterator[BatchResult]:
     """Every batch's result, in order; with ``jobs`` > 1 the batches run in worker processes."""
     if jobs <= 1 or len(tasks) <= 1:
         iris = Iris(base_iri)
-        mapper, validator = LetterMapper(iris, authorities, __version__), Validator(iris)
+        mapper, validator = LetterMapper(iris, authorities, __version__), Validator(iris, engine=engine)
         for task in tasks:
             yield process(task, mapper, validator, cache)
         return
-    work = [(base_iri, str(authority_file) if authority_file else "", task, cache) for task in tasks]
+    work = [(base_iri, str(authority_file) if authority_file else "", engine, task, cache) for task in tasks]
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
         for shipped in pool.imap(_work, work):
             yield _unpack(shipped)
 
 
 @functools.cache
-def _tools(base_iri: str, authority_file: str) -> tuple[LetterMapper, Validator]:
+def _tools(base_iri: str, authority_file: str, engine: str) -> tuple[LetterMapper, Validator]:
     """One mapper and validator per worker process (shapes and authorities parsed once)."""
     iris = Iris(base_iri)
     authorities = Authorities.load(Path(authority_file)) if authority_file else Authorities([])
-    return LetterMapper(iris, authorities, __version__), Validator(iris)
+    return LetterMapper(iris, authorities, __version__), Validator(iris, engine=engine)
 
 
 _Shipped = tuple[list[tuple[_Packed | None, list[Issue]]], BatchResult]
 
 
-def _work(job: tuple[str, str, Task, LetterCache | None]) -> _Shipped:
-    base_iri, authority_file, task, cache = job
-    mapper, validator = _tools(base_iri, authority_file)
+def _work(job: tuple[str, str, str, Task, LetterCache | None]) -> _Shipped:
+    base_iri, authority_file, engine, task, cache = job
+    mapper, validator = _tools(base_iri, authority_file, engine)
     result = process(task, mapper, validator, cache)
     packed = [(_pack(m) if m is not None else None, issues) for m, issues in result.letters]
     return packed, BatchResult([], result.read_map, result.validate, result.reused, result.keys)

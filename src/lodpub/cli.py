@@ -24,11 +24,11 @@ from .publish.push import PROTOCOLS, PushState, plan_push, push
 from .publish.server import address, make_server
 from .publish.sparql import Retry, SparqlStore, make_auth
 from .query import Answer, cookbook, describe, from_sparql_json, load_query, open_store, render, run_local
-from .settings import AUTH_KINDS, Settings, load_settings
+from .settings import AUTH_KINDS, SHACL_ENGINES, Settings, load_settings
 
 
-def _settings(config: Path | None, base_iri: str | None) -> Settings:
-    return load_settings(config, {"base_iri": base_iri})
+def _settings(config: Path | None, base_iri: str | None, engine: str | None = None) -> Settings:
+    return load_settings(config, {"base_iri": base_iri, "shacl_engine": engine})
 
 
 def _fail(error: LodpubError) -> None:
@@ -56,6 +56,13 @@ config_option = click.option(
     help="Settings file (default: ./lodpub.toml if present).",
 )
 base_option = click.option("--base-iri", default=None, help="Base IRI of every minted IRI.")
+engine_option = click.option(
+    "--shacl-engine",
+    "engine",
+    type=click.Choice(SHACL_ENGINES),
+    default=None,
+    help="SHACL engine: turbo (pyshacl-turbo, default) or pyshacl (the reference; same issues, slower).",
+)
 
 
 @click.group()
@@ -92,6 +99,7 @@ def main() -> None:
 )
 @config_option
 @base_option
+@engine_option
 def build_command(
     corpus: Path,
     out: Path,
@@ -104,10 +112,11 @@ def build_command(
     jobs: int | None,
     config: Path | None,
     base_iri: str | None,
+    engine: str | None,
 ) -> None:
     """Read, map, validate and write the CORPUS folder as RDF files in --out."""
     try:
-        settings = _settings(config, base_iri)
+        settings = _settings(config, base_iri, engine)
         result = build(
             corpus,
             out,
@@ -173,10 +182,13 @@ def merge_command(shards: tuple[Path, ...], out: Path, config: Path | None, base
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @config_option
 @base_option
-def validate_command(corpus: Path, fmt: str, config: Path | None, base_iri: str | None) -> None:
+@engine_option
+def validate_command(
+    corpus: Path, fmt: str, config: Path | None, base_iri: str | None, engine: str | None
+) -> None:
     """Read, map and validate CORPUS against the SHACL shapes; write nothing."""
     try:
-        report = validate_corpus(corpus, _settings(config, base_iri))
+        report = validate_corpus(corpus, _settings(config, base_iri, engine))
     except LodpubError as error:
         _fail(error)
         return

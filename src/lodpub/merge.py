@@ -42,7 +42,7 @@ def merge(shards: list[Path], out: Path, settings: Settings) -> BuildResult:
                 shared.extend(triples)
 
     streams = [letters(dist, shared) for dist, shared in zip(dists, entities, strict=True)]
-    with Assembly(out, settings, Validator(iris)) as assembly:
+    with Assembly(out, settings, Validator(iris, engine=settings.shacl_engine)) as assembly:
         last = None
         for key, graph, triples in heapq.merge(*streams, key=lambda item: item[0]):
             if key == last:

@@ -81,7 +81,7 @@ class _Corpus:
 
     def letters(
         self,
-        base_iri: str,
+        settings: Settings,
         jobs: int,
         progress: Progress | None,
         timings: Timings,
@@ -95,7 +95,9 @@ class _Corpus:
         tasks = [ordered[start : start + batches.BATCH] for start in range(0, len(ordered), batches.BATCH)]
         authority = Path(self.authority_path)
         authority_file = authority if authority.exists() else None
-        results = batches.run(tasks, base_iri, self.authorities, authority_file, jobs, cache)
+        results = batches.run(
+            tasks, settings.base_iri, self.authorities, authority_file, jobs, cache, settings.shacl_engine
+        )
         done = 0
         for task, result in zip(tasks, results, strict=True):
             timings.read_map += result.read_map
@@ -131,16 +133,17 @@ def build(
     means nothing is written; with it, the good letters are published and every skipped one is
     listed in the result."""
     source = _Corpus.open(corpus, shard)
-    validator = Validator(Iris(settings.base_iri))
+    validator = Validator(Iris(settings.base_iri), engine=settings.shacl_engine)
     problems: list[Issue] = []
     timings = Timings()
     cache = None
     if cache_dir is not None:
         inputs = [Path(source.authority_path), *sorted(data_path("shapes").glob("*.ttl"))]
         inputs += [data_path("ontology.ttl"), Path(__file__).parent / "data" / "context.jsonld"]
-        cache = batches.LetterCache(cache_dir, batches.fingerprint(settings.base_iri, inputs))
+        key = f"{settings.base_iri}\0{settings.shacl_engine}"
+        cache = batches.LetterCache(cache_dir, batches.fingerprint(key, inputs))
     with Assembly(out, settings, validator) as assembly:
-        for mapped, issues in source.letters(settings.base_iri, jobs, progress, timings, cache):
+        for mapped, issues in source.letters(settings, jobs, progress, timings, cache):
             if issues or mapped is None:
                 problems.extend(issues)
                 continue
@@ -174,11 +177,11 @@ def validate_corpus(
 ) -> ValidationReport:
     """Read, map and validate every letter (and the entities they name); write nothing."""
     source = _Corpus.open(corpus)
-    validator = Validator(Iris(settings.base_iri))
+    validator = Validator(Iris(settings.base_iri), engine=settings.shacl_engine)
     problems: list[Issue] = []
     shared: dict[str, list[Triple]] = {}
     letters = 0
-    for mapped, issues in source.letters(settings.base_iri, jobs, progress, Timings()):
+    for mapped, issues in source.letters(settings, jobs, progress, Timings()):
         letters += 1
         problems.extend(issues)
         if mapped is not None and not issues:

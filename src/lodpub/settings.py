@@ -13,6 +13,7 @@ from .errors import ConfigError
 
 DEFAULT_CONFIG = "lodpub.toml"
 AUTH_KINDS = ("none", "basic", "digest", "bearer")
+SHACL_ENGINES = ("turbo", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Settings:
     wikidata_api: str = "https://www.wikidata.org/w/api.php"
     reconcile_url: str | None = None
     source_date_epoch: int | None = None
+    shacl_engine: str = SHACL_ENGINES[0]
 
     def check(self, origins: Mapping[str, str]) -> Settings:
         """Raise ``ConfigError`` for values a build cannot use, naming where each came from."""
@@ -48,6 +50,12 @@ class Settings:
             raise ConfigError(
                 f"{where('auth')}: auth {self.auth!r} is not one of {', '.join(AUTH_KINDS)}",
                 hint="credentials come from LODPUB_USER / LODPUB_PASSWORD / LODPUB_TOKEN or ~/.netrc",
+            )
+        if self.shacl_engine not in SHACL_ENGINES:
+            raise ConfigError(
+                f"{where('shacl_engine')}: shacl_engine {self.shacl_engine!r} is not one of "
+                + ", ".join(SHACL_ENGINES),
+                hint="turbo (pyshacl-turbo, the default) and pyshacl give the same issues; turbo is faster",
             )
         for name in (
             "license",
