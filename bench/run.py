@@ -5,7 +5,10 @@
 For each N: generate N letters (bench/generate.py), time `lodpub build` in a child process
 (its peak memory from the kernel's accounting), then time the floor in this process: reading
 the corpus files, then parsing the build's own dataset.nq with pyoxigraph and writing it in
-every output format (N-Quads, TriG, Turtle, N-Triples, JSON-LD) with pyoxigraph alone. The build
+every output format (N-Quads, TriG, Turtle, N-Triples, JSON-LD) with pyoxigraph alone, plus the
+fastest validation of the same quads with the same shapes: pyshacl-turbo over the letter graphs
+in chunks of 64 (each with the types of the entities it names), then over the entities
+graph and the dataset description, in one process. The build
 uses J worker processes (default: the number of cores); the stage times of read_map and validate
 add up the workers' seconds. Prints
 letters/s, triples, peak memory, the stages of the build, and the ratio build/floor. Ratios
@@ -24,11 +27,58 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from pyshacl_turbo import CompiledShapes
+from rdflib import Graph
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate
 
 OUT = Path(__file__).parent / "out"
+SHAPES = Path(__file__).resolve().parents[1] / "shapes"
+SHAPES_NAMES = ("letter", "entities", "dataset")
+BASE = "https://lod.example.org/"
+
+
+def validation_floor(nq: Path) -> float:
+    """Seconds to validate the dataset's quads with the project's shapes, by pyshacl-turbo alone."""
+    shapes = {name: CompiledShapes(Graph().parse(SHAPES / f"{name}.ttl")) for name in SHAPES_NAMES}
+    started = time.perf_counter()
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    entities_graph, dataset_graph = (
+        ox.NamedNode(BASE + "graph/entities"),
+        ox.NamedNode(BASE + "graph/dataset"),
+    )
+    types: dict[object, list[ox.Quad]] = {}
+    shared: list[ox.Quad] = []
+    description: list[ox.Quad] = []
+    for quad in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS):
+        if quad.graph_name == entities_graph:
+            shared.append(ox.Quad(quad.subject, quad.predicate, quad.object))
+            if quad.predicate == rdf_type:
+                types.setdefault(quad.subject, []).append(shared[-1])
+        elif quad.graph_name == dataset_graph:
+            description.append(ox.Quad(quad.subject, quad.predicate, quad.object))
+
+    def check(name: str, quads: list[ox.Quad]) -> None:
+        store = ox.Store()
+        store.extend(quads)
+        shapes[name].validate(store, inference="none", allow_warnings=True)
+
+    chunk: list[ox.Quad] = []
+    graphs: set[object] = set()
+    for quad in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS):
+        if quad.graph_name in (entities_graph, dataset_graph):
+            continue
+        if quad.graph_name not in graphs and len(graphs) == 64:
+            check("letter", chunk)
+            chunk, graphs = [], set()
+        graphs.add(quad.graph_name)
+        chunk.append(ox.Quad(quad.subject, quad.predicate, quad.object))
+        chunk.extend(types.get(quad.object, ()))
+    check("letter", chunk)
+    check("entities", shared)
+    check("dataset", description)
+    return time.perf_counter() - started
 
 
 def floor(corpus: Path, nq: Path) -> float:
@@ -110,13 +160,17 @@ def measure(count: int, jobs: int) -> dict[str, object]:
     timing_line = next(line for line in done.stderr.splitlines() if line.startswith("timings: "))
     stages = json.loads(timing_line.removeprefix("timings: "))
     triples = int(done.stdout.split(" triples")[0].rsplit(" ", 1)[1])
-    floor_seconds = floor(corpus, dist / "dataset.nq")
+    write_floor = floor(corpus, dist / "dataset.nq")
+    validate_floor = validation_floor(dist / "dataset.nq")
+    floor_seconds = write_floor + validate_floor
     rebuild_seconds = incremental(corpus, root, jobs)
     return {
         "letters": count,
         "triples": triples,
         "build_s": round(build_seconds, 2),
         "floor_s": round(floor_seconds, 2),
+        "floor_read_write_s": round(write_floor, 2),
+        "floor_validate_s": round(validate_floor, 2),
         "ratio": round(build_seconds / floor_seconds, 1),
         "rebuild_one_letter_s": round(rebuild_seconds, 2),
         "letters_per_s": round(count / build_seconds, 1),
@@ -138,7 +192,8 @@ def main() -> None:
         result = measure(count, jobs)
         print(
             f"{result['letters']:>7} letters  {result['triples']:>9} triples  "
-            f"build {result['build_s']:>8} s  floor {result['floor_s']:>6} s  "
+            f"build {result['build_s']:>8} s  floor {result['floor_s']:>6} s "
+            f"(read+write {result['floor_read_write_s']} s, validate {result['floor_validate_s']} s)  "
             f"ratio build/floor {result['ratio']:>6}  {result['letters_per_s']:>7} letters/s  "
             f"peak {result['peak_rss_mb']} MB  jobs {result['jobs']}  "
             f"rebuild after one edit {result['rebuild_one_letter_s']} s  stages {result['stages_s']}"

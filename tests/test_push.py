@@ -255,7 +255,7 @@ def test_missing_or_incomplete_dist(tmp_path: Path) -> None:
     code, _, stderr = run("push", str(tmp_path / "half"), "--endpoint", "http://127.0.0.1:1/query")
     assert (code, stderr.splitlines()[0]) == (
         2,
-        f"error: {tmp_path / 'half'}: not a complete lodpub build (missing void.ttl)",
+        f"error: {tmp_path / 'half'}: not a complete lodpub build (missing void.ttl, graphs.tsv)",
     )
 
 
@@ -402,3 +402,61 @@ def test_timeouts_are_retried_then_reported(recording_store: str) -> None:
     store.close()
     assert "failed 3 times; last: ReadTimeout" in caught.value.message
     assert pauses == [0.1, 0.2]  # exponential backoff between the tries
+
+
+def test_push_reads_graphs_by_the_index_and_refuses_changed_bytes(
+    tmp_path: Path,
+    oxigraph: Oxigraph,  # noqa: F811
+) -> None:
+    letters = {p.name: p.read_bytes() for p in (CORPUS / "letters").iterdir()}
+    corpus = make_corpus(tmp_path / "corpus", letters)
+    dist = tmp_path / "dist"
+    assert build(corpus, dist, SETTINGS).written
+    entries = Dist.open(dist).index()
+    assert [e.iri for e in entries][-2:] == [BASE + "graph/entities", BASE + "graph/dataset"]
+    assert sum(e.size for e in entries) == (dist / "dataset.nq").stat().st_size
+    second = entries[1]
+    dump = bytearray((dist / "dataset.nq").read_bytes())
+    at = dump.index(b"Comrades", second.offset)
+    dump[at : at + 8] = b"Comradez"
+    (dist / "dataset.nq").write_bytes(bytes(dump))
+    code, _, stderr = run("push", str(dist), *oxigraph.args(), "--quiet")
+    assert code == 2
+    assert stderr.splitlines()[0] == (
+        f"error: {dist / 'dataset.nq'}: the bytes of <{second.iri}> do not match graphs.tsv"
+    )
+    assert ours(remote_counts(oxigraph.url + "/query")) == {entries[0].iri: entries[0].triples}
+    (dist / "graphs.tsv").write_text("graph\ttriples\tsha256\toffset\tbytes\nhttps://x\tmany\t0\t0\t0\n")
+    code, _, stderr = run("push", str(dist), *oxigraph.args(), "--quiet")
+    assert (code, stderr.splitlines()[0]) == (
+        2,
+        f"error: {dist / 'graphs.tsv'}:2: not a graph index written by lodpub build "
+        "(invalid literal for int() with base 10: 'many')",
+    )
+
+
+def test_update_protocol_sends_small_graphs_together(
+    big_build: BuildResult,
+    oxigraph: Oxigraph,  # noqa: F811
+) -> None:
+    from lodpub.publish.push import push
+    from lodpub.publish.sparql import SparqlStore
+
+    store = SparqlStore(oxigraph.url + "/query", update_url=oxigraph.url + "/update")
+    requests_made: list[str] = []
+    update = store.update
+
+    def counted(sparql: str, what: str) -> None:
+        requests_made.append(what)
+        update(sparql, what)
+
+    store.update = counted  # type: ignore[method-assign]
+    dist = Dist.open(big_build.out)
+    report = push(dist, store, protocol="update", batch_triples=2000)
+    store.close()
+    assert report.verified and len(report.sent) == len(dist.index())
+    assert ours(remote_counts(oxigraph.url + "/query")) == dist.counts()
+    triples = sum(dist.counts().values())
+    # about triples/2000 requests of many letters each, and the entities graph in pieces
+    assert len(requests_made) < triples / 2000 + 20, len(requests_made)
+    assert any(" more" in what for what in requests_made)

@@ -291,7 +291,8 @@ def push_command(
                 protocol=protocol,
                 prune=prune,
                 progress=None if quiet else _progress("push", "graphs"),
-                state=None if full else PushState.beside(folder, store),
+                state=PushState.beside(folder, store),
+                full=full,
             )
         finally:
             store.close()

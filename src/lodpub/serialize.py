@@ -3,6 +3,7 @@ dumps are derived from it by pyoxigraph, so they can never disagree with it."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,6 +15,10 @@ from pyoxigraph import Literal, NamedNode, Quad, Triple
 from . import vocab
 from .jsonld import Context, write_dataset, write_graph
 from .mapping.rdf import object_of, subject_of
+
+# Where each named graph lies in dataset.nq, for push: IRI, triples, sha256 and byte range.
+INDEX = "graphs.tsv"
+INDEX_HEADER = "graph\ttriples\tsha256\toffset\tbytes\n"
 
 # Datatypes Turtle writes without naming them (plain strings, numbers, booleans).
 _IMPLICIT = {vocab.XSD + name for name in ("string", "integer", "decimal", "double", "boolean")} | {
@@ -104,11 +109,18 @@ class DistWriter:
         self.context = context
         (folder / "letters").mkdir(parents=True)
         self._nq = open(folder / "dataset.nq", "wb")  # noqa: SIM115 - closed in finish()
+        self._index = open(folder / INDEX, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - as above
+        self._index.write(INDEX_HEADER)
+        self._offset = 0
         self.prefixes = PrefixTracker()
 
     def add_graph(self, graph: NamedNode, triples: list[Triple]) -> PrefixTracker:
-        """Append one named graph to dataset.nq; the prefixes it uses."""
-        ox.serialize(quads(graph, triples), self._nq, ox.RdfFormat.N_QUADS)
+        """Append one named graph to dataset.nq and to the index; the prefixes it uses."""
+        data = cast(bytes, ox.serialize(quads(graph, triples), format=ox.RdfFormat.N_QUADS))
+        self._nq.write(data)
+        digest = hashlib.sha256(data).hexdigest()
+        self._index.write(f"{graph.value}\t{len(triples)}\t{digest}\t{self._offset}\t{len(data)}\n")
+        self._offset += len(data)
         tracker = PrefixTracker()
         tracker.see(triples)
         self.prefixes.used |= tracker.used
@@ -122,6 +134,7 @@ class DistWriter:
     def finish(self) -> dict[str, int]:
         """Close dataset.nq, derive the other dumps; the size in bytes of each dump."""
         self._nq.close()
+        self._index.close()
         derive_dumps(self.folder, self.prefixes.prefixes(), self.context)
         return {
             name: (self.folder / name).stat().st_size
@@ -135,5 +148,6 @@ class DistWriter:
         }
 
     def close(self) -> None:
-        """Release the open dump (after a failure)."""
+        """Release the open files (after a failure)."""
         self._nq.close()
+        self._index.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -14,8 +15,20 @@ from pyoxigraph import NamedNode, Quad, Triple
 from .. import vocab
 from ..errors import ConfigError
 from ..mapping.rdf import graph_of
+from ..serialize import INDEX, INDEX_HEADER
 
-REQUIRED = ("dataset.nq", "void.ttl")
+REQUIRED = ("dataset.nq", "void.ttl", INDEX)
+
+
+@dataclass(frozen=True)
+class GraphEntry:
+    """One line of the build's graph index: a named graph and where it lies in dataset.nq."""
+
+    iri: str
+    triples: int
+    sha256: str
+    offset: int
+    size: int
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,47 @@ class Dist:
                 hint="rebuild the folder; nothing was sent for the graphs after this point",
             ) from exc
 
+    def index(self) -> list[GraphEntry]:
+        """Every named graph with its triple count, content hash and byte range, in file order,
+        from the index the build wrote beside dataset.nq (no parsing of the dump)."""
+        path = self.folder / INDEX
+        entries = []
+        number = 1
+        try:
+            with open(path, encoding="utf-8") as lines:
+                if lines.readline() != INDEX_HEADER:
+                    raise ValueError("expected the header " + INDEX_HEADER.strip().replace("\t", " "))
+                for number, line in enumerate(lines, start=2):  # noqa: B007 - named in the error
+                    iri, triples, digest, offset, size = line.rstrip("\n").split("\t")
+                    entries.append(GraphEntry(iri, int(triples), digest, int(offset), int(size)))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"{path}:{number}: not a graph index written by lodpub build ({exc})",
+                hint="rebuild the folder with `lodpub build`",
+            ) from exc
+        return entries
+
     def counts(self) -> dict[str, int]:
-        """Triples per named graph."""
-        return {graph.value: len(triples) for graph, triples in self.graphs()}
+        """Triples per named graph (from the index)."""
+        return {entry.iri: entry.triples for entry in self.index()}
+
+    def read(self, entry: GraphEntry) -> list[Triple]:
+        """One graph's triples, read from its byte range of dataset.nq and parsed, so a body
+        that is sent was valid RDF here first; the bytes must still have the indexed hash."""
+        with open(self.folder / "dataset.nq", "rb") as dump:
+            dump.seek(entry.offset)
+            data = dump.read(entry.size)
+        if hashlib.sha256(data).hexdigest() != entry.sha256:
+            raise ConfigError(
+                f"{self.folder / 'dataset.nq'}: the bytes of <{entry.iri}> do not match {INDEX}",
+                hint="the folder was changed after the build; rebuild it",
+            )
+        try:
+            found = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+        except SyntaxError as exc:
+            raise ConfigError(
+                f"{self.folder / 'dataset.nq'}: <{entry.iri}> is not valid N-Quads: {exc}"
+            ) from exc
+        if any(q.graph_name != NamedNode(entry.iri) for q in found) or len(found) != entry.triples:
+            raise ConfigError(f"{self.folder / 'dataset.nq'}: <{entry.iri}> does not match {INDEX}")
+        return [q.triple for q in found]

@@ -3,7 +3,6 @@ and never duplicates, and a push cut off half-way is finished by running it agai
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -16,7 +15,7 @@ import pyoxigraph as ox
 from pyoxigraph import Triple
 
 from ..errors import PublishError
-from .dist import Dist
+from .dist import Dist, GraphEntry
 from .sparql import SparqlStore
 
 PROTOCOLS = ("gsp", "update", "bulk")
@@ -25,10 +24,11 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class PushPlan:
-    """What a push will do: graphs to send (new or replaced) and graphs to drop."""
+    """What a push will do: graphs to send (new or replaced) and graphs to drop. ``remote`` maps
+    each graph on the store to its triple count, or to None when only its name was asked."""
 
     local: dict[str, int]
-    remote: dict[str, int]
+    remote: dict[str, int | None]
     prune: bool
 
     @property
@@ -95,9 +95,15 @@ def ntriples(triples: list[Triple]) -> bytes:
     return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
 
 
-def plan_push(dist: Dist, store: SparqlStore, prune: bool) -> PushPlan:
-    """Compare the local graphs with those the store holds under the dataset's base IRI."""
-    return PushPlan(local=dist.counts(), remote=store.graph_counts(dist.base_iri), prune=prune)
+def plan_push(
+    dist: Dist, store: SparqlStore, prune: bool, entries: list[GraphEntry] | None = None, quick: bool = False
+) -> PushPlan:
+    """Compare the local graphs with those the store holds under the dataset's base IRI; with
+    ``quick``, ask the store only for the names of its graphs, not for their sizes."""
+    local = {e.iri: e.triples for e in (entries if entries is not None else dist.index())}
+    if quick:
+        return PushPlan(local, dict.fromkeys(store.graph_names(dist.base_iri)), prune)
+    return PushPlan(local, dict(store.graph_counts(dist.base_iri)), prune)
 
 
 def push(
@@ -109,17 +115,37 @@ def push(
     batch_triples: int = 5000,
     progress: Progress | None = None,
     state: PushState | None = None,
+    full: bool = False,
 ) -> PushReport:
     """Send every named graph of ``dist`` to ``store``, drop stale graphs with ``prune``, and
-    verify the per-graph triple counts. With ``state``, graphs unchanged since the last verified
-    push (and still on the store) are not sent again. A failure names what was and was not sent."""
+    verify the per-graph triple counts. With ``state`` (and not ``full``), graphs unchanged since
+    the last verified push to this store, and still on it, are not sent again, and only the
+    graphs sent are counted afresh. Graphs are read from dataset.nq by the byte ranges of the
+    build's index, so a re-push reads only what it sends. A failure names what was and was not
+    sent."""
     if protocol not in PROTOCOLS:
         raise PublishError(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
-    plan = plan_push(dist, store, prune)
+    entries = dist.index()
+    foreign = [e.iri for e in entries if not e.iri.startswith(dist.base_iri)]
+    if foreign:
+        raise PublishError(f"refusing to touch <{foreign[0]}>: it is not under {dist.base_iri}")
+    previous = state.load() if state is not None and not full else {}
+    plan = plan_push(dist, store, prune, entries, quick=bool(previous))
     report = PushReport(plan=plan)
-    total = len(plan.local) + len(plan.dropped)
-    previous = state.load() if state is not None and protocol != "bulk" else {}
-    digests: dict[str, str] = {}
+    todo = []
+    for entry in entries:
+        there = entry.iri in plan.remote and plan.remote[entry.iri] in (None, entry.triples)
+        if there and previous.get(entry.iri) == entry.sha256:
+            report.unchanged.append(entry.iri)
+        else:
+            todo.append(entry)
+    total = len(todo) + len(plan.dropped)
+
+    def sent(graphs: list[str]) -> None:
+        report.sent.extend(graphs)
+        if progress is not None:
+            progress(len(report.sent) + len(report.dropped), total)
+
     try:
         if protocol == "bulk":
             if plan.remote:
@@ -129,21 +155,13 @@ def push(
                     hint="use --protocol gsp to replace graphs one by one",
                 )
             store.bulk_load((dist.folder / "dataset.nq").read_bytes())
-            report.sent.extend(plan.local)
+            sent([e.iri for e in todo])
+        elif protocol == "gsp":
+            for entry in todo:
+                store.put_graph(entry.iri, ntriples(dist.read(entry)))
+                sent([entry.iri])
         else:
-            for graph, triples in dist.graphs():
-                if not graph.value.startswith(dist.base_iri):
-                    raise PublishError(f"refusing to touch <{graph.value}>: it is not under {dist.base_iri}")
-                body = ntriples(triples)
-                digests[graph.value] = hashlib.sha256(body).hexdigest()
-                same = previous.get(graph.value) == digests[graph.value]
-                if same and plan.remote.get(graph.value) == len(triples):
-                    report.unchanged.append(graph.value)
-                    continue
-                _send(store, protocol, graph.value, triples, body, batch_triples)
-                report.sent.append(graph.value)
-                if progress is not None:
-                    progress(len(report.sent) + len(report.unchanged), total)
+            _update_batches(store, dist, todo, batch_triples, sent)
         for graph_iri in plan.dropped:
             if protocol == "update":
                 store.update(f"DROP SILENT GRAPH <{graph_iri}>", f"drop <{graph_iri}>")
@@ -153,35 +171,79 @@ def push(
             if progress is not None:
                 progress(len(report.sent) + len(report.dropped), total)
     except PublishError as error:
-        missing = [g for g in plan.local if g not in report.sent]
+        missing = [g for g in plan.local if g not in report.sent and g not in report.unchanged]
         raise PublishError(
             f"{error.message}\n  sent {len(report.sent)} of {len(plan.local)} graph(s)"
             + (f" ({len(report.unchanged)} unchanged)" if report.unchanged else "")
             + "; not sent: "
-            + _names([g for g in missing if g not in report.unchanged]),
+            + _names(missing),
             hint=(f"{error.hint}; then " if error.hint else "")
             + "run the same command again: graphs are replaced whole, so a re-run finishes the job",
         ) from error
-    remote = store.graph_counts(dist.base_iri)
-    wrong = {g: (n, remote.get(g, 0)) for g, n in plan.local.items() if remote.get(g, 0) != n}
-    stale = sorted(set(remote) - set(plan.local)) if prune else []
+    _verify(dist, store, plan, report, quick=bool(previous))
+    report.verified = True
+    if state is not None:
+        state.save({e.iri: e.sha256 for e in entries})
+    return report
+
+
+def _verify(dist: Dist, store: SparqlStore, plan: PushPlan, report: PushReport, quick: bool) -> None:
+    """Every local graph is on the store with its triple count (after a quick push: the graphs
+    sent are counted, the others must still be there), and with prune nothing stale is left."""
+    if quick:
+        names = store.graph_names(dist.base_iri)
+        counts = store.counts_of(report.sent)
+        remote: dict[str, int | None] = {g: counts.get(g) for g in names}
+        remote.update(counts)
+    else:
+        remote = dict(store.graph_counts(dist.base_iri))
+    wrong = {
+        g: (n, remote.get(g, 0))
+        for g, n in plan.local.items()
+        if g not in remote or remote[g] not in (None, n)
+    }
+    stale = sorted(set(remote) - set(plan.local)) if plan.prune else []
     if wrong or stale:
         details = [f"<{g}> has {r} triple(s) on the store, {n} here" for g, (n, r) in sorted(wrong.items())]
         details += [f"<{g}> is still on the store" for g in stale]
         raise PublishError("verification failed:\n  " + "\n  ".join(details[:20]))
-    report.verified = True
-    if state is not None and protocol != "bulk":
-        state.save(digests)
-    return report
 
 
-def _send(
-    store: SparqlStore, protocol: str, graph: str, triples: list[Triple], body: bytes, batch: int
+def _update_batches(
+    store: SparqlStore,
+    dist: Dist,
+    entries: list[GraphEntry],
+    batch: int,
+    sent: Callable[[list[str]], None],
 ) -> None:
-    if protocol == "gsp":
-        store.put_graph(graph, body)
-    else:
-        _update_graph(store, graph, triples, batch)
+    """SPARQL Update: small graphs travel together (DROP SILENT GRAPH for each, one INSERT DATA
+    for all, up to ``batch`` triples a request); a graph larger than ``batch`` goes alone, in
+    several requests."""
+    group: list[tuple[GraphEntry, list[Triple]]] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal group, size
+        if not group:
+            return
+        drops = "".join(f"DROP SILENT GRAPH <{e.iri}> ;\n" for e, _ in group)
+        inserts = "".join(f"GRAPH <{e.iri}> {{\n{ntriples(ts).decode('utf-8')}}}\n" for e, ts in group)
+        what = f"update <{group[0][0].iri}>" + (f" and {len(group) - 1} more" if len(group) > 1 else "")
+        store.update(f"{drops}INSERT DATA {{\n{inserts}}}", what)
+        sent([e.iri for e, _ in group])
+        group, size = [], 0
+
+    for entry in entries:
+        if entry.triples > batch:
+            flush()
+            _update_graph(store, entry.iri, dist.read(entry), batch)
+            sent([entry.iri])
+            continue
+        if size + entry.triples > batch:
+            flush()
+        group.append((entry, dist.read(entry)))
+        size += entry.triples
+    flush()
 
 
 def _update_graph(store: SparqlStore, graph: str, triples: list[Triple], batch: int) -> None:
