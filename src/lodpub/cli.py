@@ -211,9 +211,10 @@ def validate_command(
 @click.option(
     "--protocol",
     type=click.Choice(PROTOCOLS),
-    default="gsp",
+    default="auto",
     show_default=True,
-    help="gsp: one PUT per graph; update: DROP + INSERT DATA; bulk: first load into an empty Oxigraph.",
+    help="gsp: one PUT per graph; update: DROP + INSERT DATA, small graphs together; bulk: first load "
+    "into an empty Oxigraph; auto: bulk when the store is an empty Oxigraph, else gsp.",
 )
 @click.option(
     "--auth",
@@ -302,7 +303,8 @@ def push_command(
     triples = sum(report.plan.local.values())
     unchanged = f" ({len(report.unchanged)} unchanged, not sent)" if report.unchanged else ""
     click.echo(
-        f"pushed {len(report.sent)} graph(s){unchanged}, {triples} triples, to {settings.sparql_endpoint}; "
+        f"pushed {len(report.sent)} graph(s){unchanged}, {triples} triples, to {settings.sparql_endpoint}"
+        f"{' (bulk load)' if report.protocol == 'bulk' else ''}; "
         f"dropped {len(report.dropped)}; verified: per-graph triple counts match"
     )
 

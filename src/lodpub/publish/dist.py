@@ -99,17 +99,30 @@ class Dist:
         """Triples per named graph (from the index)."""
         return {entry.iri: entry.triples for entry in self.index()}
 
+    def check(self, entries: list[GraphEntry]) -> None:
+        """The whole of dataset.nq has the bytes the index says (before a bulk load sends it
+        unparsed), read in one pass."""
+        with open(self.folder / "dataset.nq", "rb") as dump:
+            for entry in entries:
+                dump.seek(entry.offset)
+                self._same(entry, dump.read(entry.size))
+            if dump.read(1):
+                raise ConfigError(f"{self.folder / 'dataset.nq'}: has bytes beyond those {INDEX} lists")
+
+    def _same(self, entry: GraphEntry, data: bytes) -> None:
+        if hashlib.sha256(data).hexdigest() != entry.sha256:
+            raise ConfigError(
+                f"{self.folder / 'dataset.nq'}: the bytes of <{entry.iri}> do not match {INDEX}",
+                hint="the folder was changed after the build; rebuild it",
+            )
+
     def read(self, entry: GraphEntry) -> list[Triple]:
         """One graph's triples, read from its byte range of dataset.nq and parsed, so a body
         that is sent was valid RDF here first; the bytes must still have the indexed hash."""
         with open(self.folder / "dataset.nq", "rb") as dump:
             dump.seek(entry.offset)
             data = dump.read(entry.size)
-        if hashlib.sha256(data).hexdigest() != entry.sha256:
-            raise ConfigError(
-                f"{self.folder / 'dataset.nq'}: the bytes of <{entry.iri}> do not match {INDEX}",
-                hint="the folder was changed after the build; rebuild it",
-            )
+        self._same(entry, data)
         try:
             found = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
         except SyntaxError as exc:

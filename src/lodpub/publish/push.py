@@ -18,7 +18,7 @@ from ..errors import PublishError
 from .dist import Dist, GraphEntry
 from .sparql import SparqlStore
 
-PROTOCOLS = ("gsp", "update", "bulk")
+PROTOCOLS = ("auto", "gsp", "update", "bulk")
 Progress = Callable[[int, int], None]
 
 
@@ -49,6 +49,7 @@ class PushReport:
     """What a push did, and whether the store now holds exactly the local graphs."""
 
     plan: PushPlan
+    protocol: str = "gsp"
     sent: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
@@ -110,7 +111,7 @@ def push(
     dist: Dist,
     store: SparqlStore,
     *,
-    protocol: str = "gsp",
+    protocol: str = "auto",
     prune: bool = False,
     batch_triples: int = 5000,
     progress: Progress | None = None,
@@ -131,7 +132,12 @@ def push(
         raise PublishError(f"refusing to touch <{foreign[0]}>: it is not under {dist.base_iri}")
     previous = state.load() if state is not None and not full else {}
     plan = plan_push(dist, store, prune, entries, quick=bool(previous))
-    report = PushReport(plan=plan)
+    if protocol == "auto":
+        # A first load into an empty Oxigraph goes through its bulk loader (several times faster
+        # than one request per graph); everything else, graph by graph.
+        oxigraph = store.server.startswith("Oxigraph/") and bool(store.graph_store_url)
+        protocol = "bulk" if oxigraph and not plan.remote else "gsp"
+    report = PushReport(plan=plan, protocol=protocol)
     todo = []
     for entry in entries:
         there = entry.iri in plan.remote and plan.remote[entry.iri] in (None, entry.triples)
@@ -154,7 +160,8 @@ def push(
                     f"graph(s) under {dist.base_iri}",
                     hint="use --protocol gsp to replace graphs one by one",
                 )
-            store.bulk_load((dist.folder / "dataset.nq").read_bytes())
+            dist.check(entries)
+            store.bulk_load(dist.folder / "dataset.nq")
             sent([e.iri for e in todo])
         elif protocol == "gsp":
             for entry in todo:

@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,6 +91,7 @@ class SparqlStore:
         self.session.auth = auth
         self.session.trust_env = False  # no proxies from the environment for a loopback store
         self.sleep = sleep
+        self.server = ""  # the Server header of the last answer (e.g. "Oxigraph/0.5.13")
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -100,12 +102,15 @@ class SparqlStore:
             raise PublishError(f"{what}: no URL configured for this operation")
         last = ""
         for attempt in range(1, self.retry.tries + 1):
+            if hasattr(kwargs.get("data"), "seek"):
+                kwargs["data"].seek(0)  # a streamed file is sent whole again on a retry
             try:
                 response = self.session.request(method, url, timeout=self.retry.timeout, **kwargs)
             except RETRIED as exc:
                 last = f"{type(exc).__name__}: {_short(str(exc))}"
             else:
                 if response.status_code < 400:
+                    self.server = response.headers.get("Server", "")
                     return response
                 message = _short(response.text)
                 if response.status_code < 500:
@@ -150,16 +155,18 @@ class SparqlStore:
             headers={"Content-Type": "application/sparql-update; charset=utf-8"},
         )
 
-    def bulk_load(self, nquads: bytes) -> None:
-        """Oxigraph's bulk loader: POST N-Quads to /store?no_transaction (for an empty store)."""
-        self._send(
-            "POST",
-            self.graph_store_url,
-            "bulk load",
-            params={"no_transaction": ""},
-            data=nquads,
-            headers={"Content-Type": "application/n-quads"},
-        )
+    def bulk_load(self, nquads: Path) -> None:
+        """Oxigraph's bulk loader: POST an N-Quads file to /store?no_transaction (for an empty
+        store), streamed from disk."""
+        with open(nquads, "rb") as body:
+            self._send(
+                "POST",
+                self.graph_store_url,
+                "bulk load",
+                params={"no_transaction": ""},
+                data=body,
+                headers={"Content-Type": "application/n-quads"},
+            )
 
     def select(self, sparql: str, what: str) -> list[dict[str, str]]:
         """Run a SELECT; rows of variable -> lexical value."""

@@ -1,0 +1,145 @@
+"""Benchmark `lodpub push` against Oxigraph's own bulk loader, measured in the same run.
+
+    python bench/push.py N [N ...]
+
+For each N: build N generated letters (bench/generate.py) unless bench/out/N/dist exists, then
+time, each into a fresh Oxigraph store on a free 127.0.0.1 port:
+  - floor: `oxigraph load --file dataset.nq` (Oxigraph's bulk loader, no server);
+  - `lodpub push --protocol bulk` (the server's bulk load endpoint, whole dump at once);
+  - `lodpub push --protocol update` (SPARQL Update, many small graphs a request);
+  - `lodpub push` (Graph Store Protocol, one PUT per graph; skipped above 20,000 letters
+    unless --gsp is given, it is the slowest path);
+then, with the store holding the first push, edit one letter, rebuild (incrementally) and time a
+re-push, which sends only that letter's graph. Prints each time and its ratio to the floor.
+Servers are killed when done.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import generate
+
+OUT = Path(__file__).parent / "out"
+BASE = "https://lod.example.org/"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """`oxigraph serve` on loopback with a fresh data folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        binary = shutil.which("oxigraph")
+        if binary is None:
+            raise SystemExit("needs the oxigraph server: pip install oxigraph")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(300):
+            try:
+                requests.get(self.url + "/query", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise SystemExit("oxigraph did not start")
+
+    def args(self) -> list[str]:
+        return ["--endpoint", f"{self.url}/query", "--graph-store", f"{self.url}/store"] + [
+            "--update-endpoint",
+            f"{self.url}/update",
+        ]
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+def lodpub(*args: str) -> float:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "lodpub", *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"lodpub {' '.join(args)} failed:\n{done.stderr}")
+    return time.perf_counter() - started
+
+
+def measure(count: int, gsp: bool) -> dict[str, object]:
+    root = OUT / str(count)
+    corpus, dist = root / "corpus", root / "dist"
+    if not (dist / "graphs.tsv").exists():
+        generate(count, corpus)
+        lodpub("build", str(corpus), "--out", str(dist), "--quiet", "--base-iri", BASE)
+    result: dict[str, object] = {"letters": count, "cores": os.cpu_count()}
+    with tempfile.TemporaryDirectory(dir=root) as tmp:
+        started = time.perf_counter()
+        subprocess.run(
+            ["oxigraph", "load", "--location", f"{tmp}/floor", "--file", str(dist / "dataset.nq")],
+            check=True,
+            capture_output=True,
+        )
+        floor = time.perf_counter() - started
+        result["floor_oxigraph_load_s"] = round(floor, 2)
+        kinds = ["bulk", "update"] + (["gsp"] if gsp or count <= 20_000 else [])
+        for kind in kinds:
+            server = Server(Path(tmp) / kind)
+            try:
+                state = root / ".dist-push-state.json"
+                state.unlink(missing_ok=True)
+                seconds = lodpub("push", str(dist), *server.args(), "--protocol", kind, "--quiet")
+                result[f"push_{kind}_s"] = round(seconds, 2)
+                result[f"ratio_{kind}"] = round(seconds / floor, 2)
+                if kind == "update":
+                    letters = sorted((corpus / "letters").iterdir())
+                    letter = letters[len(letters) // 2]
+                    text = letter.read_bytes()
+                    letter.write_bytes(text.replace(b"Dear Comrades,", b"Dear Comrades (re-pushed),", 1))
+                    try:
+                        lodpub("build", str(corpus), "--out", str(dist), "--quiet", "--base-iri", BASE)
+                        repush = lodpub("push", str(dist), *server.args(), "--quiet")
+                    finally:
+                        letter.write_bytes(text)
+                    result["repush_one_letter_s"] = round(repush, 2)
+            finally:
+                server.stop()
+        lodpub("build", str(corpus), "--out", str(dist), "--quiet", "--base-iri", BASE)  # as generated
+    return result
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    gsp = "--gsp" in args
+    for count in [int(a) for a in args if a != "--gsp"] or [1000]:
+        result = measure(count, gsp)
+        print(
+            f"{count:>7} letters  oxigraph load {result['floor_oxigraph_load_s']} s  "
+            + "  ".join(
+                f"push {k} {result[f'push_{k}_s']} s (x{result[f'ratio_{k}']})"
+                for k in ("bulk", "update", "gsp")
+                if f"push_{k}_s" in result
+            )
+            + f"  re-push after one edit {result['repush_one_letter_s']} s"
+        )
+        print(json.dumps(result), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
