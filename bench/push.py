@@ -64,10 +64,8 @@ class Server:
         raise SystemExit("oxigraph did not start")
 
     def args(self) -> list[str]:
-        return ["--endpoint", f"{self.url}/query", "--graph-store", f"{self.url}/store"] + [
-            "--update-endpoint",
-            f"{self.url}/update",
-        ]
+        url = self.url
+        return [f"--endpoint={url}/query", f"--graph-store={url}/store", f"--update-endpoint={url}/update"]
 
     def stop(self) -> None:
         self.process.kill()
