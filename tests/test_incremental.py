@@ -32,9 +32,10 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def full(corpus: Path, tmp_path: Path) -> dict[Path, bytes]:
-    out = tmp_path / "full"
+    """A build from nothing: no cache, no earlier output to take files from."""
+    out = tmp_path / f"full-{len(list(tmp_path.glob('full-*')))}"
     result = build(corpus, out, SETTINGS)
-    assert result.written and not result.problems
+    assert result.written and not result.problems and result.timings.linked == 0
     return snapshot(out)
 
 
@@ -46,9 +47,9 @@ def incremental(corpus: Path, tmp_path: Path, jobs: int = 1) -> tuple[BuildResul
 
 def test_edits_additions_deletions_renames(corpus: Path, tmp_path: Path) -> None:
     first, files = incremental(corpus, tmp_path)
-    assert first.timings.reused == 0 and files == full(corpus, tmp_path)
+    assert first.timings.reused == 0 and first.timings.linked == 0 and files == full(corpus, tmp_path)
     again, same = incremental(corpus, tmp_path)
-    assert again.timings.reused == 130 and same == files
+    assert again.timings.reused == 130 and again.timings.linked == 130 and same == files
 
     letters = corpus / "letters"
     edited = letters / "letter-000007.txt"
@@ -58,6 +59,7 @@ def test_edits_additions_deletions_renames(corpus: Path, tmp_path: Path) -> None
     (letters / "letter-000012.txt").rename(letters / "letter-000012-renamed.txt")
     after, files = incremental(corpus, tmp_path, jobs=2)
     assert after.timings.reused == 130 - 3  # the edited, deleted and renamed letters
+    assert after.timings.linked == 130 - 3  # their own files too; the others' are linked
     assert after.letters == 130
     assert files == full(corpus, tmp_path)
     assert (

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from pyld import jsonld
-from rdflib import BNode, ConjunctiveGraph, Dataset, Graph
+from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from lodpub.pipeline import BuildResult
@@ -31,8 +31,9 @@ DUMPS = {
 
 def all_files(out: Path) -> list[Path]:
     """Every RDF file of a build but the gzip chunks (tested on their own)."""
+    not_rdf = ("context.jsonld", "graphs.tsv")
     return sorted(
-        p for p in out.rglob("*") if p.is_file() and p.name != "context.jsonld" and p.parent.name != "dumps"
+        p for p in out.rglob("*") if p.is_file() and p.name not in not_rdf and p.parent.name != "dumps"
     )
 
 
@@ -57,6 +58,7 @@ def test_output_layout(seed_build: BuildResult) -> None:
         "dataset.trig",
         "dataset.ttl",
         "dumps",
+        "graphs.tsv",
         "letters",
         "void.ttl",
     ]
@@ -66,6 +68,34 @@ def test_output_layout(seed_build: BuildResult) -> None:
         "1958-09-09-cpsu-rwp-advisors.jsonld",
         "1958-09-09-cpsu-rwp-advisors.ttl",
     ]
+
+
+def test_graph_index_matches_the_dump(varied_build: BuildResult) -> None:
+    """graphs.tsv: one line per named graph, in dump order, whose byte range of dataset.nq
+    holds exactly that graph's quads (parsed here by rdflib, independently of the writer)."""
+    import hashlib
+
+    from rdflib import Dataset
+
+    out = varied_build.out
+    lines = (out / "graphs.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "graph\ttriples\tsha256\toffset\tbytes"
+    dump = (out / "dataset.nq").read_bytes()
+    whole = Dataset()
+    whole.parse(data=dump.decode("utf-8"), format="nquads")
+    position = 0
+    for line in lines[1:]:
+        iri, triples, digest, offset, size = line.split("\t")
+        assert int(offset) == position
+        part = dump[position : position + int(size)]
+        position += int(size)
+        assert hashlib.sha256(part).hexdigest() == digest
+        graph = Dataset()
+        graph.parse(data=part.decode("utf-8"), format="nquads")
+        assert {c.identifier.toPython() for c in graph.graphs() if len(c)} == {iri}
+        assert len(graph.graph(URIRef(iri))) == int(triples) == len(whole.graph(URIRef(iri)))
+    assert position == len(dump)
+    assert len(lines) - 1 == varied_build.letters + 2
 
 
 @pytest.mark.parametrize("build_name", ["seed_build", "varied_build"])

@@ -5,7 +5,6 @@ published by renaming it into place, or discarded: never a half-written dist/.""
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import shutil
 import tempfile
@@ -19,7 +18,7 @@ from .jsonld import Context
 from .mapping import Iris
 from .mapping.dataset import Statistics, describe_dataset
 from .mapping.rdf import Triples
-from .serialize import DistWriter, turtle
+from .serialize import DistWriter, context_bytes, turtle
 from .settings import Settings
 from .validate import Issue, Validator
 
@@ -43,7 +42,7 @@ class Assembly:
         remove_stale(self.out)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-{os.getpid()}-", dir=self.out.parent))
         self.tmp.chmod(0o755)  # mkdtemp makes it private; a published folder is readable by all
-        self.writer = DistWriter(self.tmp, self.context)
+        self.writer = DistWriter(self.tmp, self.context, self.out if self.out.is_dir() else None)
         self.sizes: dict[str, int] = {}
 
     def __enter__(self) -> Assembly:
@@ -97,9 +96,7 @@ class Assembly:
         chunks = write_chunks(self.tmp / "dataset.nq", self.tmp / "dumps", chunk_bytes)
         void = describe_dataset(self.iris, self.settings, self.stats, self.sizes, chunks)
         (self.tmp / "void.ttl").write_bytes(turtle(void))
-        (self.tmp / "context.jsonld").write_text(
-            json.dumps(self.context.document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        (self.tmp / "context.jsonld").write_bytes(context_bytes(self.context))
         _replace(self.tmp, self.out)
 
     def discard(self) -> None:

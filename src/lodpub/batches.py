@@ -102,22 +102,24 @@ class LetterCache:
     def _file(self, key: str) -> Path:
         return self.folder / "letters" / key[:2] / f"{key}.pickle"
 
-    def get(self, key: str) -> tuple[MappedLetter, list[Issue]] | None:
-        """The cached result, if any (an unreadable entry counts as none)."""
+    def get(self, key: str) -> tuple[_Packed, list[Issue]] | None:
+        """The cached result, packed as it lies on disk (an unreadable entry counts as none)."""
         try:
             with open(self._file(key), "rb") as handle:
                 packed, issues = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
             return None
-        return _unpack_letter(packed), issues
+        if not isinstance(packed, _Packed):
+            return None
+        return packed, issues
 
-    def put(self, key: str, mapped: MappedLetter, issues: list[Issue]) -> None:
+    def put(self, key: str, packed: _Packed, issues: list[Issue]) -> None:
         """Store one result (atomically: a reader never sees half an entry)."""
         target = self._file(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((_pack(mapped), issues), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((packed, issues), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
 
     def keep_only(self, keys: set[str]) -> None:
@@ -141,9 +143,19 @@ def process(
 ) -> BatchResult:
     """Read, map and validate one batch; unreadable letters come back as issues. Letters the
     cache holds are taken from it, with the verdict they had."""
+    packed, result = _process(task, mapper, validator, cache)
+    letters: list[Outcome] = [(_unpack_letter(p) if p is not None else None, i) for p, i in packed]
+    return BatchResult(letters, result.read_map, result.validate, result.reused, result.keys)
+
+
+def _process(
+    task: Task, mapper: LetterMapper, validator: Validator, cache: LetterCache | None
+) -> tuple[list[tuple[_Packed | None, list[Issue]]], BatchResult]:
+    """``process``, with every letter packed: letters from the cache stay as they were read,
+    so a worker ships them without parsing and writing their triples again."""
     started = time.perf_counter()
     fresh: list[MappedLetter] = []
-    done: dict[str, Outcome] = {}
+    done: dict[str, tuple[_Packed, list[Issue]]] = {}
     failed: list[list[Issue]] = []
     keys: dict[str, str] = {}
     for ident, paths in task:
@@ -181,15 +193,14 @@ def process(
     checked = time.perf_counter()
     issues = validator.letters(fresh) if fresh else {}
     for m in fresh:
-        done[m.letter.id] = (m, issues.get(m.letter.id, []))
+        done[m.letter.id] = (_pack(m), issues.get(m.letter.id, []))
         if cache is not None:
-            cache.put(keys[m.letter.id], m, done[m.letter.id][1])
-    outcomes: list[Outcome] = [(None, problems) for problems in failed]
+            cache.put(keys[m.letter.id], *done[m.letter.id])
+    outcomes: list[tuple[_Packed | None, list[Issue]]] = [(None, problems) for problems in failed]
     outcomes += [done[ident] for ident, _ in task if ident in done]
     reused = len(done) - len(fresh)
-    return BatchResult(
-        outcomes, checked - started, time.perf_counter() - checked, reused, list(keys.values())
-    )
+    timings = BatchResult([], checked - started, time.perf_counter() - checked, reused, list(keys.values()))
+    return outcomes, timings
 
 
 def source_issue(error: SourceError) -> Issue:
@@ -233,9 +244,7 @@ _Shipped = tuple[list[tuple[_Packed | None, list[Issue]]], BatchResult]
 def _work(job: tuple[str, str, str, Task, LetterCache | None]) -> _Shipped:
     base_iri, authority_file, engine, task, cache = job
     mapper, validator = _tools(base_iri, authority_file, engine)
-    result = process(task, mapper, validator, cache)
-    packed = [(_pack(m) if m is not None else None, issues) for m, issues in result.letters]
-    return packed, BatchResult([], result.read_map, result.validate, result.reused, result.keys)
+    return _process(task, mapper, validator, cache)
 
 
 def _unpack(shipped: _Shipped) -> BatchResult:

@@ -36,12 +36,18 @@ class Timings:
     write: float = 0.0
     finish: float = 0.0
     reused: int = 0  # letters taken from the cache
+    linked: int = 0  # letters whose own files were taken from the previous output
     keys: set[str] = field(default_factory=set, repr=False)  # cache keys of this run's letters
 
     def as_dict(self) -> dict[str, float]:
-        """The stages and their seconds, rounded, and how many letters the cache gave."""
+        """The stages and their seconds, rounded; how many letters the cache gave, and how many
+        letters' own files were linked from the previous output."""
         stages = ("read_map", "validate", "write", "finish")
-        return {**{k: round(getattr(self, k), 3) for k in stages}, "reused": self.reused}
+        return {
+            **{k: round(getattr(self, k), 3) for k in stages},
+            "reused": self.reused,
+            "linked": self.linked,
+        }
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,7 @@ def build(
         problems.extend(assembly.check_entities(source.authority_path))
         if problems and not keep_going:
             return BuildResult(out=assembly.out, written=False, letters=0, problems=tuple(problems))
+        timings.linked = assembly.writer.reused
         assembly.finish()
         if cache is not None:
             cache.keep_only(timings.keys)

@@ -4,7 +4,10 @@ dumps are derived from it by pyoxigraph, so they can never disagree with it."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
@@ -104,9 +107,12 @@ class DistWriter:
     """Writes a dist/ folder as letters stream in; ``finish`` adds the shared graphs and derives
     every other dump from dataset.nq."""
 
-    def __init__(self, folder: Path, context: Context) -> None:
+    def __init__(self, folder: Path, context: Context, previous: Path | None = None) -> None:
         self.folder = folder
         self.context = context
+        self.previous = previous
+        self.reusable = _previous_digests(previous, context) if previous is not None else {}
+        self.reused = 0
         (folder / "letters").mkdir(parents=True)
         self._nq = open(folder / "dataset.nq", "wb")  # noqa: SIM115 - closed in finish()
         self._index = open(folder / INDEX, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - as above
@@ -114,8 +120,9 @@ class DistWriter:
         self._offset = 0
         self.prefixes = PrefixTracker()
 
-    def add_graph(self, graph: NamedNode, triples: list[Triple]) -> PrefixTracker:
-        """Append one named graph to dataset.nq and to the index; the prefixes it uses."""
+    def add_graph(self, graph: NamedNode, triples: list[Triple]) -> tuple[PrefixTracker, str]:
+        """Append one named graph to dataset.nq and to the index; the prefixes it uses and the
+        sha256 of its N-Quads."""
         data = cast(bytes, ox.serialize(quads(graph, triples), format=ox.RdfFormat.N_QUADS))
         self._nq.write(data)
         digest = hashlib.sha256(data).hexdigest()
@@ -124,11 +131,22 @@ class DistWriter:
         tracker = PrefixTracker()
         tracker.see(triples)
         self.prefixes.used |= tracker.used
-        return tracker
+        return tracker, digest
 
     def add_letter(self, letter_id: str, graph: NamedNode, triples: list[Triple]) -> None:
-        """Append a letter graph and write its own Turtle and JSON-LD files."""
-        tracker = self.add_graph(graph, triples)
+        """Append a letter graph and write its own Turtle and JSON-LD files — or, when the
+        previous output holds the same graph (same N-Quads bytes) written with the same JSON-LD
+        context, link its files, which are the bytes this build would write."""
+        tracker, digest = self.add_graph(graph, triples)
+        if self.previous is not None and self.reusable.get(graph.value) == digest:
+            try:
+                for suffix in (".ttl", ".jsonld"):
+                    name = f"letters/{letter_id}{suffix}"
+                    _link_or_copy(self.previous / name, self.folder / name)
+                self.reused += 1
+                return
+            except OSError:
+                pass  # not there after all: write them
         write_letter_files(self.folder / "letters", letter_id, triples, self.context, tracker)
 
     def finish(self) -> dict[str, int]:
@@ -151,3 +169,33 @@ class DistWriter:
         """Release the open files (after a failure)."""
         self._nq.close()
         self._index.close()
+
+
+def _previous_digests(previous: Path, context: Context) -> dict[str, str]:
+    """Graph IRI -> sha256 of its N-Quads in an earlier output folder, if that folder was
+    written with the same JSON-LD context (else nothing of it is reused)."""
+    try:
+        if (previous / "context.jsonld").read_bytes() != context_bytes(context):
+            return {}
+        with open(previous / INDEX, encoding="utf-8") as lines:
+            if lines.readline() != INDEX_HEADER:
+                return {}
+            return {row[0]: row[2] for row in (line.split("\t") for line in lines) if len(row) == 5}
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def context_bytes(context: Context) -> bytes:
+    """context.jsonld as written to every output folder."""
+    return (json.dumps(context.document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (output files are never changed in place, so sharing them is safe), or a
+    copy where links are not possible."""
+    try:
+        os.link(source, target)
+    except OSError:
+        if not source.is_file():
+            raise
+        shutil.copyfile(source, target)
