@@ -226,3 +226,25 @@ def test_varied_letters_build(tmp_path: Path) -> None:
     code, stdout, stderr = run(*build_args(corpus, tmp_path / "dist"))
     assert code == 0, stderr
     assert stdout.startswith(f"wrote {tmp_path / 'dist'}: {len(files)} letters")
+
+
+def test_warnings_are_capped_on_the_terminal_and_listed_by_validate(tmp_path: Path) -> None:
+    """Entities described differently by different letters: the build succeeds and shows the
+    first 20 warnings and a count; `lodpub validate --format json` lists them all, conforming."""
+    import sys
+
+    from .conftest import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    generate(400, tmp_path / "corpus")
+    code, _, stderr = run("build", str(tmp_path / "corpus"), "--out", str(tmp_path / "dist"), "--quiet")
+    assert code == 0, stderr
+    warnings = [line for line in stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 21 and warnings[-1].endswith("more warning(s); `lodpub validate` lists them all")
+    more = int(warnings[-1].split()[1])
+    code, stdout, _ = run("validate", str(tmp_path / "corpus"), "--format", "json")
+    report = json.loads(stdout)
+    assert code == 0 and report["conforms"] is True
+    assert len(report["issues"]) == 20 + more and {i["severity"] for i in report["issues"]} == {"Warning"}

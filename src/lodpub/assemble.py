@@ -17,9 +17,9 @@ from .errors import ConfigError, LodpubError
 from .jsonld import Context
 from .mapping import Iris
 from .mapping.dataset import Statistics, describe_dataset
-from .mapping.rdf import Triples
 from .serialize import DistWriter, context_bytes, turtle
 from .settings import Settings
+from .shared import Origin, SharedEntities, descriptions
 from .validate import Issue, Validator
 
 CHUNK_BYTES = 64 * 1024 * 1024  # uncompressed N-Quads per gzip chunk, for bulk loaders
@@ -35,8 +35,7 @@ class Assembly:
         self.validator = validator
         self.context = Context.default()
         self.stats = Statistics()
-        self.shared: dict[str, list[Triple]] = {}
-        self.more_shared = Triples()
+        self.shared = SharedEntities(self.iris.base)
         self.letters = 0
         self.out.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(self.out)
@@ -54,27 +53,33 @@ class Assembly:
         self.discard()  # after publish() there is nothing left to discard
 
     def add_letter(
-        self, letter_id: str, graph: NamedNode, triples: list[Triple], entities: dict[str, list[Triple]]
+        self,
+        letter_id: str,
+        graph: NamedNode,
+        triples: list[Triple],
+        entities: dict[str, list[Triple]],
+        origin: Origin | None = None,
     ) -> None:
         """A letter's graph, in id order; its entity descriptions go to the shared graph."""
         self.writer.add_letter(letter_id, graph, triples)
         self.stats.add(triples, self.iris.base)
         self.stats.example = self.stats.example or self.iris.letter(letter_id).value
         for iri, description in entities.items():
-            self.shared.setdefault(iri, description)
+            self.shared.add(iri, description, origin or Origin(letter_id))
         self.letters += 1
 
-    def add_shared(self, triples: list[Triple]) -> None:
-        """Triples of the shared graph as another build wrote them (merging shards)."""
-        self.more_shared.extend(triples)
+    def add_shared(self, triples: list[Triple], origin: Origin) -> None:
+        """The shared graph as another build wrote it (merging shards)."""
+        for iri, description in descriptions(triples).items():
+            self.shared.add(iri, description, origin)
 
     def entity_triples(self) -> list[Triple]:
         """The shared graph: every entity description, in canonical order."""
-        entities = Triples()
-        for iri in sorted(self.shared):
-            entities.extend(self.shared[iri])
-        entities.extend(self.more_shared)
-        return entities.sorted()
+        return self.shared.triples()
+
+    def warnings(self) -> list[Issue]:
+        """Entities the letters describe in more than one way (the published one is named)."""
+        return self.shared.warnings()
 
     def check_entities(self, origin: str) -> list[Issue]:
         """Validate the shared graph (once, for all letters)."""

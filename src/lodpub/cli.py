@@ -25,6 +25,7 @@ from .publish.server import address, make_server
 from .publish.sparql import Retry, SparqlStore, make_auth
 from .query import Answer, cookbook, describe, from_sparql_json, load_query, open_store, render, run_local
 from .settings import AUTH_KINDS, SHACL_ENGINES, Settings, load_settings
+from .validate import Issue
 
 
 def _settings(config: Path | None, base_iri: str | None, engine: str | None = None) -> Settings:
@@ -134,6 +135,7 @@ def build_command(
         click.echo("timings: " + json.dumps(result.timings.as_dict()), err=True)
     for problem in result.problems:
         click.echo(f"{'skipped' if result.written else 'error'}: {problem}", err=True)
+    _warn(result.warnings)
     if not result.written:
         click.echo(f"{len(result.problems)} problem(s); nothing was written to {result.out}", err=True)
         sys.exit(1)
@@ -145,6 +147,16 @@ def build_command(
     if result.problems:
         click.echo(f"{len(result.problems)} problem(s); those letters were skipped", err=True)
         sys.exit(1)
+
+
+def _warn(warnings: tuple[Issue, ...], shown: int = 20) -> None:
+    """Warnings on stderr, at most ``shown`` of them and how many more there are."""
+    for warning in warnings[:shown]:
+        click.echo(f"warning: {warning}", err=True)
+    if len(warnings) > shown:
+        click.echo(
+            f"warning: {len(warnings) - shown} more warning(s); `lodpub validate` lists them all", err=True
+        )
 
 
 def _shard(text: str | None) -> tuple[int, int] | None:
@@ -170,6 +182,7 @@ def merge_command(shards: tuple[Path, ...], out: Path, config: Path | None, base
         return
     for problem in result.problems:
         click.echo(f"error: {problem}", err=True)
+    _warn(result.warnings)
     if not result.written:
         sys.exit(1)
     click.echo(

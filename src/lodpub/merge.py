@@ -15,12 +15,14 @@ from .mapping import Iris
 from .pipeline import BuildResult
 from .publish.dist import Dist
 from .settings import Settings
+from .shared import Origin
 from .validate import Validator
 
 
 def merge(shards: list[Path], out: Path, settings: Settings) -> BuildResult:
-    """Merge built shards: letter graphs in id order, the union of the shared graphs, and the
-    dataset description (counts, sizes) computed afresh."""
+    """Merge built shards: letter graphs in id order, the shared graphs (one description per
+    entity, chosen as a single build chooses), and the dataset description (counts, sizes)
+    computed afresh."""
     if not shards:
         raise ConfigError("merge needs at least one shard folder")
     dists = [Dist.open(path) for path in shards]
@@ -49,17 +51,19 @@ def merge(shards: list[Path], out: Path, settings: Settings) -> BuildResult:
                 raise ConfigError(f"<{key}> is in more than one shard", hint="merge the shards of one split")
             last = key
             assembly.add_letter(key[len(prefix) :], graph, triples, {})
-        for triples in entities:
-            assembly.add_shared(triples)
+        for dist, triples in zip(dists, entities, strict=True):
+            assembly.add_shared(triples, Origin(str(dist.folder)))
         problems = assembly.check_entities(", ".join(str(d.folder) for d in dists))
         if problems:
             return BuildResult(out=assembly.out, written=False, letters=0, problems=tuple(problems))
+        warnings = tuple(assembly.warnings())
         assembly.finish()
     return BuildResult(
         out=assembly.out,
         written=True,
         letters=assembly.letters,
         problems=(),
+        warnings=warnings,
         triples=assembly.stats.triples,
         entities=assembly.stats.entities,
         files=assembly.sizes,

@@ -10,16 +10,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Triple
-
 from . import __version__, batches
 from .assemble import Assembly
 from .authorities import Authorities, Entity
 from .errors import ConfigError, LodpubError
 from .mapping import Iris, LetterMapper, MappedLetter
-from .mapping.rdf import Triples
 from .resources import data_path
 from .settings import Settings
+from .shared import Origin, SharedEntities
 from .sources import letter_id, read_letter
 from .validate import Issue, ValidationReport, Validator
 
@@ -58,6 +56,7 @@ class BuildResult:
     written: bool
     letters: int
     problems: tuple[Issue, ...]
+    warnings: tuple[Issue, ...] = ()
     triples: int = 0
     entities: int = 0
     files: dict[str, int] = field(default_factory=dict)
@@ -156,13 +155,15 @@ def build(
             if problems and not keep_going:
                 continue  # keep reading, to report every problem; nothing will be written
             started = time.perf_counter()
-            assembly.add_letter(mapped.letter.id, mapped.graph, mapped.triples, mapped.entities)
+            origin = Origin(mapped.letter.id, mapped.letter.path, mapped.field_lines)
+            assembly.add_letter(mapped.letter.id, mapped.graph, mapped.triples, mapped.entities, origin)
             timings.write += time.perf_counter() - started
         started = time.perf_counter()
         problems.extend(assembly.check_entities(source.authority_path))
         if problems and not keep_going:
             return BuildResult(out=assembly.out, written=False, letters=0, problems=tuple(problems))
         timings.linked = assembly.writer.reused
+        warnings = tuple(assembly.warnings())
         assembly.finish()
         if cache is not None:
             cache.keep_only(timings.keys)
@@ -172,6 +173,7 @@ def build(
         written=True,
         letters=assembly.letters,
         problems=tuple(problems),
+        warnings=warnings,
         triples=assembly.stats.triples,
         entities=assembly.stats.entities,
         files=assembly.sizes,
@@ -186,18 +188,17 @@ def validate_corpus(
     source = _Corpus.open(corpus)
     validator = Validator(Iris(settings.base_iri), engine=settings.shacl_engine)
     problems: list[Issue] = []
-    shared: dict[str, list[Triple]] = {}
+    shared = SharedEntities(settings.base_iri)
     letters = 0
     for mapped, issues in source.letters(settings, jobs, progress, Timings()):
         letters += 1
         problems.extend(issues)
         if mapped is not None and not issues:
+            origin = Origin(mapped.letter.id, mapped.letter.path, mapped.field_lines)
             for iri, triples in mapped.entities.items():
-                shared.setdefault(iri, triples)
-    entities = Triples()
-    for iri in sorted(shared):
-        entities.extend(shared[iri])
-    problems.extend(validator.entities(entities.sorted(), source.authority_path))
+                shared.add(iri, triples, origin)
+    problems.extend(validator.entities(shared.triples(), source.authority_path))
+    problems.extend(shared.warnings())
     return ValidationReport(letters=letters, issues=tuple(problems))
 
 

@@ -1,0 +1,126 @@
+"""The shared graph: one description per entity IRI, whatever the letters say.
+
+Letters may describe a shared entity differently — an unknown group's name in two casings, two
+volumes of one editor's year that mint the same edition IRI. The published description is then
+the least in N-Triples order, a choice that does not depend on the order of the letters (so
+shards merge to the same choice as a single build, and an edit elsewhere never changes it), and
+every description that was not published is reported as a warning naming its letter and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyoxigraph import Triple
+
+from .mapping.rdf import Triples, subject_of
+from .validate import Issue
+
+# The source field that names each kind of shared entity (the path segment after the base IRI).
+FIELDS = {"edition": "edition", "holding": "archive-citation", "web": "source-url"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who gave a description: a letter (its id, file and the line of the field), or a shard."""
+
+    name: str
+    file: str | None = None
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Variant:
+    description: list[Triple]
+    origin: Origin
+    count: int = 1
+
+
+def _key(description: list[Triple]) -> list[str]:
+    return sorted(str(t) for t in description)
+
+
+def _same(one: list[Triple], other: list[Triple]) -> bool:
+    return one == other or (len(one) == len(other) and _key(one) == _key(other))
+
+
+class SharedEntities:
+    """Entity descriptions from every letter (or shard), reduced to one per IRI."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.chosen: dict[str, list[Triple]] = {}
+        self._origin: dict[str, Origin] = {}
+        self._count: dict[str, int] = {}
+        self._variants: dict[str, list[_Variant]] = {}
+
+    def add(self, iri: str, description: list[Triple], origin: Origin) -> None:
+        """One letter's description of ``iri``."""
+        current = self.chosen.get(iri)
+        if current is None:
+            self.chosen[iri], self._origin[iri], self._count[iri] = description, origin, 1
+            return
+        if _same(description, current):
+            self._count[iri] += 1
+            return
+        variants = self._variants.get(iri)
+        if variants is None:
+            variants = self._variants[iri] = [_Variant(current, self._origin[iri], self._count[iri])]
+        for variant in variants:
+            if _same(variant.description, description):
+                variant.count += 1
+                break
+        else:
+            variants.append(_Variant(description, origin))
+        if _key(description) < _key(current):
+            self.chosen[iri], self._origin[iri] = description, origin
+            self._count[iri] = next(v.count for v in variants if _same(v.description, description))
+
+    def triples(self) -> list[Triple]:
+        """The shared graph, in canonical order."""
+        out = Triples()
+        for iri in sorted(self.chosen):
+            out.extend(self.chosen[iri])
+        return out.sorted()
+
+    def warnings(self) -> list[Issue]:
+        """One warning per description that was not published, at its letter's line."""
+        out = []
+        for iri in sorted(self._variants):
+            published = self.chosen[iri]
+            kind = iri[len(self.base) :].split("/", 1)[0]
+            name = FIELDS.get(kind, "name")
+            for variant in self._variants[iri]:
+                if _same(variant.description, published):
+                    continue
+                lost = sorted(set(map(str, variant.description)) - set(map(str, published)))
+                also = f" (so do {variant.count - 1} more)" if variant.count > 1 else ""
+                origin = variant.origin
+                line = origin.lines.get(name) or min(origin.lines.values(), default=1)
+                out.append(
+                    Issue(
+                        message=f"describes <{iri}> differently from {self._origin[iri].name}, whose "
+                        f"description is published{also}; not published: "
+                        + "; ".join(lost[:3])
+                        + ("; …" if len(lost) > 3 else ""),
+                        field=name,
+                        focus=iri,
+                        letter=origin.name if origin.file else None,
+                        file=origin.file or origin.name,
+                        line=line if origin.file else None,
+                        severity="Warning",
+                    )
+                )
+        return out
+
+
+def descriptions(triples: list[Triple]) -> dict[str, list[Triple]]:
+    """A shared graph split back into its entities' descriptions: each subject is an entity,
+    except ``{entity}/id`` nodes (a file's number), which belong to their entity."""
+    subjects = {subject_of(t).value for t in triples}
+    out: dict[str, list[Triple]] = {}
+    for t in triples:
+        subject = subject_of(t).value
+        parent = subject.removesuffix("/id")
+        out.setdefault(parent if parent != subject and parent in subjects else subject, []).append(t)
+    return out
