@@ -462,3 +462,64 @@ def test_update_protocol_sends_small_graphs_together(
     # about triples/2000 requests of many letters each, and the entities graph in pieces
     assert len(requests_made) < triples / 2000 + 20, len(requests_made)
     assert any(" more" in what for what in requests_made)
+
+
+class Forgetful(http.server.BaseHTTPRequestHandler):
+    """Passes every request to a real Oxigraph, except that it answers 204 to a PUT of the
+    ``forget`` graph without storing it: a store that loses a graph, which a real one cannot be
+    made to do on purpose."""
+
+    upstream: ClassVar[str] = ""
+    forget: ClassVar[str] = ""
+
+    def _relay(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        if self.command == "PUT" and self.forget in self.path.replace("%3A", ":").replace("%2F", "/"):
+            self.send_response(204)
+            self.end_headers()
+            return
+        headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+        answer = requests.request(
+            self.command, self.upstream + self.path, data=body, headers=headers, timeout=30
+        )
+        self.send_response(answer.status_code)
+        self.send_header("Content-Type", answer.headers.get("Content-Type", "text/plain"))
+        self.send_header("Content-Length", str(len(answer.content)))
+        self.end_headers()
+        self.wfile.write(answer.content)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _relay
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_verification_catches_a_graph_the_store_lost(tmp_path: Path, oxigraph: Oxigraph) -> None:  # noqa: F811
+    letters = {p.name: p.read_bytes() for p in (CORPUS / "letters").iterdir()}
+    corpus = make_corpus(tmp_path / "corpus", letters)
+    dist = tmp_path / "dist"
+    assert build(corpus, dist, SETTINGS).written
+    Forgetful.upstream = oxigraph.url
+    Forgetful.forget = "graph/letter/1958-09-09-cpsu-rwp-advisors"
+    with local_server(Forgetful) as url:
+        args = ["--endpoint", url + "/query", "--graph-store", url + "/store", "--protocol", "gsp"]
+        code, _, stderr = run("push", str(dist), *args, "--quiet")
+        assert code == 1
+        assert stderr.splitlines()[:2] == [
+            "error: verification failed:",
+            f"  <{BASE}graph/letter/1958-09-09-cpsu-rwp-advisors> has 0 triple(s) on the store, "
+            f"{Dist.open(dist).counts()[BASE + 'graph/letter/1958-09-09-cpsu-rwp-advisors']} here",
+        ]
+        Forgetful.forget = "nothing"
+        assert run("push", str(dist), *args, "--quiet")[0] == 0  # no state was saved: all sent
+        added = corpus / "letters" / "1958-09-10-added.txt"
+        added.write_bytes((corpus / "letters" / "1958-09-09-cpsu-rwp-advisors.txt").read_bytes())
+        assert build(corpus, dist, SETTINGS).written
+        Forgetful.forget = "graph/letter/1958-09-10-added"
+        code, _, stderr = run("push", str(dist), *args, "--quiet")  # a quick re-push: new graph lost
+        assert code == 1 and stderr.splitlines()[:2] == [
+            "error: verification failed:",
+            f"  <{BASE}graph/letter/1958-09-10-added> has 0 triple(s) on the store, "
+            f"{Dist.open(dist).counts()[BASE + 'graph/letter/1958-09-10-added']} here",
+        ]

@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-import pyshacl
 import pyshacl_turbo
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import Triple
@@ -138,6 +137,8 @@ class Shapes:
                 store, inference="none", allow_warnings=True
             )
         else:
+            import pyshacl  # the reference engine, imported only when chosen (it takes a while)
+
             conforms, results, _ = pyshacl.validate(
                 to_rdflib(triples),
                 shacl_graph=self.graph,

@@ -195,13 +195,13 @@ def push(
 
 
 def _verify(dist: Dist, store: SparqlStore, plan: PushPlan, report: PushReport, quick: bool) -> None:
-    """Every local graph is on the store with its triple count (after a quick push: the graphs
-    sent are counted, the others must still be there), and with prune nothing stale is left."""
+    """Every local graph is on the store with its triple count, and with prune nothing stale is
+    left. After a quick push, the graphs sent and dropped are counted afresh; the others were
+    listed by the store moments before."""
     if quick:
-        names = store.graph_names(dist.base_iri)
-        counts = store.counts_of(report.sent)
-        remote: dict[str, int | None] = {g: counts.get(g) for g in names}
-        remote.update(counts)
+        asked = {*report.sent, *report.dropped}
+        remote: dict[str, int | None] = {g: n for g, n in plan.remote.items() if g not in asked}
+        remote.update(store.counts_of(sorted(asked)))
     else:
         remote = dict(store.graph_counts(dist.base_iri))
     wrong = {
