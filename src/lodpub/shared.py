@@ -22,17 +22,31 @@ FIELDS = {"edition": "edition", "holding": "archive-citation", "web": "source-ur
 
 @dataclass(frozen=True)
 class Origin:
-    """Who gave a description: a letter (its id, file and the line of the field), or a shard."""
+    """Who gave a description: a letter (its id, file and the lines of its fields), or a shard."""
 
     name: str
     file: str | None = None
     lines: dict[str, int] = field(default_factory=dict)
 
+    def line(self, name: str) -> int:
+        """The line of field ``name`` (else of the letter's first field)."""
+        return self.lines.get(name) or min(self.lines.values(), default=1)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """An origin as kept per entity: only the line that a warning would name (a letter's
+    whole field table, kept for every entity of 100,000 letters, costs memory)."""
+
+    name: str
+    file: str | None
+    line: int | None
+
 
 @dataclass
 class _Variant:
     description: list[Triple]
-    origin: Origin
+    origin: _Source
     count: int = 1
 
 
@@ -50,15 +64,16 @@ class SharedEntities:
     def __init__(self, base: str) -> None:
         self.base = base
         self.chosen: dict[str, list[Triple]] = {}
-        self._origin: dict[str, Origin] = {}
+        self._origin: dict[str, _Source] = {}
         self._count: dict[str, int] = {}
         self._variants: dict[str, list[_Variant]] = {}
 
     def add(self, iri: str, description: list[Triple], origin: Origin) -> None:
         """One letter's description of ``iri``."""
         current = self.chosen.get(iri)
+        source = _Source(origin.name, origin.file, origin.line(self._field(iri)) if origin.file else None)
         if current is None:
-            self.chosen[iri], self._origin[iri], self._count[iri] = description, origin, 1
+            self.chosen[iri], self._origin[iri], self._count[iri] = description, source, 1
             return
         if _same(description, current):
             self._count[iri] += 1
@@ -71,10 +86,13 @@ class SharedEntities:
                 variant.count += 1
                 break
         else:
-            variants.append(_Variant(description, origin))
+            variants.append(_Variant(description, source))
         if _key(description) < _key(current):
-            self.chosen[iri], self._origin[iri] = description, origin
+            self.chosen[iri], self._origin[iri] = description, source
             self._count[iri] = next(v.count for v in variants if _same(v.description, description))
+
+    def _field(self, iri: str) -> str:
+        return FIELDS.get(iri[len(self.base) :].split("/", 1)[0], "name")
 
     def triples(self) -> list[Triple]:
         """The shared graph, in canonical order."""
@@ -88,15 +106,13 @@ class SharedEntities:
         out = []
         for iri in sorted(self._variants):
             published = self.chosen[iri]
-            kind = iri[len(self.base) :].split("/", 1)[0]
-            name = FIELDS.get(kind, "name")
+            name = self._field(iri)
             for variant in self._variants[iri]:
                 if _same(variant.description, published):
                     continue
                 lost = sorted(set(map(str, variant.description)) - set(map(str, published)))
                 also = f" (so do {variant.count - 1} more)" if variant.count > 1 else ""
                 origin = variant.origin
-                line = origin.lines.get(name) or min(origin.lines.values(), default=1)
                 out.append(
                     Issue(
                         message=f"describes <{iri}> differently from {self._origin[iri].name}, whose "
@@ -107,7 +123,7 @@ class SharedEntities:
                         focus=iri,
                         letter=origin.name if origin.file else None,
                         file=origin.file or origin.name,
-                        line=line if origin.file else None,
+                        line=origin.line,
                         severity="Warning",
                     )
                 )
