@@ -83,6 +83,18 @@ def test_authority_change_invalidates_every_letter(corpus: Path, tmp_path: Path)
     assert files == full(corpus, tmp_path)
 
 
+def test_another_shacl_engine_invalidates_every_letter(corpus: Path, tmp_path: Path) -> None:
+    """The verdicts in the cache are the engine's: another engine checks every letter again
+    (and, the engines being equal, writes the same bytes)."""
+    from dataclasses import replace
+
+    _, files = incremental(corpus, tmp_path)
+    settings = replace(SETTINGS, shacl_engine="pyshacl")
+    result = build(corpus, tmp_path / "dist", settings, cache_dir=tmp_path / "cache", jobs=2)
+    assert result.written and result.timings.reused == 0
+    assert snapshot(tmp_path / "dist") == files
+
+
 def test_a_broken_cache_entry_is_computed_afresh(corpus: Path, tmp_path: Path) -> None:
     _, files = incremental(corpus, tmp_path)
     for entry in sorted((tmp_path / "cache" / "letters").glob("*/*.pickle"))[:3]:
