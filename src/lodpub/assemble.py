@@ -127,7 +127,8 @@ def remove_stale(out: Path) -> None:
 
 def write_chunks(source: Path, folder: Path, limit: int) -> dict[str, int]:
     """dataset.nq as gzip files of at most ``limit`` uncompressed bytes each (whole lines), the
-    form bulk loaders take; reproducible (no time stamp, no file name inside)."""
+    form bulk loaders take; reproducible (no time stamp, no file name inside). Level 6: half the
+    time of level 9 on this data, for files a few percent larger."""
     folder.mkdir()
     chunk: list[bytes] = []
     size = 0
@@ -138,7 +139,7 @@ def write_chunks(source: Path, folder: Path, limit: int) -> dict[str, int]:
         number += 1
         with (
             open(folder / f"dataset-{number:05d}.nq.gz", "wb") as raw,
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as out,
         ):
             out.writelines(chunk)
 
