@@ -69,6 +69,18 @@ def test_edits_additions_deletions_renames(corpus: Path, tmp_path: Path) -> None
     assert len(cached) == 130  # entries of letters no longer there are forgotten
 
 
+def test_a_published_file_changed_by_hand_is_written_afresh(corpus: Path, tmp_path: Path) -> None:
+    """Letter files are linked from the previous output only if they still have the bytes the
+    build recorded in graphs.tsv."""
+    _, files = incremental(corpus, tmp_path)
+    changed = tmp_path / "dist" / "letters" / "letter-000005.ttl"
+    changed.write_bytes(changed.read_bytes() + b"# edited by hand\n")
+    (tmp_path / "dist" / "letters" / "letter-000006.jsonld").unlink()
+    result, again = incremental(corpus, tmp_path)
+    assert result.timings.reused == 130 and result.timings.linked == 128
+    assert again == files
+
+
 def test_authority_change_invalidates_every_letter(corpus: Path, tmp_path: Path) -> None:
     incremental(corpus, tmp_path)
     authority = corpus / "authorities.toml"

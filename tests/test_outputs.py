@@ -79,13 +79,19 @@ def test_graph_index_matches_the_dump(varied_build: BuildResult) -> None:
 
     out = varied_build.out
     lines = (out / "graphs.tsv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "graph\ttriples\tsha256\toffset\tbytes"
+    assert lines[0] == "graph\ttriples\tsha256\toffset\tbytes\tturtle_sha256\tjsonld_sha256"
     dump = (out / "dataset.nq").read_bytes()
     whole = Dataset()
     whole.parse(data=dump.decode("utf-8"), format="nquads")
     position = 0
     for line in lines[1:]:
-        iri, triples, digest, offset, size = line.split("\t")
+        iri, triples, digest, offset, size, turtle, jsonld = line.split("\t")
+        ident = iri.rsplit("/graph/letter/", 1)[-1]
+        if "/graph/letter/" in iri:
+            for name, expected in ((f"{ident}.ttl", turtle), (f"{ident}.jsonld", jsonld)):
+                assert hashlib.sha256((out / "letters" / name).read_bytes()).hexdigest() == expected
+        else:
+            assert (turtle, jsonld) == ("-", "-")
         assert int(offset) == position
         part = dump[position : position + int(size)]
         position += int(size)

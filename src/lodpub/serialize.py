@@ -4,6 +4,7 @@ dumps are derived from it by pyoxigraph, so they can never disagree with it."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -19,9 +20,10 @@ from . import vocab
 from .jsonld import Context, write_dataset, write_graph
 from .mapping.rdf import object_of, subject_of
 
-# Where each named graph lies in dataset.nq, for push: IRI, triples, sha256 and byte range.
+# Where each named graph lies in dataset.nq, for push: IRI, triples, sha256 and byte range;
+# and the sha256 of a letter graph's own files (letters/<id>.ttl and .jsonld; "-" for others).
 INDEX = "graphs.tsv"
-INDEX_HEADER = "graph\ttriples\tsha256\toffset\tbytes\n"
+INDEX_HEADER = "graph\ttriples\tsha256\toffset\tbytes\tturtle_sha256\tjsonld_sha256\n"
 
 # Datatypes Turtle writes without naming them (plain strings, numbers, booleans).
 _IMPLICIT = {vocab.XSD + name for name in ("string", "integer", "decimal", "double", "boolean")} | {
@@ -72,11 +74,15 @@ def turtle(triples: list[Triple], tracker: PrefixTracker | None = None) -> bytes
 
 def write_letter_files(
     folder: Path, letter_id: str, triples: list[Triple], context: Context, tracker: PrefixTracker
-) -> None:
-    """``letters/<id>.ttl`` and ``letters/<id>.jsonld`` for one letter graph."""
-    (folder / f"{letter_id}.ttl").write_bytes(turtle(triples, tracker))
-    with open(folder / f"{letter_id}.jsonld", "w", encoding="utf-8", newline="\n") as out:
-        write_graph(context, triples, out)
+) -> tuple[str, str]:
+    """``letters/<id>.ttl`` and ``letters/<id>.jsonld`` for one letter graph; their sha256."""
+    data = turtle(triples, tracker)
+    (folder / f"{letter_id}.ttl").write_bytes(data)
+    text = io.StringIO(newline="\n")
+    write_graph(context, triples, text)
+    document = text.getvalue().encode("utf-8")
+    (folder / f"{letter_id}.jsonld").write_bytes(document)
+    return hashlib.sha256(data).hexdigest(), hashlib.sha256(document).hexdigest()
 
 
 def quads(graph: NamedNode, triples: Iterable[Triple]) -> list[Quad]:
@@ -120,34 +126,49 @@ class DistWriter:
         self._offset = 0
         self.prefixes = PrefixTracker()
 
-    def add_graph(self, graph: NamedNode, triples: list[Triple]) -> tuple[PrefixTracker, str]:
-        """Append one named graph to dataset.nq and to the index; the prefixes it uses and the
-        sha256 of its N-Quads."""
+    def add_graph(self, graph: NamedNode, triples: list[Triple], letter_id: str | None = None) -> None:
+        """Append one named graph to dataset.nq and to the index; with ``letter_id``, also write
+        the letter's own Turtle and JSON-LD files — or, when the previous output holds the same
+        graph (same N-Quads bytes) and the same files (same sha256, same JSON-LD context), link
+        those, which are the bytes this build would write."""
         data = cast(bytes, ox.serialize(quads(graph, triples), format=ox.RdfFormat.N_QUADS))
         self._nq.write(data)
         digest = hashlib.sha256(data).hexdigest()
-        self._index.write(f"{graph.value}\t{len(triples)}\t{digest}\t{self._offset}\t{len(data)}\n")
-        self._offset += len(data)
         tracker = PrefixTracker()
         tracker.see(triples)
         self.prefixes.used |= tracker.used
-        return tracker, digest
+        files = ("-", "-")
+        if letter_id is not None:
+            previous = self.reusable.get(graph.value)
+            if previous is not None and previous[0] == digest and self._link(letter_id, previous[1:]):
+                files = previous[1:]
+                self.reused += 1
+            else:
+                files = write_letter_files(self.folder / "letters", letter_id, triples, self.context, tracker)
+        row = (graph.value, str(len(triples)), digest, str(self._offset), str(len(data)), *files)
+        self._index.write("\t".join(row) + "\n")
+        self._offset += len(data)
 
     def add_letter(self, letter_id: str, graph: NamedNode, triples: list[Triple]) -> None:
-        """Append a letter graph and write its own Turtle and JSON-LD files — or, when the
-        previous output holds the same graph (same N-Quads bytes) written with the same JSON-LD
-        context, link its files, which are the bytes this build would write."""
-        tracker, digest = self.add_graph(graph, triples)
-        if self.previous is not None and self.reusable.get(graph.value) == digest:
-            try:
-                for suffix in (".ttl", ".jsonld"):
-                    name = f"letters/{letter_id}{suffix}"
-                    _link_or_copy(self.previous / name, self.folder / name)
-                self.reused += 1
-                return
-            except OSError:
-                pass  # not there after all: write them
-        write_letter_files(self.folder / "letters", letter_id, triples, self.context, tracker)
+        """Append a letter graph, with its own files (see ``add_graph``)."""
+        self.add_graph(graph, triples, letter_id)
+
+    def _link(self, letter_id: str, digests: tuple[str, str]) -> bool:
+        """Link a letter's two files from the previous output, if they still have the bytes
+        the index recorded (a file changed by hand is written afresh)."""
+        assert self.previous is not None
+        names = [f"letters/{letter_id}{suffix}" for suffix in (".ttl", ".jsonld")]
+        try:
+            for name, expected in zip(names, digests, strict=True):
+                if hashlib.sha256((self.previous / name).read_bytes()).hexdigest() != expected:
+                    return False
+            for name in names:
+                _link_or_copy(self.previous / name, self.folder / name)
+        except OSError:
+            for name in names:
+                (self.folder / name).unlink(missing_ok=True)
+            return False
+        return True
 
     def finish(self) -> dict[str, int]:
         """Close dataset.nq, derive the other dumps; the size in bytes of each dump."""
@@ -171,16 +192,17 @@ class DistWriter:
         self._index.close()
 
 
-def _previous_digests(previous: Path, context: Context) -> dict[str, str]:
-    """Graph IRI -> sha256 of its N-Quads in an earlier output folder, if that folder was
-    written with the same JSON-LD context (else nothing of it is reused)."""
+def _previous_digests(previous: Path, context: Context) -> dict[str, tuple[str, str, str]]:
+    """Graph IRI -> sha256 of its N-Quads and of its two files in an earlier output folder, if
+    that folder was written with the same JSON-LD context (else nothing of it is reused)."""
     try:
         if (previous / "context.jsonld").read_bytes() != context_bytes(context):
             return {}
         with open(previous / INDEX, encoding="utf-8") as lines:
             if lines.readline() != INDEX_HEADER:
                 return {}
-            return {row[0]: row[2] for row in (line.split("\t") for line in lines) if len(row) == 5}
+            rows = (line.rstrip("\n").split("\t") for line in lines)
+            return {row[0]: (row[2], row[5], row[6]) for row in rows if len(row) == 7 and row[5] != "-"}
     except (OSError, UnicodeDecodeError):
         return {}
 

@@ -86,7 +86,7 @@ class Dist:
                 if lines.readline() != INDEX_HEADER:
                     raise ValueError("expected the header " + INDEX_HEADER.strip().replace("\t", " "))
                 for number, line in enumerate(lines, start=2):  # noqa: B007 - named in the error
-                    iri, triples, digest, offset, size = line.rstrip("\n").split("\t")
+                    iri, triples, digest, offset, size, _, _ = line.rstrip("\n").split("\t")
                     entries.append(GraphEntry(iri, int(triples), digest, int(offset), int(size)))
         except (OSError, ValueError) as exc:
             raise ConfigError(
