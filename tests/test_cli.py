@@ -248,3 +248,7 @@ def test_warnings_are_capped_on_the_terminal_and_listed_by_validate(tmp_path: Pa
     report = json.loads(stdout)
     assert code == 0 and report["conforms"] is True
     assert len(report["issues"]) == 20 + more and {i["severity"] for i in report["issues"]} == {"Warning"}
+    code, stdout, _ = run("validate", str(tmp_path / "corpus"))
+    lines = stdout.splitlines()
+    assert code == 0 and lines[-1] == f"400 letters checked: conforms, {20 + more} warning(s)"
+    assert all(line.startswith("warning: ") for line in lines[:-1]) and len(lines) == 21 + more

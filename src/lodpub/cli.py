@@ -209,9 +209,13 @@ def validate_command(
         click.echo(report.to_json())
     else:
         for issue in report.issues:
-            click.echo(str(issue))
-        verdict = "conforms" if report.conforms else f"{len(report.issues)} problem(s)"
-        click.echo(f"{report.letters} letters checked: {verdict}")
+            click.echo(f"warning: {issue}" if issue.severity == "Warning" else str(issue))
+        problems = sum(1 for issue in report.issues if issue.severity != "Warning")
+        warnings = len(report.issues) - problems
+        verdict = "conforms" if report.conforms else f"{problems} problem(s)"
+        click.echo(
+            f"{report.letters} letters checked: {verdict}" + (f", {warnings} warning(s)" if warnings else "")
+        )
     if not report.conforms:
         sys.exit(1)
 
