@@ -149,3 +149,37 @@ def test_killed_build_leaves_the_previous_output(corpus: Path, tmp_path: Path) -
     assert result.written and result.letters == 129
     assert snapshot(out) == full(corpus, tmp_path)
     assert not list(tmp_path.glob(".dist.tmp-*"))  # the next build removed it
+
+
+def test_workers_do_not_run_ahead_of_a_slow_writer(tmp_path: Path) -> None:
+    """With --jobs, only a few batches per worker are in flight: a consumer that stops reading
+    stops the workers (else finished batches would pile up in memory)."""
+    import time
+
+    from lodpub import batches
+    from lodpub.authorities import Authorities
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    generate(batches.BATCH * 16, tmp_path / "corpus")
+    letters = sorted((tmp_path / "corpus" / "letters").iterdir())
+    tasks = [
+        [(p.stem, [p]) for p in letters[start : start + batches.BATCH]]
+        for start in range(0, len(letters), batches.BATCH)
+    ]
+    authority = tmp_path / "corpus" / "authorities.toml"
+    cache = batches.LetterCache(tmp_path / "cache", "fingerprint")
+    results = batches.run(tasks, SETTINGS.base_iri, Authorities.load(authority), authority, 2, cache)
+    next(results)
+
+    def done() -> int:
+        return len(list((tmp_path / "cache" / "letters").glob("*/*.pickle")))
+
+    seen, still = -1, 0
+    while still < 3:  # wait until the workers have stopped
+        time.sleep(1)
+        seen, still = done(), still + 1 if done() == seen else 0
+    window = 2 * 3
+    assert seen <= (1 + window + 2) * batches.BATCH < len(letters)
+    assert sum(1 for _ in results) == 15 and done() == len(letters)

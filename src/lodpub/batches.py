@@ -5,6 +5,7 @@ byte-identical for any `--jobs`, with or without the cache."""
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import multiprocessing
@@ -14,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import cast
 
@@ -225,9 +227,18 @@ def run(
             yield process(task, mapper, validator, cache)
         return
     work = [(base_iri, str(authority_file) if authority_file else "", engine, task, cache) for task in tasks]
+    # At most a few batches in flight per worker: Pool.imap would run ahead of a slower consumer
+    # without bound (letters from the cache come back much faster than they are written) and
+    # hold every finished batch in memory.
+    window = jobs * 3
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        for shipped in pool.imap(_work, work):
-            yield _unpack(shipped)
+        pending: collections.deque[AsyncResult[_Shipped]] = collections.deque()
+        for job in work:
+            if len(pending) >= window:
+                yield _unpack(pending.popleft().get())
+            pending.append(pool.apply_async(_work, (job,)))
+        while pending:
+            yield _unpack(pending.popleft().get())
 
 
 @functools.cache
