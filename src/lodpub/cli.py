@@ -9,23 +9,23 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .errors import ConfigError, LodpubError
-from .inspect_letter import inspect_file
-from .link import accept_one, apply_review, check, propose
-from .link.wikidata import Cache, WikidataClient
-from .merge import merge
-from .pipeline import Progress, build, validate_corpus
 from .publish.dist import Dist
 from .publish.push import PROTOCOLS, PushState, plan_push, push
-from .publish.server import address, make_server
 from .publish.sparql import Retry, SparqlStore, make_auth
-from .query import Answer, cookbook, describe, from_sparql_json, load_query, open_store, render, run_local
 from .settings import AUTH_KINDS, SHACL_ENGINES, Settings, load_settings
-from .validate import Issue
+
+if TYPE_CHECKING:
+    from .pipeline import Progress
+    from .validate import Issue
+
+# The modules of the other commands are imported by those commands: `lodpub push`, which an
+# editor runs after every small change, starts without loading mapping, SHACL and rdflib.
 
 
 def _settings(config: Path | None, base_iri: str | None, engine: str | None = None) -> Settings:
@@ -116,6 +116,8 @@ def build_command(
     engine: str | None,
 ) -> None:
     """Read, map, validate and write the CORPUS folder as RDF files in --out."""
+    from .pipeline import build
+
     try:
         settings = _settings(config, base_iri, engine)
         result = build(
@@ -175,6 +177,8 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 @base_option
 def merge_command(shards: tuple[Path, ...], out: Path, config: Path | None, base_iri: str | None) -> None:
     """Merge the outputs of `lodpub build --shard K/N` into one dataset in --out."""
+    from .merge import merge
+
     try:
         result = merge(list(shards), out, _settings(config, base_iri))
     except LodpubError as error:
@@ -200,6 +204,8 @@ def validate_command(
     corpus: Path, fmt: str, config: Path | None, base_iri: str | None, engine: str | None
 ) -> None:
     """Read, map and validate CORPUS against the SHACL shapes; write nothing."""
+    from .pipeline import validate_corpus
+
     try:
         report = validate_corpus(corpus, _settings(config, base_iri, engine))
     except LodpubError as error:
@@ -344,6 +350,8 @@ def query_command(
     name_or_file: str | None, dist: Path, endpoint: str | None, fmt: str, list_queries: bool
 ) -> None:
     """Run a cookbook query (by NAME) or a query FILE; print a table, CSV or JSON."""
+    from .query import Answer, cookbook, describe, from_sparql_json, load_query, open_store, render, run_local
+
     try:
         if list_queries or not name_or_file:
             for name, path in cookbook().items():
@@ -374,6 +382,8 @@ def query_command(
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
 def serve_command(dist: Path, host: str, port: int) -> None:
     """Serve DIST: a read-only SPARQL endpoint at /sparql and every IRI of the dataset."""
+    from .publish.server import address, make_server
+
     try:
         server = make_server(dist, host, port)
     except LodpubError as error:
@@ -434,6 +444,9 @@ def link_command(
     config: Path | None,
 ) -> None:
     """Propose Wikidata links for entities without a QID; accept, apply or check them."""
+    from .link import accept_one, apply_review, check, propose
+    from .link.wikidata import Cache, WikidataClient
+
     review = review or corpus / "link-review.toml"
     reviewer = by or os.environ.get("LODPUB_REVIEWER") or getpass.getuser()
     day = on or datetime.date.today().isoformat()
@@ -495,6 +508,8 @@ def link_command(
 )
 def inspect_command(file: Path, authorities: Path | None) -> None:
     """Show every field extracted from one source FILE, with the line it came from."""
+    from .inspect_letter import inspect_file
+
     if authorities is None:
         for folder in (file.parent, file.parent.parent):
             if (folder / "authorities.toml").exists():

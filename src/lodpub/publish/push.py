@@ -87,7 +87,7 @@ class PushState:
         stores[self.store_key] = dict(sorted(digests.items()))
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(stores, out, indent=1, sort_keys=True)
+            out.write(json.dumps(stores, sort_keys=True, separators=(",", ":")))  # dumps: C encoder
         os.replace(tmp, self.path)
 
 

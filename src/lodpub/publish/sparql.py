@@ -206,17 +206,36 @@ class SparqlStore:
     def graph_names(self, base: str) -> set[str]:
         """The named graphs under ``base``: names only, much cheaper than counting. ``GRAPH ?g
         {}`` lists them without touching a triple where the store implements it (Oxigraph);
-        Virtuoso answers it with nothing, so an empty answer is asked again over the triples."""
-        where = f'FILTER(STRSTARTS(STR(?g), "{_escape(base)}"))'
-        rows = self.select(
-            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} {where} }}", "list the graphs on the store"
+        Virtuoso answers it with nothing, so an empty answer is asked again over the triples.
+        Tab-separated results where the store gives them (a third of the JSON's bytes)."""
+        what = "list the graphs on the store"
+        names = self._column("SELECT ?g WHERE { GRAPH ?g { } }", what)
+        if not names:
+            names = self._column("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", what)
+        return {name for name in names if name.startswith(base)}
+
+    def _column(self, sparql: str, what: str) -> list[str]:
+        """The IRIs of a one-variable SELECT."""
+        response = self._send(
+            "POST",
+            self.query_url,
+            what,
+            data={"query": sparql},
+            headers={"Accept": "text/tab-separated-values, application/sparql-results+json;q=0.5"},
         )
-        if not rows:
-            rows = self.select(
-                f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {where} }}",
-                "list the graphs on the store",
-            )
-        return {row["g"] for row in rows}
+        if response.headers.get("Content-Type", "").startswith("text/tab-separated-values"):
+            # <iri> as the standard writes it; "iri" as Virtuoso does
+            lines = response.content.decode("utf-8").splitlines()[1:]
+            return [
+                line[1:-1]
+                for line in lines
+                if len(line) > 1 and (line[0], line[-1]) in (("<", ">"), ('"', '"'))
+            ]
+        try:
+            rows = response.json()["results"]["bindings"]
+            return [value["value"] for row in rows for value in row.values() if value.get("type") == "uri"]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise PublishError(f"{what}: the store's answer is not SPARQL results: {exc}") from exc
 
     def counts_of(self, graphs: list[str], chunk: int = 200) -> dict[str, int]:
         """Triples in each of ``graphs`` (graphs the store lacks are left out)."""
