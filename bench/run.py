@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -131,6 +132,9 @@ def measure(count: int, jobs: int, rebuild: bool = True) -> dict[str, object]:
     root = OUT / str(count)
     corpus, dist = root / "corpus", root / "dist"
     generate(count, corpus)
+    # a build from nothing: an earlier output would lend it the files of unchanged letters
+    for old in (dist, root / "dist-incremental", root / "cache"):
+        shutil.rmtree(old, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     done = subprocess.run(
