@@ -168,15 +168,13 @@ class SparqlStore:
                 headers={"Content-Type": "application/n-quads"},
             )
 
+    def _post_query(self, sparql: str, what: str, accept: str) -> requests.Response:
+        """POST a query to the query endpoint, asking for ``accept``."""
+        return self._send("POST", self.query_url, what, data={"query": sparql}, headers={"Accept": accept})
+
     def select(self, sparql: str, what: str) -> list[dict[str, str]]:
         """Run a SELECT; rows of variable -> lexical value."""
-        response = self._send(
-            "POST",
-            self.query_url,
-            what,
-            data={"query": sparql},
-            headers={"Accept": "application/sparql-results+json"},
-        )
+        response = self._post_query(sparql, what, "application/sparql-results+json")
         try:
             body = response.json()
             return [{k: v["value"] for k, v in row.items()} for row in body["results"]["bindings"]]
@@ -185,13 +183,7 @@ class SparqlStore:
 
     def query(self, sparql: str) -> tuple[str, bytes]:
         """Run any query; the answer's media type and body (SPARQL JSON results or Turtle)."""
-        response = self._send(
-            "POST",
-            self.query_url,
-            "query",
-            data={"query": sparql},
-            headers={"Accept": "application/sparql-results+json, text/turtle;q=0.9"},
-        )
+        response = self._post_query(sparql, "query", "application/sparql-results+json, text/turtle;q=0.9")
         return response.headers.get("Content-Type", "").split(";")[0].strip(), response.content
 
     def graph_counts(self, base: str) -> dict[str, int]:
@@ -216,12 +208,8 @@ class SparqlStore:
 
     def _column(self, sparql: str, what: str) -> list[str]:
         """The IRIs of a one-variable SELECT."""
-        response = self._send(
-            "POST",
-            self.query_url,
-            what,
-            data={"query": sparql},
-            headers={"Accept": "text/tab-separated-values, application/sparql-results+json;q=0.5"},
+        response = self._post_query(
+            sparql, what, "text/tab-separated-values, application/sparql-results+json;q=0.5"
         )
         if response.headers.get("Content-Type", "").startswith("text/tab-separated-values"):
             # <iri> as the standard writes it; "iri" as Virtuoso does
