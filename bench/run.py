@@ -101,24 +101,15 @@ def floor(corpus: Path, nq: Path) -> float:
     return time.perf_counter() - started
 
 
+def build_command(corpus: Path, out: Path, jobs: int, *extra: str) -> list[str]:
+    """`lodpub build` of ``corpus`` into ``out`` with ``jobs`` workers, quietly."""
+    command = [sys.executable, "-m", "lodpub", "build", str(corpus), "--out", str(out), "--quiet"]
+    return [*command, "--jobs", str(jobs), "--base-iri", BASE, *extra]
+
+
 def incremental(corpus: Path, root: Path, jobs: int) -> float:
     """Seconds to rebuild after editing one letter, with the cache of a build just before."""
-    command = [
-        sys.executable,
-        "-m",
-        "lodpub",
-        "build",
-        str(corpus),
-        "--out",
-        str(root / "dist-incremental"),
-        "--quiet",
-        "--jobs",
-        str(jobs),
-        "--cache",
-        str(root / "cache"),
-        "--base-iri",
-        "https://lod.example.org/",
-    ]
+    command = build_command(corpus, root / "dist-incremental", jobs, "--cache", str(root / "cache"))
     subprocess.run(command, check=True, capture_output=True)
     letters = sorted((corpus / "letters").iterdir())
     letter = letters[len(letters) // 2]
@@ -138,22 +129,7 @@ def measure(count: int, jobs: int, rebuild: bool = True) -> dict[str, object]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lodpub",
-            "build",
-            str(corpus),
-            "--out",
-            str(dist),
-            "--quiet",
-            "--timings",
-            "--jobs",
-            str(jobs),
-            "--no-cache",
-            "--base-iri",
-            "https://lod.example.org/",
-        ],
+        build_command(corpus, dist, jobs, "--timings", "--no-cache"),
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONHASHSEED": "0"},
