@@ -79,13 +79,14 @@ def test_graph_index_matches_the_dump(varied_build: BuildResult) -> None:
 
     out = varied_build.out
     lines = (out / "graphs.tsv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "graph\ttriples\tsha256\toffset\tbytes\tturtle_sha256\tjsonld_sha256"
+    assert lines[0] == "graph\ttriples\tsha256\tfile\toffset\tbytes\tturtle_sha256\tjsonld_sha256"
     dump = (out / "dataset.nq").read_bytes()
     whole = Dataset()
     whole.parse(data=dump.decode("utf-8"), format="nquads")
     position = 0
     for line in lines[1:]:
-        iri, triples, digest, offset, size, turtle, jsonld = line.split("\t")
+        iri, triples, digest, file, offset, size, turtle, jsonld = line.split("\t")
+        assert file == "dataset.nq"
         ident = iri.rsplit("/graph/letter/", 1)[-1]
         if "/graph/letter/" in iri:
             for name, expected in ((f"{ident}.ttl", turtle), (f"{ident}.jsonld", jsonld)):
@@ -301,7 +302,7 @@ def test_any_number_of_jobs_gives_the_same_bytes(tmp_path: Path) -> None:
 def test_gzip_chunks_rejoin_to_the_nquads(seed_build: BuildResult, tmp_path: Path) -> None:
     import gzip
 
-    from lodpub.assemble import write_chunks
+    from lodpub.serialize import write_chunks
 
     out = seed_build.out
     (chunk,) = sorted((out / "dumps").iterdir())

@@ -428,8 +428,8 @@ def test_push_reads_graphs_by_the_index_and_refuses_changed_bytes(
             f"error: {dist / 'dataset.nq'}: the bytes of <{second.iri}> do not match graphs.tsv"
         )
         assert ours(remote_counts(oxigraph.url + "/query")) == first_sent
-    header = "graph\ttriples\tsha256\toffset\tbytes\tturtle_sha256\tjsonld_sha256\n"
-    (dist / "graphs.tsv").write_text(header + "https://x\tmany\t0\t0\t0\t-\t-\n")
+    header = "graph\ttriples\tsha256\tfile\toffset\tbytes\tturtle_sha256\tjsonld_sha256\n"
+    (dist / "graphs.tsv").write_text(header + "https://x\tmany\t0\tdataset.nq\t0\t0\t-\t-\n")
     code, _, stderr = run("push", str(dist), *oxigraph.args(), "--quiet")
     assert (code, stderr.splitlines()[0]) == (
         2,

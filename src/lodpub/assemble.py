@@ -4,7 +4,6 @@ published by renaming it into place, or discarded: never a half-written dist/.""
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import tempfile
@@ -17,6 +16,7 @@ from .errors import ConfigError, LodpubError
 from .jsonld import Context
 from .mapping import Iris
 from .mapping.dataset import Statistics, describe_dataset
+from .parts import PartsWriter, part_count
 from .serialize import DistWriter, context_bytes, turtle
 from .settings import Settings
 from .shared import Origin, SharedEntities, descriptions
@@ -28,7 +28,9 @@ CHUNK_BYTES = 64 * 1024 * 1024  # uncompressed N-Quads per gzip chunk, for bulk 
 class Assembly:
     """One dist/ folder being written."""
 
-    def __init__(self, out: Path, settings: Settings, validator: Validator) -> None:
+    def __init__(self, out: Path, settings: Settings, validator: Validator, letters: int = 0) -> None:
+        """``letters``: how many letter ids the corpus has (sets the number of parts when the
+        dumps are written in parts)."""
         self.out = out.resolve()
         self.settings = settings
         self.iris = Iris(settings.base_iri)
@@ -37,11 +39,18 @@ class Assembly:
         self.stats = Statistics()
         self.shared = SharedEntities(self.iris.base)
         self.letters = 0
+        self.letter_stats = Statistics()  # the letter graphs' counts (for incremental rebuilds)
+        self.segments: list[list[Triple]] = []  # the entities graph, as the writer split it
         self.out.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(self.out)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-{os.getpid()}-", dir=self.out.parent))
         self.tmp.chmod(0o755)  # mkdtemp makes it private; a published folder is readable by all
-        self.writer = DistWriter(self.tmp, self.context, self.out if self.out.is_dir() else None)
+        previous = self.out if self.out.is_dir() else None
+        self.writer: DistWriter | PartsWriter
+        if settings.dumps == "parts":
+            self.writer = PartsWriter(self.tmp, self.context, previous, part_count(letters))
+        else:
+            self.writer = DistWriter(self.tmp, self.context, previous)
         self.sizes: dict[str, int] = {}
 
     def __enter__(self) -> Assembly:
@@ -87,19 +96,22 @@ class Assembly:
 
     def finish(self, chunk_bytes: int = CHUNK_BYTES) -> None:
         """Add the shared and dataset graphs, derive every dump, describe them, publish."""
-        entity_triples = self.entity_triples()
-        self.writer.add_graph(self.iris.entities_graph, entity_triples)
-        self.stats.add(entity_triples, self.iris.base)
-        description = describe_dataset(self.iris, self.settings, self.stats)
+        self.letter_stats = Statistics.from_json(self.stats.as_json())
+        self.segments = self.writer.add_entities(self.iris.entities_graph, self.entity_triples())
+        for segment in self.segments:
+            self.stats.add(segment, self.iris.base)
+        description = describe_dataset(
+            self.iris, self.settings, self.stats, chunks=self.writer.chunks(), dumps=self.writer.dumps
+        )
         dataset_issues = self.validator.dataset(description)
         if dataset_issues:
             raise LodpubError(
                 "the dataset description does not conform: " + "; ".join(map(str, dataset_issues))
             )
         self.writer.add_graph(self.iris.dataset_graph, description)
-        self.sizes = self.writer.finish()
-        chunks = write_chunks(self.tmp / "dataset.nq", self.tmp / "dumps", chunk_bytes)
-        void = describe_dataset(self.iris, self.settings, self.stats, self.sizes, chunks)
+        self.sizes, chunks = self.writer.finish(chunk_bytes)
+        sizes: dict[str, int | None] = {**chunks}
+        void = describe_dataset(self.iris, self.settings, self.stats, self.sizes, sizes, self.writer.dumps)
         (self.tmp / "void.ttl").write_bytes(turtle(void))
         (self.tmp / "context.jsonld").write_bytes(context_bytes(self.context))
         _replace(self.tmp, self.out)
@@ -123,36 +135,6 @@ def remove_stale(out: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
         except PermissionError:
             pass  # another user's process, alive
-
-
-def write_chunks(source: Path, folder: Path, limit: int) -> dict[str, int]:
-    """dataset.nq as gzip files of at most ``limit`` uncompressed bytes each (whole lines), the
-    form bulk loaders take; reproducible (no time stamp, no file name inside). Level 6: half the
-    time of level 9 on this data, for files a few percent larger."""
-    folder.mkdir()
-    chunk: list[bytes] = []
-    size = 0
-    number = 0
-
-    def flush() -> None:
-        nonlocal number
-        number += 1
-        with (
-            open(folder / f"dataset-{number:05d}.nq.gz", "wb") as raw,
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as out,
-        ):
-            out.writelines(chunk)
-
-    with open(source, "rb") as lines:
-        for line in lines:
-            if chunk and size + len(line) > limit:
-                flush()
-                chunk, size = [], 0
-            chunk.append(line)
-            size += len(line)
-    if chunk:
-        flush()
-    return {f"dumps/{p.name}": p.stat().st_size for p in sorted(folder.iterdir())}
 
 
 def _replace(new: Path, out: Path) -> None:

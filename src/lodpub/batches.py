@@ -45,7 +45,7 @@ class BatchResult:
     read_map: float
     validate: float
     reused: int = 0
-    keys: list[str] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # letter id -> cache key
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,11 @@ class LetterCache:
             pickle.dump((packed, issues), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
 
+    def forget(self, keys: set[str]) -> None:
+        """Drop the results of these keys (letters edited or removed since)."""
+        for key in keys:
+            self._file(key).unlink(missing_ok=True)
+
     def keep_only(self, keys: set[str]) -> None:
         """Forget the results of letters that are no longer in the corpus as they were."""
         for path in (self.folder / "letters").glob("*/*.pickle"):
@@ -201,8 +206,35 @@ def _process(
     outcomes: list[tuple[_Packed | None, list[Issue]]] = [(None, problems) for problems in failed]
     outcomes += [done[ident] for ident, _ in task if ident in done]
     reused = len(done) - len(fresh)
-    timings = BatchResult([], checked - started, time.perf_counter() - checked, reused, list(keys.values()))
+    timings = BatchResult([], checked - started, time.perf_counter() - checked, reused, keys)
     return outcomes, timings
+
+
+@dataclass(frozen=True)
+class LetterResult:
+    """One letter id's outcome: its files, the mapped letter (None if unreadable), its issues
+    and its cache key."""
+
+    ident: str
+    paths: list[Path]
+    mapped: MappedLetter | None
+    issues: list[Issue]
+    key: str | None
+
+
+def by_letter(task: Task, result: BatchResult) -> list[LetterResult]:
+    """A batch's outcomes paired with its letter ids, in id order."""
+    failed = iter([issues for mapped, issues in result.letters if mapped is None])
+    mapped = {m.letter.id: (m, issues) for m, issues in result.letters if m is not None}
+    out = []
+    for ident, paths in task:
+        if ident in mapped:
+            letter, issues = mapped[ident]
+            out.append(LetterResult(ident, paths, letter, issues, result.keys.get(ident)))
+        else:
+            issues = [i for _ in range(len(paths) if len(paths) > 1 else 1) for i in next(failed)]
+            out.append(LetterResult(ident, paths, None, issues, result.keys.get(ident)))
+    return out
 
 
 def source_issue(error: SourceError) -> Issue:

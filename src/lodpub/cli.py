@@ -18,7 +18,7 @@ from .errors import ConfigError, LodpubError
 from .publish.dist import Dist
 from .publish.push import PROTOCOLS, PushState, plan_push, push
 from .publish.sparql import Retry, SparqlStore, make_auth
-from .settings import AUTH_KINDS, SHACL_ENGINES, Settings, load_settings
+from .settings import AUTH_KINDS, DUMP_LAYOUTS, SHACL_ENGINES, Settings, load_settings
 
 if TYPE_CHECKING:
     from .pipeline import Progress
@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 # editor runs after every small change, starts without loading mapping, SHACL and rdflib.
 
 
-def _settings(config: Path | None, base_iri: str | None, engine: str | None = None) -> Settings:
-    return load_settings(config, {"base_iri": base_iri, "shacl_engine": engine})
+def _settings(
+    config: Path | None, base_iri: str | None, engine: str | None = None, dumps: str | None = None
+) -> Settings:
+    return load_settings(config, {"base_iri": base_iri, "shacl_engine": engine, "dumps": dumps})
 
 
 def _fail(error: LodpubError) -> None:
@@ -63,6 +65,14 @@ engine_option = click.option(
     type=click.Choice(SHACL_ENGINES),
     default=None,
     help="SHACL engine: turbo (pyshacl-turbo, default) or pyshacl (the reference; same issues, slower).",
+)
+
+dumps_option = click.option(
+    "--dumps",
+    type=click.Choice(DUMP_LAYOUTS),
+    default=None,
+    help="whole: one dump file per format (default); parts: dumps in files of about 128 letters "
+    "each, for large corpora: a rebuild after an edit rewrites only the parts it touches.",
 )
 
 
@@ -101,6 +111,7 @@ def main() -> None:
 @config_option
 @base_option
 @engine_option
+@dumps_option
 def build_command(
     corpus: Path,
     out: Path,
@@ -114,12 +125,13 @@ def build_command(
     config: Path | None,
     base_iri: str | None,
     engine: str | None,
+    dumps: str | None,
 ) -> None:
     """Read, map, validate and write the CORPUS folder as RDF files in --out."""
     from .pipeline import build
 
     try:
-        settings = _settings(config, base_iri, engine)
+        settings = _settings(config, base_iri, engine, dumps)
         result = build(
             corpus,
             out,
@@ -175,12 +187,15 @@ def _shard(text: str | None) -> tuple[int, int] | None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True)
 @config_option
 @base_option
-def merge_command(shards: tuple[Path, ...], out: Path, config: Path | None, base_iri: str | None) -> None:
+@dumps_option
+def merge_command(
+    shards: tuple[Path, ...], out: Path, config: Path | None, base_iri: str | None, dumps: str | None
+) -> None:
     """Merge the outputs of `lodpub build --shard K/N` into one dataset in --out."""
     from .merge import merge
 
     try:
-        result = merge(list(shards), out, _settings(config, base_iri))
+        result = merge(list(shards), out, _settings(config, base_iri, dumps=dumps))
     except LodpubError as error:
         _fail(error)
         return

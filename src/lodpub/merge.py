@@ -44,7 +44,8 @@ def merge(shards: list[Path], out: Path, settings: Settings) -> BuildResult:
                 shared.extend(triples)
 
     streams = [letters(dist, shared) for dist, shared in zip(dists, entities, strict=True)]
-    with Assembly(out, settings, Validator(iris, engine=settings.shacl_engine)) as assembly:
+    letter_count = sum(1 for dist in dists for e in dist.index() if e.iri.startswith(prefix))
+    with Assembly(out, settings, Validator(iris, engine=settings.shacl_engine), letter_count) as assembly:
         last = None
         for key, graph, triples in heapq.merge(*streams, key=lambda item: item[0]):
             if key == last:

@@ -14,7 +14,9 @@ from . import __version__, batches
 from .assemble import Assembly
 from .authorities import Authorities, Entity
 from .errors import ConfigError, LodpubError
-from .mapping import Iris, LetterMapper, MappedLetter
+from .incremental import StateRecorder, index_digest, rebuild, recover, settings_key, stat_of
+from .mapping import Iris, LetterMapper
+from .parts import part_count
 from .resources import data_path
 from .settings import Settings
 from .shared import Origin, SharedEntities
@@ -35,9 +37,10 @@ class Timings:
     finish: float = 0.0
     reused: int = 0  # letters taken from the cache
     linked: int = 0  # letters whose own files were taken from the previous output
-    keys: set[str] = field(default_factory=set, repr=False)  # cache keys of this run's letters
+    mode: str = "full"  # or "incremental": only what changed since the last build was redone
+    keys: dict[str, str] = field(default_factory=dict, repr=False)  # letter id -> cache key
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, float | str]:
         """The stages and their seconds, rounded; how many letters the cache gave, and how many
         letters' own files were linked from the previous output."""
         stages = ("read_map", "validate", "write", "finish")
@@ -45,6 +48,7 @@ class Timings:
             **{k: round(getattr(self, k), 3) for k in stages},
             "reused": self.reused,
             "linked": self.linked,
+            "mode": self.mode,
         }
 
 
@@ -84,6 +88,13 @@ class _Corpus:
         authorities = Authorities.load(authority) if authority.exists() else Authorities([])
         return cls(root, files, authorities, str(authority))
 
+    def ids(self) -> dict[str, list[Path]]:
+        """Each letter id and the files that give it (more than one is an error)."""
+        by_id: dict[str, list[Path]] = defaultdict(list)
+        for path in self.files:
+            by_id[letter_id(path)].append(path)
+        return by_id
+
     def letters(
         self,
         settings: Settings,
@@ -91,12 +102,10 @@ class _Corpus:
         progress: Progress | None,
         timings: Timings,
         cache: batches.LetterCache | None = None,
-    ) -> Iterator[tuple[MappedLetter | None, list[Issue]]]:
-        """Each letter in id order, mapped and validated, with its issues (None if unreadable)."""
-        by_id: dict[str, list[Path]] = defaultdict(list)
-        for path in self.files:
-            by_id[letter_id(path)].append(path)
-        ordered = sorted(by_id.items())
+    ) -> Iterator[batches.LetterResult]:
+        """Each letter id in id order, mapped and validated, with its issues (mapped is None if
+        unreadable) and its cache key."""
+        ordered = sorted(self.ids().items())
         tasks = [ordered[start : start + batches.BATCH] for start in range(0, len(ordered), batches.BATCH)]
         authority = Path(self.authority_path)
         authority_file = authority if authority.exists() else None
@@ -109,7 +118,7 @@ class _Corpus:
             timings.validate += result.validate
             timings.reused += result.reused
             timings.keys.update(result.keys)
-            yield from result.letters
+            yield from batches.by_letter(task, result)
             done += len(task)
             if progress is not None:
                 progress(done, len(ordered))
@@ -142,32 +151,70 @@ def build(
     problems: list[Issue] = []
     timings = Timings()
     cache = None
+    recover(out)
     if cache_dir is not None:
         inputs = [Path(source.authority_path), *sorted(data_path("shapes").glob("*.ttl"))]
         inputs += [data_path("ontology.ttl"), Path(__file__).parent / "data" / "context.jsonld"]
         key = f"{settings.base_iri}\0{settings.shacl_engine}"
         cache = batches.LetterCache(cache_dir, batches.fingerprint(key, inputs))
-    with Assembly(out, settings, validator) as assembly:
-        for mapped, issues in source.letters(settings, jobs, progress, timings, cache):
-            if issues or mapped is None:
-                problems.extend(issues)
-                continue
-            if problems and not keep_going:
-                continue  # keep reading, to report every problem; nothing will be written
+    recorder = None
+    stats: dict[str, str] = {}
+    if cache is not None and cache_dir is not None and settings.dumps == "parts":
+        done = rebuild(source, out, settings, cache, cache_dir, validator, timings, keep_going, jobs)
+        if done is not None:
+            return done
+        recorder = StateRecorder(cache_dir)
+        stats = {ident: stat_of(paths[0]) for ident, paths in source.ids().items() if len(paths) == 1}
+    try:
+        with Assembly(out, settings, validator, len(source.ids())) as assembly:
+            for letter in source.letters(settings, jobs, progress, timings, cache):
+                mapped, issues = letter.mapped, letter.issues
+                if recorder is not None:
+                    recorder.letter(
+                        letter.ident, letter.paths, stats.get(letter.ident, ""), letter.key, issues
+                    )
+                if issues or mapped is None:
+                    problems.extend(issues)
+                    continue
+                if problems and not keep_going:
+                    continue  # keep reading, to report every problem; nothing will be written
+                started = time.perf_counter()
+                origin = Origin(mapped.letter.id, mapped.letter.path, mapped.field_lines)
+                assembly.add_letter(mapped.letter.id, mapped.graph, mapped.triples, mapped.entities, origin)
+                if recorder is not None:
+                    recorder.mentions(mapped, settings.base_iri)
+                timings.write += time.perf_counter() - started
             started = time.perf_counter()
-            origin = Origin(mapped.letter.id, mapped.letter.path, mapped.field_lines)
-            assembly.add_letter(mapped.letter.id, mapped.graph, mapped.triples, mapped.entities, origin)
-            timings.write += time.perf_counter() - started
-        started = time.perf_counter()
-        problems.extend(assembly.check_entities(source.authority_path))
-        if problems and not keep_going:
-            return BuildResult(out=assembly.out, written=False, letters=0, problems=tuple(problems))
-        timings.linked = assembly.writer.reused
-        warnings = tuple(assembly.warnings())
-        assembly.finish()
-        if cache is not None:
-            cache.keep_only(timings.keys)
-        timings.finish = time.perf_counter() - started
+            entity_problems = assembly.check_entities(source.authority_path)
+            problems.extend(entity_problems)
+            if problems and not keep_going:
+                return BuildResult(out=assembly.out, written=False, letters=0, problems=tuple(problems))
+            timings.linked = assembly.writer.reused
+            warnings = tuple(assembly.warnings())
+            assembly.finish()
+            if recorder is not None:
+                meta = {
+                    "fingerprint": cache.fingerprint if cache is not None else "",
+                    "settings": settings_key(settings),
+                    "parts": str(part_count(len(source.ids()))),
+                    "index": index_digest(assembly.out) or "",
+                }
+                recorder.commit(
+                    assembly.shared.chosen,
+                    assembly.segments,
+                    assembly.letter_stats,
+                    list(warnings),
+                    entity_problems,
+                    meta,
+                    settings.base_iri,
+                )
+                recorder = None
+            if cache is not None:
+                cache.keep_only(set(timings.keys.values()))
+            timings.finish = time.perf_counter() - started
+    finally:
+        if recorder is not None:
+            recorder.discard()
     return BuildResult(
         out=assembly.out,
         written=True,
@@ -190,7 +237,8 @@ def validate_corpus(
     problems: list[Issue] = []
     shared = SharedEntities(settings.base_iri)
     letters = 0
-    for mapped, issues in source.letters(settings, jobs, progress, Timings()):
+    for letter in source.letters(settings, jobs, progress, Timings()):
+        mapped, issues = letter.mapped, letter.issues
         letters += 1
         problems.extend(issues)
         if mapped is not None and not issues:

@@ -57,7 +57,8 @@ def load_query(name_or_file: str) -> str:
 def open_store(dist: Path) -> ox.Store:
     """An in-memory store holding a built dataset (every named graph)."""
     store = ox.Store()
-    store.bulk_load(path=str(Dist.open(dist).folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    for dump in Dist.open(dist).nquads_files():
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
     return store
 
 

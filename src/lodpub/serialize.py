@@ -3,6 +3,7 @@ dumps are derived from it by pyoxigraph, so they can never disagree with it."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -20,10 +21,13 @@ from . import vocab
 from .jsonld import Context, write_dataset, write_graph
 from .mapping.rdf import object_of, subject_of
 
-# Where each named graph lies in dataset.nq, for push: IRI, triples, sha256 and byte range;
-# and the sha256 of a letter graph's own files (letters/<id>.ttl and .jsonld; "-" for others).
+# Where each named graph lies in the N-Quads dumps, for push: IRI, triples, sha256, the file
+# (dataset.nq, or parts/NNNN.nq) and byte range in it; and the sha256 of a letter graph's own
+# files (letters/<id>.ttl and .jsonld; "-" for others). With dumps in parts the entities graph
+# has one line per part (its triples are split by subject).
 INDEX = "graphs.tsv"
-INDEX_HEADER = "graph\ttriples\tsha256\toffset\tbytes\tturtle_sha256\tjsonld_sha256\n"
+INDEX_HEADER = "graph\ttriples\tsha256\tfile\toffset\tbytes\tturtle_sha256\tjsonld_sha256\n"
+WHOLE_DUMPS = ("dataset.nq", "dataset.trig", "dataset.ttl", "dataset.nt", "dataset.jsonld")
 
 # Datatypes Turtle writes without naming them (plain strings, numbers, booleans).
 _IMPLICIT = {vocab.XSD + name for name in ("string", "integer", "decimal", "double", "boolean")} | {
@@ -109,49 +113,29 @@ def derive_dumps(folder: Path, prefixes: dict[str, str], context: Context) -> No
         write_dataset(context, stream(), out)
 
 
-class DistWriter:
-    """Writes a dist/ folder as letters stream in; ``finish`` adds the shared graphs and derives
-    every other dump from dataset.nq."""
+class LetterFiles:
+    """A letter's own files (letters/<id>.ttl and .jsonld), written afresh or linked from the
+    previous output when that holds the same graph and the same files."""
 
-    def __init__(self, folder: Path, context: Context, previous: Path | None = None) -> None:
+    def __init__(self, folder: Path, context: Context, previous: Path | None) -> None:
         self.folder = folder
         self.context = context
         self.previous = previous
         self.reusable = _previous_digests(previous, context) if previous is not None else {}
         self.reused = 0
-        (folder / "letters").mkdir(parents=True)
-        self._nq = open(folder / "dataset.nq", "wb")  # noqa: SIM115 - closed in finish()
-        self._index = open(folder / INDEX, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - as above
-        self._index.write(INDEX_HEADER)
-        self._offset = 0
-        self.prefixes = PrefixTracker()
+        (folder / "letters").mkdir(parents=True, exist_ok=True)
 
-    def add_graph(self, graph: NamedNode, triples: list[Triple], letter_id: str | None = None) -> None:
-        """Append one named graph to dataset.nq and to the index; with ``letter_id``, also write
-        the letter's own Turtle and JSON-LD files — or, when the previous output holds the same
-        graph (same N-Quads bytes) and the same files (same sha256, same JSON-LD context), link
-        those, which are the bytes this build would write."""
-        data = cast(bytes, ox.serialize(quads(graph, triples), format=ox.RdfFormat.N_QUADS))
-        self._nq.write(data)
-        digest = hashlib.sha256(data).hexdigest()
-        tracker = PrefixTracker()
-        tracker.see(triples)
-        self.prefixes.used |= tracker.used
-        files = ("-", "-")
-        if letter_id is not None:
-            previous = self.reusable.get(graph.value)
-            if previous is not None and previous[0] == digest and self._link(letter_id, previous[1:]):
-                files = previous[1:]
-                self.reused += 1
-            else:
-                files = write_letter_files(self.folder / "letters", letter_id, triples, self.context, tracker)
-        row = (graph.value, str(len(triples)), digest, str(self._offset), str(len(data)), *files)
-        self._index.write("\t".join(row) + "\n")
-        self._offset += len(data)
-
-    def add_letter(self, letter_id: str, graph: NamedNode, triples: list[Triple]) -> None:
-        """Append a letter graph, with its own files (see ``add_graph``)."""
-        self.add_graph(graph, triples, letter_id)
+    def write(
+        self, letter_id: str, graph: NamedNode, digest: str, triples: list[Triple], tracker: PrefixTracker
+    ) -> tuple[str, str]:
+        """The letter's two files and their sha256: linked when the previous output holds the
+        same graph (same N-Quads bytes) and the same files (same sha256, same JSON-LD context),
+        which are the bytes this build would write; else written."""
+        previous = self.reusable.get(graph.value)
+        if previous is not None and previous[0] == digest and self._link(letter_id, previous[1:]):
+            self.reused += 1
+            return previous[1:]
+        return write_letter_files(self.folder / "letters", letter_id, triples, self.context, tracker)
 
     def _link(self, letter_id: str, digests: tuple[str, str]) -> bool:
         """Link a letter's two files from the previous output, if they still have the bytes
@@ -170,26 +154,119 @@ class DistWriter:
             return False
         return True
 
-    def finish(self) -> dict[str, int]:
-        """Close dataset.nq, derive the other dumps; the size in bytes of each dump."""
+
+def index_row(
+    graph: str,
+    triples: int,
+    digest: str,
+    file: str,
+    offset: int,
+    size: int,
+    files: tuple[str, str] = ("-", "-"),
+) -> str:
+    """One line of graphs.tsv."""
+    return "\t".join((graph, str(triples), digest, file, str(offset), str(size), *files)) + "\n"
+
+
+class DistWriter:
+    """Writes a dist/ folder with whole-file dumps as letters stream in; ``finish`` derives every
+    other dump from dataset.nq."""
+
+    dumps = WHOLE_DUMPS
+
+    def __init__(self, folder: Path, context: Context, previous: Path | None = None) -> None:
+        self.folder = folder
+        self.context = context
+        self.files = LetterFiles(folder, context, previous)
+        self._nq = open(folder / "dataset.nq", "wb")  # noqa: SIM115 - closed in finish()
+        self._index = open(folder / INDEX, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - as above
+        self._index.write(INDEX_HEADER)
+        self._offset = 0
+        self.prefixes = PrefixTracker()
+
+    @property
+    def reused(self) -> int:
+        """Letters whose own files were linked from the previous output."""
+        return self.files.reused
+
+    def add_graph(self, graph: NamedNode, triples: list[Triple], letter_id: str | None = None) -> None:
+        """Append one named graph to dataset.nq and to the index; with ``letter_id``, also the
+        letter's own Turtle and JSON-LD files (see ``LetterFiles.write``)."""
+        data = cast(bytes, ox.serialize(quads(graph, triples), format=ox.RdfFormat.N_QUADS))
+        self._nq.write(data)
+        digest = hashlib.sha256(data).hexdigest()
+        tracker = PrefixTracker()
+        tracker.see(triples)
+        self.prefixes.used |= tracker.used
+        files = ("-", "-")
+        if letter_id is not None:
+            files = self.files.write(letter_id, graph, digest, triples, tracker)
+        self._index.write(
+            index_row(graph.value, len(triples), digest, "dataset.nq", self._offset, len(data), files)
+        )
+        self._offset += len(data)
+
+    def add_letter(self, letter_id: str, graph: NamedNode, triples: list[Triple]) -> None:
+        """Append a letter graph, with its own files (see ``add_graph``)."""
+        self.add_graph(graph, triples, letter_id)
+
+    def add_entities(self, graph: NamedNode, triples: list[Triple]) -> list[list[Triple]]:
+        """Append the entities graph; its triples as one segment (for the statistics)."""
+        self.add_graph(graph, triples)
+        return [triples]
+
+    def chunks(self) -> dict[str, int | None]:
+        """The gzip chunks known before the dumps are written (none: they follow the sizes)."""
+        return {}
+
+    def finish(self, chunk_bytes: int) -> tuple[dict[str, int], dict[str, int]]:
+        """Close dataset.nq, derive the other dumps and the gzip chunks; the size in bytes of
+        each dump, and of each chunk."""
         self._nq.close()
         self._index.close()
         derive_dumps(self.folder, self.prefixes.prefixes(), self.context)
-        return {
-            name: (self.folder / name).stat().st_size
-            for name in (
-                "dataset.nq",
-                "dataset.trig",
-                "dataset.ttl",
-                "dataset.nt",
-                "dataset.jsonld",
-            )
-        }
+        chunks = write_chunks(self.folder / "dataset.nq", self.folder / "dumps", chunk_bytes)
+        return {name: (self.folder / name).stat().st_size for name in self.dumps}, chunks
 
     def close(self) -> None:
         """Release the open files (after a failure)."""
         self._nq.close()
         self._index.close()
+
+
+def write_chunks(source: Path, folder: Path, limit: int) -> dict[str, int]:
+    """dataset.nq as gzip files of at most ``limit`` uncompressed bytes each (whole lines), the
+    form bulk loaders take; reproducible (no time stamp, no file name inside)."""
+    folder.mkdir()
+    chunk: list[bytes] = []
+    size = 0
+    number = 0
+
+    def flush() -> None:
+        nonlocal number
+        number += 1
+        write_gzip(folder / f"dataset-{number:05d}.nq.gz", chunk)
+
+    with open(source, "rb") as lines:
+        for line in lines:
+            if chunk and size + len(line) > limit:
+                flush()
+                chunk, size = [], 0
+            chunk.append(line)
+            size += len(line)
+    if chunk:
+        flush()
+    return {f"dumps/{p.name}": p.stat().st_size for p in sorted(folder.iterdir())}
+
+
+def write_gzip(path: Path, data: Iterable[bytes]) -> None:
+    """A reproducible gzip file (no time stamp, no file name inside). Level 6: half the time of
+    level 9 on this data, for files a few percent larger."""
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as out,
+    ):
+        out.writelines(data)
 
 
 def _previous_digests(previous: Path, context: Context) -> dict[str, tuple[str, str, str]]:
@@ -202,7 +279,7 @@ def _previous_digests(previous: Path, context: Context) -> dict[str, tuple[str, 
             if lines.readline() != INDEX_HEADER:
                 return {}
             rows = (line.rstrip("\n").split("\t") for line in lines)
-            return {row[0]: (row[2], row[5], row[6]) for row in rows if len(row) == 7 and row[5] != "-"}
+            return {row[0]: (row[2], row[6], row[7]) for row in rows if len(row) == 8 and row[6] != "-"}
     except (OSError, UnicodeDecodeError):
         return {}
 

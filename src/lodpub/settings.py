@@ -14,6 +14,7 @@ from .errors import ConfigError
 DEFAULT_CONFIG = "lodpub.toml"
 AUTH_KINDS = ("none", "basic", "digest", "bearer")
 SHACL_ENGINES = ("turbo", "pyshacl")
+DUMP_LAYOUTS = ("whole", "parts")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Settings:
     reconcile_url: str | None = None
     source_date_epoch: int | None = None
     shacl_engine: str = SHACL_ENGINES[0]
+    dumps: str = DUMP_LAYOUTS[0]
 
     def check(self, origins: Mapping[str, str]) -> Settings:
         """Raise ``ConfigError`` for values a build cannot use, naming where each came from."""
@@ -56,6 +58,12 @@ class Settings:
                 f"{where('shacl_engine')}: shacl_engine {self.shacl_engine!r} is not one of "
                 + ", ".join(SHACL_ENGINES),
                 hint="turbo (pyshacl-turbo, the default) and pyshacl give the same issues; turbo is faster",
+            )
+        if self.dumps not in DUMP_LAYOUTS:
+            raise ConfigError(
+                f"{where('dumps')}: dumps {self.dumps!r} is not one of " + ", ".join(DUMP_LAYOUTS),
+                hint="whole: one file per format; parts: files of about 128 letters each, for large "
+                "corpora and fast rebuilds",
             )
         for name in (
             "license",

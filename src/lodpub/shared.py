@@ -9,6 +9,7 @@ every description that was not published is reported as a warning naming its let
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from pyoxigraph import Triple
@@ -34,7 +35,7 @@ class Origin:
 
 
 @dataclass(frozen=True)
-class _Source:
+class Source:
     """An origin as kept per entity: only the line that a warning would name (a letter's
     whole field table, kept for every entity of 100,000 letters, costs memory)."""
 
@@ -46,7 +47,7 @@ class _Source:
 @dataclass
 class _Variant:
     description: list[Triple]
-    origin: _Source
+    origin: Source
     count: int = 1
 
 
@@ -64,14 +65,14 @@ class SharedEntities:
     def __init__(self, base: str) -> None:
         self.base = base
         self.chosen: dict[str, list[Triple]] = {}
-        self._origin: dict[str, _Source] = {}
+        self._origin: dict[str, Source] = {}
         self._count: dict[str, int] = {}
         self._variants: dict[str, list[_Variant]] = {}
 
     def add(self, iri: str, description: list[Triple], origin: Origin) -> None:
         """One letter's description of ``iri``."""
         current = self.chosen.get(iri)
-        source = _Source(origin.name, origin.file, origin.line(self._field(iri)) if origin.file else None)
+        source = Source(origin.name, origin.file, origin.line(self._field(iri)) if origin.file else None)
         if current is None:
             self.chosen[iri], self._origin[iri], self._count[iri] = description, source, 1
             return
@@ -92,7 +93,7 @@ class SharedEntities:
             self._count[iri] = next(v.count for v in variants if _same(v.description, description))
 
     def _field(self, iri: str) -> str:
-        return FIELDS.get(iri[len(self.base) :].split("/", 1)[0], "name")
+        return field_of(self.base, iri)
 
     def triples(self) -> list[Triple]:
         """The shared graph, in canonical order."""
@@ -105,29 +106,52 @@ class SharedEntities:
         """One warning per description that was not published, at its letter's line."""
         out = []
         for iri in sorted(self._variants):
-            published = self.chosen[iri]
-            name = self._field(iri)
-            for variant in self._variants[iri]:
-                if _same(variant.description, published):
-                    continue
-                lost = sorted(set(map(str, variant.description)) - set(map(str, published)))
-                also = f" (so do {variant.count - 1} more)" if variant.count > 1 else ""
-                origin = variant.origin
-                out.append(
-                    Issue(
-                        message=f"describes <{iri}> differently from {self._origin[iri].name}, whose "
-                        f"description is published{also}; not published: "
-                        + "; ".join(lost[:3])
-                        + ("; …" if len(lost) > 3 else ""),
-                        field=name,
-                        focus=iri,
-                        letter=origin.name if origin.file else None,
-                        file=origin.file or origin.name,
-                        line=origin.line,
-                        severity="Warning",
-                    )
-                )
+            variants = [(v.description, v.origin, v.count) for v in self._variants[iri]]
+            out += entity_warnings(iri, self._field(iri), self.chosen[iri], self._origin[iri].name, variants)
         return out
+
+
+def field_of(base: str, iri: str) -> str:
+    """The source field that names a shared entity."""
+    return FIELDS.get(iri[len(base) :].split("/", 1)[0], "name")
+
+
+def variant_id(description: list[Triple]) -> str:
+    """A short hash that tells one description of an entity from another (equal for the same
+    triples in any order)."""
+    return hashlib.sha256("\n".join(_key(description)).encode("utf-8")).hexdigest()[:16]
+
+
+def entity_warnings(
+    iri: str,
+    name: str,
+    published: list[Triple],
+    publisher: str,
+    variants: list[tuple[list[Triple], Source, int]],
+) -> list[Issue]:
+    """The warnings for one entity: one per description (first given by ``Source``, given
+    ``count`` times) that is not the ``published`` one (first given by ``publisher``)."""
+    out = []
+    for description, origin, count in variants:
+        if _same(description, published):
+            continue
+        lost = sorted(set(map(str, description)) - set(map(str, published)))
+        also = f" (so do {count - 1} more)" if count > 1 else ""
+        out.append(
+            Issue(
+                message=f"describes <{iri}> differently from {publisher}, whose "
+                f"description is published{also}; not published: "
+                + "; ".join(lost[:3])
+                + ("; …" if len(lost) > 3 else ""),
+                field=name,
+                focus=iri,
+                letter=origin.name if origin.file else None,
+                file=origin.file or origin.name,
+                line=origin.line,
+                severity="Warning",
+            )
+        )
+    return out
 
 
 def descriptions(triples: list[Triple]) -> dict[str, list[Triple]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +56,28 @@ class Statistics:
                 subjects.add(subject)
         self.entities += len(subjects)
 
+    def combine(self, other: Statistics, sign: int = 1) -> None:
+        """Add (or, with ``sign`` -1, take away) another graph's counts."""
+        self.triples += sign * other.triples
+        self.entities += sign * other.entities
+        for mine, theirs in ((self.classes, other.classes), (self.properties, other.properties)):
+            for key, count in theirs.items():
+                mine[key] += sign * count
+                if not mine[key]:
+                    del mine[key]
+
+    def as_json(self) -> str:
+        """The counts, as kept between builds."""
+        return json.dumps(
+            [self.triples, self.entities, sorted(self.classes.items()), sorted(self.properties.items())]
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Statistics:
+        """Counts kept by ``as_json``."""
+        triples, entities, classes, properties = json.loads(text)
+        return cls(triples, entities, Counter(dict(classes)), Counter(dict(properties)))
+
     def vocabularies(self) -> list[str]:
         """Namespaces of the classes and properties used."""
         used = set(self.classes) | set(self.properties)
@@ -66,10 +89,13 @@ def describe_dataset(
     settings: Settings,
     stats: Statistics,
     sizes: dict[str, int] | None = None,
-    chunks: dict[str, int] | None = None,
+    chunks: dict[str, int | None] | None = None,
+    dumps: tuple[str, ...] = tuple(DUMPS),
 ) -> list[Triple]:
     """The triples of the dataset graph; with ``sizes`` (bytes per dump) also dcat:byteSize, and
-    the gzip N-Quads ``chunks`` (name -> bytes) as further distributions (for void.ttl)."""
+    the gzip N-Quads ``chunks`` (name -> bytes, or None when not yet known) as further
+    distributions.
+    ``dumps``: the whole-file dumps the build wrote (none when it writes dumps in parts)."""
     d = iris.dataset
     out = Triples()
     out.add(d, TYPE, v("Dataset"))
@@ -105,7 +131,8 @@ def describe_dataset(
         out.add(d, v("propertyPartition"), part)
         out.add(part, v("property"), NamedNode(prop))
         out.add(part, v("triples"), integer(count))
-    for name, media in DUMPS.items():
+    for name in dumps:
+        media = DUMPS[name]
         dist = NamedNode(f"{iris.base}dataset/dump/{name}")
         out.add(d, dcat("distribution"), dist)
         out.add(d, v("dataDump"), NamedNode(f"{iris.base}dump/{name}"))
@@ -124,7 +151,8 @@ def describe_dataset(
         out.add(dist, dcat("downloadURL"), NamedNode(f"{iris.base}{name}"))
         out.add(dist, dcat("mediaType"), NamedNode(vocab.IANA_MEDIA + "application/n-quads"))
         out.add(dist, dcat("compressFormat"), NamedNode(vocab.IANA_MEDIA + "application/gzip"))
-        out.add(dist, dcat("byteSize"), integer(size))
+        if size is not None:
+            out.add(dist, dcat("byteSize"), integer(size))
     activity, agent = iris.build_activity(__version__), iris.software(__version__)
     out.add(d, term(vocab.PROV, "wasGeneratedBy"), activity)
     out.add(activity, TYPE, term(vocab.PROV, "Activity"))

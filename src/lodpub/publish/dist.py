@@ -3,32 +3,51 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 import pyoxigraph as ox
-from pyoxigraph import NamedNode, Quad, Triple
+from pyoxigraph import NamedNode, Triple
 
 from .. import vocab
 from ..errors import ConfigError
-from ..mapping.rdf import graph_of
 from ..serialize import INDEX, INDEX_HEADER
 
-REQUIRED = ("dataset.nq", "void.ttl", INDEX)
+REQUIRED = ("void.ttl", INDEX)
+
+
+class Span(NamedTuple):
+    """Where (part of) a graph lies: an N-Quads file of the build, a byte range, its triples and
+    the sha256 of those bytes."""
+
+    file: str
+    offset: int
+    size: int
+    triples: int
+    sha256: str
 
 
 class GraphEntry(NamedTuple):
-    """One line of the build's graph index: a named graph and where it lies in dataset.nq
-    (a tuple: 100,000 of them are read for every push)."""
+    """A named graph of the build's index and where it lies in the N-Quads dumps (a tuple:
+    100,000 of them are read for every push). Most graphs lie in one span; with dumps in parts
+    the entities graph lies in one span per part, and its hash is that of the spans' hashes."""
 
     iri: str
     triples: int
     sha256: str
-    offset: int
-    size: int
+    spans: tuple[Span, ...]
+
+    @property
+    def offset(self) -> int:
+        return self.spans[0].offset
+
+    @property
+    def size(self) -> int:
+        return sum(span.size for span in self.spans)
 
 
 @dataclass(frozen=True)
@@ -58,41 +77,53 @@ class Dist:
             raise ConfigError(f"{folder / 'void.ttl'}: expected one void:uriSpace (the base IRI)")
         return cls(folder=folder, base_iri=spaces[0])
 
-    def graphs(self) -> Iterator[tuple[NamedNode, list[Triple]]]:
-        """Each named graph of dataset.nq with its triples, in file order (streaming).
+    def nquads_files(self, entries: list[GraphEntry] | None = None) -> list[Path]:
+        """The N-Quads files that together hold the dataset, in index order (dataset.nq, or the
+        parts)."""
+        seen: dict[str, None] = {}
+        for entry in entries if entries is not None else self.index():
+            for span in entry.spans:
+                seen.setdefault(span.file, None)
+        return [self.folder / name for name in seen]
 
-        Reading parses every quad, so a body that is sent was valid RDF here first.
-        """
-        try:
-            quads = cast(
-                Iterator[Quad], ox.parse(path=str(self.folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
-            )
-            for graph, group in groupby(quads, key=graph_of):
-                yield graph, [q.triple for q in group]
-        except SyntaxError as exc:
-            raise ConfigError(
-                f"{self.folder / 'dataset.nq'}: not valid N-Quads: {exc}",
-                hint="rebuild the folder; nothing was sent for the graphs after this point",
-            ) from exc
+    def graphs(self) -> Iterator[tuple[NamedNode, list[Triple]]]:
+        """Each named graph with its triples, in index order (letters in id order), each read
+        from its byte ranges and parsed, so a body that is sent was valid RDF here first."""
+        for entry in self.index():
+            yield NamedNode(entry.iri), self.read(entry)
 
     def index(self) -> list[GraphEntry]:
-        """Every named graph with its triple count, content hash and byte range, in file order,
-        from the index the build wrote beside dataset.nq (no parsing of the dump)."""
+        """Every named graph with its triple count, content hash and byte ranges, in index order,
+        from the index the build wrote beside the dumps (no parsing of the dumps)."""
         path = self.folder / INDEX
-        entries = []
+        entries: list[GraphEntry] = []
         number = 1
         try:
             with open(path, encoding="utf-8") as lines:
                 if lines.readline() != INDEX_HEADER:
                     raise ValueError("expected the header " + INDEX_HEADER.strip().replace("\t", " "))
                 for number, line in enumerate(lines, start=2):  # noqa: B007 - named in the error
-                    iri, triples, digest, offset, size, _, _ = line.rstrip("\n").split("\t")
-                    entries.append(GraphEntry(iri, int(triples), digest, int(offset), int(size)))
+                    iri, triples, digest, file, offset, size, _, _ = line.rstrip("\n").split("\t")
+                    if not _DUMP_NAME.match(file):
+                        raise ValueError(f"{file!r} is not an N-Quads dump of a build")
+                    span = Span(file, int(offset), int(size), int(triples), digest)
+                    if entries and entries[-1].iri == iri:
+                        spans = (*entries[-1].spans, span)
+                        joined = hashlib.sha256("\n".join(s.sha256 for s in spans).encode()).hexdigest()
+                        entries[-1] = GraphEntry(iri, entries[-1].triples + span.triples, joined, spans)
+                    else:
+                        entries.append(GraphEntry(iri, span.triples, digest, (span,)))
         except (OSError, ValueError) as exc:
             raise ConfigError(
                 f"{path}:{number}: not a graph index written by lodpub build ({exc})",
                 hint="rebuild the folder with `lodpub build`",
             ) from exc
+        missing = [p.name for p in self.nquads_files(entries) if not p.is_file()]
+        if missing:
+            raise ConfigError(
+                f"{self.folder}: not a complete lodpub build (missing {', '.join(missing)})",
+                hint="rebuild it with `lodpub build CORPUS --out FOLDER`",
+            )
         return entries
 
     def counts(self) -> dict[str, int]:
@@ -100,35 +131,42 @@ class Dist:
         return {entry.iri: entry.triples for entry in self.index()}
 
     def check(self, entries: list[GraphEntry]) -> None:
-        """The whole of dataset.nq has the bytes the index says (before a bulk load sends it
-        unparsed), read in one pass."""
-        with open(self.folder / "dataset.nq", "rb") as dump:
-            for entry in entries:
-                dump.seek(entry.offset)
-                self._same(entry, dump.read(entry.size))
-            if dump.read(1):
-                raise ConfigError(f"{self.folder / 'dataset.nq'}: has bytes beyond those {INDEX} lists")
+        """Every N-Quads dump has the bytes the index says (before a bulk load sends them
+        unparsed), each read in one pass."""
+        spans = sorted(((s.file, s.offset, s, e.iri) for e in entries for s in e.spans), key=lambda x: x[:2])
+        for file, group in groupby(spans, key=lambda x: x[0]):
+            with open(self.folder / file, "rb") as dump:
+                for _, offset, span, iri in group:
+                    dump.seek(offset)
+                    self._same(span, iri, dump.read(span.size))
+                if dump.read(1):
+                    raise ConfigError(f"{self.folder / file}: has bytes beyond those {INDEX} lists")
 
-    def _same(self, entry: GraphEntry, data: bytes) -> None:
-        if hashlib.sha256(data).hexdigest() != entry.sha256:
+    def _same(self, span: Span, iri: str, data: bytes) -> None:
+        if hashlib.sha256(data).hexdigest() != span.sha256:
             raise ConfigError(
-                f"{self.folder / 'dataset.nq'}: the bytes of <{entry.iri}> do not match {INDEX}",
+                f"{self.folder / span.file}: the bytes of <{iri}> do not match {INDEX}",
                 hint="the folder was changed after the build; rebuild it",
             )
 
     def read(self, entry: GraphEntry) -> list[Triple]:
-        """One graph's triples, read from its byte range of dataset.nq and parsed, so a body
-        that is sent was valid RDF here first; the bytes must still have the indexed hash."""
-        with open(self.folder / "dataset.nq", "rb") as dump:
-            dump.seek(entry.offset)
-            data = dump.read(entry.size)
-        self._same(entry, data)
-        try:
-            found = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
-        except SyntaxError as exc:
-            raise ConfigError(
-                f"{self.folder / 'dataset.nq'}: <{entry.iri}> is not valid N-Quads: {exc}"
-            ) from exc
-        if any(q.graph_name != NamedNode(entry.iri) for q in found) or len(found) != entry.triples:
-            raise ConfigError(f"{self.folder / 'dataset.nq'}: <{entry.iri}> does not match {INDEX}")
-        return [q.triple for q in found]
+        """One graph's triples, read from its byte ranges and parsed, so a body that is sent was
+        valid RDF here first; the bytes must still have the indexed hash."""
+        out: list[Triple] = []
+        for span in entry.spans:
+            path = self.folder / span.file
+            with open(path, "rb") as dump:
+                dump.seek(span.offset)
+                data = dump.read(span.size)
+            self._same(span, entry.iri, data)
+            try:
+                found = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+            except SyntaxError as exc:
+                raise ConfigError(f"{path}: <{entry.iri}> is not valid N-Quads: {exc}") from exc
+            if any(q.graph_name != NamedNode(entry.iri) for q in found) or len(found) != span.triples:
+                raise ConfigError(f"{path}: <{entry.iri}> does not match {INDEX}")
+            out += (q.triple for q in found)
+        return out
+
+
+_DUMP_NAME = re.compile(r"^(dataset|parts/(\d{4}|dataset))\.nq$")

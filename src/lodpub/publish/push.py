@@ -121,7 +121,7 @@ def push(
     """Send every named graph of ``dist`` to ``store``, drop stale graphs with ``prune``, and
     verify the per-graph triple counts. With ``state`` (and not ``full``), graphs unchanged since
     the last verified push to this store, and still on it, are not sent again, and only the
-    graphs sent are counted afresh. Graphs are read from dataset.nq by the byte ranges of the
+    graphs sent are counted afresh. Graphs are read from the N-Quads dumps by the byte ranges of the
     build's index, so a re-push reads only what it sends. A failure names what was and was not
     sent."""
     if protocol not in PROTOCOLS:
@@ -161,7 +161,8 @@ def push(
                     hint="use --protocol gsp to replace graphs one by one",
                 )
             dist.check(entries)
-            store.bulk_load(dist.folder / "dataset.nq")
+            for dump in dist.nquads_files(entries):
+                store.bulk_load(dump)
             sent([e.iri for e in todo])
         elif protocol == "gsp":
             for entry in todo:

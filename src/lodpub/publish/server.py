@@ -8,6 +8,7 @@ and `Content-Location` say which representation was sent); unknown IRIs answer 4
 from __future__ import annotations
 
 import io
+import re
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -53,6 +54,8 @@ DUMPS = (
     "context.jsonld",
     "void.ttl",
 )
+_PART = re.compile(r"^parts/(\d{4}|dataset)\.(nq|trig|ttl|nt|jsonld)$")  # dumps in parts
+_CHUNK = re.compile(r"^/dumps/(\d{4}|dataset|dataset-\d{5})\.nq\.gz$")  # gzip N-Quads for loaders
 DUMP_TYPES = {
     ".nq": "application/n-quads",
     ".trig": "application/trig",
@@ -148,9 +151,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send(
                 HTTPStatus.OK, (self.site.dist.folder / "void.ttl").read_bytes(), "text/turtle; charset=utf-8"
             )
-        elif url.path.startswith("/dump/") and url.path[6:] in DUMPS:
+        elif url.path.startswith("/dump/") and (url.path[6:] in DUMPS or _PART.match(url.path[6:])):
             path = self.site.dist.folder / url.path[6:]
-            self.send(HTTPStatus.OK, path.read_bytes(), DUMP_TYPES[path.suffix] + "; charset=utf-8")
+            if path.is_file():
+                self.send(HTTPStatus.OK, path.read_bytes(), DUMP_TYPES[path.suffix] + "; charset=utf-8")
+            else:
+                self.fail(HTTPStatus.NOT_FOUND, "this build has no such dump")
+        elif _CHUNK.match(url.path) and (self.site.dist.folder / url.path[1:]).is_file():
+            self.send(HTTPStatus.OK, (self.site.dist.folder / url.path[1:]).read_bytes(), "application/gzip")
         elif url.path == "/":
             self.resource(self.site.base + "dataset", params)
         else:

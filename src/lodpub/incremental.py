@@ -1,0 +1,832 @@
+"""Incremental rebuilds of a dist/ whose dumps are in parts (``dumps = "parts"``).
+
+A full build with a cache records what a later build needs to redo only what an edit touched,
+in ``state.sqlite`` in the cache folder: each letter's file, stat and cache key; which entity
+descriptions each letter gives (so the published description of an entity can be chosen again
+as a full build chooses it); the published descriptions, which subjects they describe and what
+they point at; the VoID counts of the letters and of each part's share of the entities graph;
+the warnings and the entity issues. The state names the graphs.tsv it describes by hash, so a
+dist/ changed since is never updated from a stale state: the build is then a full one.
+
+A rebuild stats the source files (reading only those whose stat changed), maps and validates
+the changed letters, chooses the affected entities' descriptions again, validates the part of
+the entities graph whose verdicts an edit can change, and writes the parts it touched. Output is
+byte-identical to a full build; the tests compare them.
+
+The new files are written to a staging folder beside dist/; a journal listing them is written
+last, the state is committed, and then the files are renamed into place. A build killed before
+the journal leaves dist/ as it was; one killed after it is completed by the next build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import pyoxigraph as ox
+from pyoxigraph import NamedNode, Triple
+
+from . import batches
+from .errors import LodpubError
+from .jsonld import Context
+from .mapping import Iris, MappedLetter
+from .mapping.dataset import Statistics, describe_dataset
+from .mapping.rdf import object_of, subject_of, triple_key
+from .parts import DESCRIPTION, nquads, part_count, part_files, part_name, part_of, write_part
+from .serialize import (
+    INDEX,
+    INDEX_HEADER,
+    PrefixTracker,
+    context_bytes,
+    index_row,
+    turtle,
+    write_letter_files,
+)
+from .settings import Settings
+from .shared import Source, _key, entity_warnings, field_of, variant_id
+from .validate import Issue, Validator
+from .vocab import RDF_TYPE
+
+if TYPE_CHECKING:
+    from .pipeline import BuildResult, Timings, _Corpus
+
+STATE = "state.sqlite"
+JOURNAL = "journal.json"
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE letters (id TEXT PRIMARY KEY, file TEXT NOT NULL, stat TEXT NOT NULL, key TEXT, issues TEXT);
+CREATE TABLE entities (id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);
+CREATE TABLE mentions (entity INTEGER NOT NULL, variant TEXT NOT NULL, letter TEXT NOT NULL, line INTEGER);
+CREATE TABLE variants (entity INTEGER NOT NULL, variant TEXT NOT NULL, nt BLOB NOT NULL,
+                       PRIMARY KEY (entity, variant));
+CREATE TABLE chosen (entity INTEGER PRIMARY KEY, variant TEXT NOT NULL, nt BLOB NOT NULL);
+CREATE TABLE subjects (subject TEXT NOT NULL, entity INTEGER NOT NULL);
+CREATE TABLE refs (object TEXT NOT NULL, subject TEXT NOT NULL, entity INTEGER NOT NULL);
+CREATE TABLE segments (part INTEGER PRIMARY KEY, stats TEXT NOT NULL);
+CREATE TABLE warnings (entity INTEGER NOT NULL, issue TEXT NOT NULL);
+CREATE TABLE entity_issues (focus TEXT NOT NULL, issue TEXT NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX mentions_entity ON mentions (entity, variant, letter);
+CREATE INDEX mentions_letter ON mentions (letter);
+CREATE INDEX subjects_subject ON subjects (subject);
+CREATE INDEX subjects_entity ON subjects (entity);
+CREATE INDEX refs_object ON refs (object);
+CREATE INDEX refs_entity ON refs (entity);
+CREATE INDEX warnings_entity ON warnings (entity);
+CREATE INDEX entity_issues_focus ON entity_issues (focus);
+"""
+
+
+def stat_of(path: Path) -> str:
+    """What tells a source file changed without reading it: size, times and inode."""
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def settings_key(settings: Settings) -> str:
+    """Every setting that shapes the output."""
+    return json.dumps(asdict(settings), sort_keys=True)
+
+
+def _nt(triples: Iterable[Triple]) -> bytes:
+    return cast(bytes, ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES))
+
+
+def _parse(data: bytes) -> list[Triple]:
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)] if data else []
+
+
+def _issue_json(issue: Issue) -> str:
+    return json.dumps(asdict(issue), sort_keys=True)
+
+
+def _failures(issues: list[Issue]) -> str | None:
+    """A letter's issues as kept in the state (None: the letter is published)."""
+    return json.dumps([asdict(i) for i in issues], sort_keys=True) if issues else None
+
+
+def _issue(text: str) -> Issue:
+    return Issue(**json.loads(text))
+
+
+class _Db:
+    """The state database: entity ids, and the few queries both kinds of build share."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._ids: dict[str, int] = {}
+
+    def entity(self, iri: str) -> int:
+        found = self._ids.get(iri)
+        if found is None:
+            row = self.db.execute("SELECT id FROM entities WHERE iri = ?", (iri,)).fetchone()
+            if row is None:
+                found = self.db.execute("INSERT INTO entities (iri) VALUES (?)", (iri,)).lastrowid
+                assert found is not None
+            else:
+                found = row[0]
+            self._ids[iri] = found
+        return found
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def mention(self, letter: str, iri: str, description: list[Triple], line: int) -> int:
+        entity = self.entity(iri)
+        variant = variant_id(description)
+        self.db.execute(
+            "INSERT INTO mentions (entity, variant, letter, line) VALUES (?, ?, ?, ?)",
+            (entity, variant, letter, line),
+        )
+        self.db.execute(
+            "INSERT OR IGNORE INTO variants (entity, variant, nt) VALUES (?, ?, ?)",
+            (entity, variant, _nt(description)),
+        )
+        return entity
+
+    def publish(self, entity: int, variant: str, description: list[Triple], base: str) -> None:
+        """Record the published description of an entity (replacing any earlier one)."""
+        self.unpublish(entity)
+        self.db.execute(
+            "INSERT INTO chosen (entity, variant, nt) VALUES (?, ?, ?)", (entity, variant, _nt(description))
+        )
+        subjects = {subject_of(t).value for t in description}
+        self.db.executemany(
+            "INSERT INTO subjects (subject, entity) VALUES (?, ?)", [(s, entity) for s in subjects]
+        )
+        refs = {
+            (object_of(t).value, subject_of(t).value)
+            for t in description
+            if isinstance(object_of(t), NamedNode) and object_of(t).value.startswith(base)
+        }
+        self.db.executemany(
+            "INSERT INTO refs (object, subject, entity) VALUES (?, ?, ?)", [(*r, entity) for r in refs]
+        )
+
+    def unpublish(self, entity: int) -> None:
+        for table in ("chosen", "subjects", "refs"):
+            self.db.execute(f"DELETE FROM {table} WHERE entity = ?", (entity,))
+
+    def set_warnings(self, entity: int, warnings: list[Issue]) -> None:
+        self.db.execute("DELETE FROM warnings WHERE entity = ?", (entity,))
+        self.db.executemany(
+            "INSERT INTO warnings (entity, issue) VALUES (?, ?)", [(entity, _issue_json(w)) for w in warnings]
+        )
+
+    def warnings(self) -> list[Issue]:
+        """Every entity's warnings, in the order a full build gives them (by entity IRI)."""
+        rows = self.db.execute(
+            "SELECT w.issue FROM warnings w JOIN entities e ON e.id = w.entity ORDER BY e.iri, w.rowid"
+        )
+        return [_issue(text) for (text,) in rows]
+
+    def entity_issues(self) -> list[Issue]:
+        return sorted(
+            (_issue(text) for (text,) in self.db.execute("SELECT issue FROM entity_issues")),
+            key=lambda i: (i.focus, i.field, i.message, i.value or ""),
+        )
+
+
+class StateRecorder:
+    """Records a full build's state as its letters stream in; ``commit`` puts it in place once
+    the build is published."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.target = folder / STATE
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".state-", suffix=".tmp")
+        os.close(fd)
+        self.path = Path(name)
+        self.db = _Db(sqlite3.connect(self.path))
+        self.db.db.execute("PRAGMA journal_mode = OFF")
+        self.db.db.execute("PRAGMA synchronous = OFF")
+        self.db.db.executescript(_SCHEMA)
+        self.db.db.execute("BEGIN")
+
+    def letter(self, ident: str, paths: list[Path], stat: str, key: str | None, issues: list[Issue]) -> None:
+        text = _failures(issues)
+        self.db.db.execute(
+            "INSERT OR REPLACE INTO letters (id, file, stat, key, issues) VALUES (?, ?, ?, ?, ?)",
+            (ident, paths[0].name if len(paths) == 1 else "", stat, key, text),
+        )
+
+    def mentions(self, mapped: MappedLetter, base: str) -> None:
+        lines = mapped.field_lines
+        for iri, description in mapped.entities.items():
+            field = field_of(base, iri)
+            self.db.mention(
+                mapped.letter.id, iri, description, lines.get(field) or min(lines.values(), default=1)
+            )
+
+    def commit(
+        self,
+        chosen: dict[str, list[Triple]],
+        segments: list[list[Triple]],
+        letter_stats: Statistics,
+        warnings: list[Issue],
+        entity_issues: list[Issue],
+        meta: dict[str, str],
+        base: str,
+    ) -> None:
+        db = self.db
+        for iri in sorted(chosen):
+            db.publish(db.entity(iri), variant_id(chosen[iri]), chosen[iri], base)
+        for part, segment in enumerate(segments):
+            stats = Statistics()
+            stats.add(segment, base)
+            db.db.execute("INSERT INTO segments (part, stats) VALUES (?, ?)", (part, stats.as_json()))
+        for warning in warnings:
+            db.db.execute(
+                "INSERT INTO warnings (entity, issue) VALUES (?, ?)",
+                (db.entity(warning.focus), _issue_json(warning)),
+            )
+        db.db.executemany(
+            "INSERT INTO entity_issues (focus, issue) VALUES (?, ?)",
+            [(i.focus, _issue_json(i)) for i in entity_issues],
+        )
+        db.set_meta("letter_stats", letter_stats.as_json())
+        for key, value in meta.items():
+            db.set_meta(key, value)
+        db.db.executescript(_INDEXES)
+        db.db.commit()
+        db.db.close()
+        os.replace(self.path, self.target)
+
+    def discard(self) -> None:
+        try:
+            self.db.db.close()
+        finally:
+            self.path.unlink(missing_ok=True)
+
+
+def index_digest(out: Path) -> str | None:
+    try:
+        return hashlib.sha256((out / INDEX).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Staging and the journal
+
+
+def stage_folders(out: Path) -> list[Path]:
+    return sorted(out.parent.glob(f".{out.name}.stage-*"))
+
+
+def recover(out: Path) -> None:
+    """Finish the rename phase of a rebuild that was killed during it (its journal is complete);
+    remove staging folders of killed rebuilds that never got that far."""
+    for folder in stage_folders(out):
+        journal = folder / JOURNAL
+        if journal.is_file():
+            apply_journal(folder, out)
+            continue
+        pid = folder.name[len(f".{out.name}.stage-") :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def apply_journal(stage: Path, out: Path) -> None:
+    """Move every staged file into ``out`` and remove what the journal says is gone; safe to run
+    again after an interruption (a file already moved is skipped)."""
+    journal = json.loads((stage / JOURNAL).read_text(encoding="utf-8"))
+    for name in journal["replace"]:
+        source = stage / name
+        if source.exists():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, out / name)
+    for name in journal["remove"]:
+        (out / name).unlink(missing_ok=True)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rebuild
+
+
+@dataclass
+class _Row:
+    """A line of graphs.tsv, split."""
+
+    iri: str
+    triples: int
+    sha256: str
+    file: str
+    offset: int
+    size: int
+    files: tuple[str, str]
+
+    def line(self) -> str:
+        return index_row(self.iri, self.triples, self.sha256, self.file, self.offset, self.size, self.files)
+
+
+def _read_index(out: Path) -> list[_Row]:
+    with open(out / INDEX, encoding="utf-8") as lines:
+        if lines.readline() != INDEX_HEADER:
+            raise ValueError("not a graph index")
+        rows = []
+        for line in lines:
+            iri, n, digest, file, offset, size, ttl, jsonld = line.rstrip("\n").split("\t")
+            rows.append(_Row(iri, int(n), digest, file, int(offset), int(size), (ttl, jsonld)))
+    return rows
+
+
+class _Parts:
+    """Old part files, read when first needed."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self._data: dict[str, bytes] = {}
+
+    def slice(self, row: _Row) -> bytes:
+        data = self._data.get(row.file)
+        if data is None:
+            data = self._data[row.file] = (self.out / row.file).read_bytes()
+        piece = data[row.offset : row.offset + row.size]
+        if hashlib.sha256(piece).hexdigest() != row.sha256:
+            raise _Stale(f"{row.file} does not match {INDEX}")
+        return piece
+
+    def triples(self, row: _Row) -> list[Triple]:
+        return [q.triple for q in ox.parse(self.slice(row), format=ox.RdfFormat.N_QUADS)]
+
+
+class _Stale(Exception):
+    """The output or the state is not what the state says: make a full build instead."""
+
+
+def rebuild(
+    source: _Corpus,
+    out: Path,
+    settings: Settings,
+    cache: batches.LetterCache,
+    state_dir: Path,
+    validator: Validator,
+    timings: Timings,
+    keep_going: bool,
+    jobs: int,
+) -> BuildResult | None:
+    """Update ``out`` for what changed since the build the state records; None when that is not
+    possible (no state, another output, other settings, many changes): the caller then makes a
+    full build."""
+    recover(out)
+    path = state_dir / STATE
+    if not path.is_file() or not (out / INDEX).is_file():
+        return None
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        return _Rebuild(source, out, settings, cache, _Db(connection), validator, timings).run(
+            keep_going, jobs
+        )
+    except (_Stale, sqlite3.DatabaseError, OSError, ValueError, KeyError):
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        return None
+    finally:
+        connection.close()
+
+
+class _Rebuild:
+    def __init__(
+        self,
+        source: _Corpus,
+        out: Path,
+        settings: Settings,
+        cache: batches.LetterCache,
+        db: _Db,
+        validator: Validator,
+        timings: Timings,
+    ) -> None:
+        self.source = source
+        self.out = out
+        self.settings = settings
+        self.cache = cache
+        self.db = db
+        self.validator = validator
+        self.timings = timings
+        self.iris = Iris(settings.base_iri)
+        self.base = self.iris.base
+        self.context = Context.default()
+
+    def run(self, keep_going: bool, jobs: int) -> BuildResult | None:
+        from .pipeline import BuildResult
+
+        started = time.perf_counter()
+        db = self.db
+        ids = self.source.ids()
+        count = part_count(len(ids))
+        expected = {
+            "fingerprint": self.cache.fingerprint,
+            "settings": settings_key(self.settings),
+            "parts": str(count),
+            "index": index_digest(self.out) or "",
+        }
+        if any(db.meta(key) != value for key, value in expected.items()):
+            return None
+        known = {row[0]: row[1:] for row in db.db.execute("SELECT id, file, stat, key, issues FROM letters")}
+        todo: list[tuple[str, list[Path]]] = []
+        stats: dict[str, str] = {}
+        for ident, paths in sorted(ids.items()):
+            row = known.get(ident)
+            if len(paths) == 1:
+                stats[ident] = _stat_or_nothing(paths[0])
+                if row is not None and (row[0], row[1]) == (paths[0].name, stats[ident]) and stats[ident]:
+                    continue
+            todo.append((ident, paths))
+        removed = sorted(set(known) - set(ids))
+        if len(todo) + len(removed) > max(64, len(known) // 8):
+            return None  # a full build (from the cache) is as quick
+        outcomes = self._process(todo, jobs)
+        db.db.execute("BEGIN")
+        changed: dict[str, batches.LetterResult] = {}
+        for ident, letter in outcomes.items():
+            row = known.get(ident)
+            if row is not None and letter.key is not None and row[2] == letter.key and row[3] is None:
+                # the same bytes (a file touched, copied back): only its stat is new
+                db.db.execute("UPDATE letters SET stat = ? WHERE id = ?", (stats[ident], ident))
+            else:
+                changed[ident] = letter
+        problems = [
+            Issue(**issue)
+            for ident, row in sorted(known.items())
+            if row[3] and ident not in changed and ident not in removed
+            for issue in json.loads(row[3])
+        ]
+        for letter in changed.values():
+            problems += letter.issues
+        if problems and not keep_going:
+            db.db.execute("ROLLBACK")
+            return BuildResult(out=self.out, written=False, letters=0, problems=tuple(problems))
+        self.timings.write = time.perf_counter() - started
+        started = time.perf_counter()
+        stage = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.stage-{os.getpid()}-", dir=self.out.parent))
+        try:
+            update = self._update(changed, removed, known, stats, count, stage)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)  # nothing of it was published
+            raise
+        entity_problems = db.entity_issues()
+        if entity_problems and not keep_going:
+            db.db.execute("ROLLBACK")
+            shutil.rmtree(update.stage, ignore_errors=True)
+            problems += entity_problems
+            return BuildResult(out=self.out, written=False, letters=0, problems=tuple(problems))
+        db.db.execute("COMMIT")
+        apply_journal(update.stage, self.out)
+        self.cache.forget(update.forget)
+        self.timings.finish = time.perf_counter() - started
+        self.timings.mode = "incremental"
+        published = db.db.execute("SELECT count(*) FROM letters WHERE issues IS NULL").fetchone()[0]
+        return BuildResult(
+            out=self.out,
+            written=True,
+            letters=published,
+            problems=tuple(problems + entity_problems),
+            warnings=tuple(db.warnings()),
+            triples=update.stats.triples,
+            entities=update.stats.entities,
+            files={},
+            timings=self.timings,
+        )
+
+    def _process(self, todo: list[tuple[str, list[Path]]], jobs: int) -> dict[str, batches.LetterResult]:
+        """Read, map and validate the letters that changed (from the cache where it has them)."""
+        tasks = [todo[i : i + batches.BATCH] for i in range(0, len(todo), batches.BATCH)]
+        authority = Path(self.source.authority_path)
+        results = batches.run(
+            tasks,
+            self.settings.base_iri,
+            self.source.authorities,
+            authority if authority.exists() else None,
+            jobs if len(tasks) > 1 else 1,
+            self.cache,
+            self.settings.shacl_engine,
+        )
+        out = {}
+        for task, result in zip(tasks, results, strict=True):
+            self.timings.read_map += result.read_map
+            self.timings.validate += result.validate
+            self.timings.reused += result.reused
+            for letter in batches.by_letter(task, result):
+                out[letter.ident] = letter
+        return out
+
+    def _update(
+        self,
+        changed: dict[str, batches.LetterResult],
+        removed: list[str],
+        known: dict[str, tuple[str, str, str | None, str | None]],
+        stats: dict[str, str],
+        count: int,
+        stage: Path,
+    ) -> _Update:
+        """Apply the changes to the state (in the open transaction) and stage the new files."""
+        db, base = self.db, self.base
+        rows = _read_index(self.out)
+        old = _Parts(self.out)
+        prefix = self.iris.letter_graph("").value
+        entities_iri, dataset_iri = self.iris.entities_graph.value, self.iris.dataset_graph.value
+        letter_rows = {r.iri: r for r in rows if r.iri.startswith(prefix)}
+        entity_rows = {r.file: r for r in rows if r.iri == entities_iri}
+        dataset_row = next(r for r in rows if r.iri == dataset_iri)
+        letter_stats = Statistics.from_json(db.meta("letter_stats") or "")
+        touched: set[int] = set()
+        fresh: dict[str, tuple[bytes, list[Triple], str]] = {}  # graph IRI -> N-Quads, triples, id
+        unpublished: list[str] = []
+        dirty: set[str] = set()
+        forget: set[str] = set()
+        paths = {p.name: str(p) for p in self.source.files}
+        for ident in sorted([*changed, *removed]):
+            graph = self.iris.letter_graph(ident).value
+            previous = letter_rows.pop(graph, None)
+            before = known.get(ident)
+            if before is not None and before[2] is not None:
+                forget.add(before[2])
+            if previous is not None:
+                gone = Statistics()
+                gone.add(old.triples(previous), base)
+                letter_stats.combine(gone, -1)
+                dirty.add(previous.file)
+                mentioned = db.db.execute("SELECT DISTINCT entity FROM mentions WHERE letter = ?", (ident,))
+                touched.update(entity for (entity,) in mentioned)
+                db.db.execute("DELETE FROM mentions WHERE letter = ?", (ident,))
+                unpublished.append(ident)
+            if ident not in changed:
+                db.db.execute("DELETE FROM letters WHERE id = ?", (ident,))
+                continue
+            letter = changed[ident]
+            failures = (
+                json.dumps([asdict(i) for i in letter.issues], sort_keys=True) if letter.issues else None
+            )
+            single = letter.paths[0] if len(letter.paths) == 1 else None
+            db.db.execute(
+                "INSERT OR REPLACE INTO letters (id, file, stat, key, issues) VALUES (?, ?, ?, ?, ?)",
+                (ident, single.name if single else "", stats.get(ident, ""), letter.key, failures),
+            )
+            if letter.key is not None:
+                forget.discard(letter.key)
+            mapped = letter.mapped
+            if mapped is None or letter.issues:
+                continue
+            lines = mapped.field_lines
+            for iri, description in mapped.entities.items():
+                line = lines.get(field_of(base, iri)) or min(lines.values(), default=1)
+                touched.add(db.mention(ident, iri, description, line))
+            fresh[graph] = (nquads(mapped.graph, mapped.triples), mapped.triples, ident)
+            added = Statistics()
+            added.add(mapped.triples, base)
+            letter_stats.combine(added)
+            dirty.add(f"parts/{part_name(part_of(graph, count))}.nq")
+        if unpublished:
+            unpublished = [i for i in unpublished if self.iris.letter_graph(i).value not in fresh]
+        subjects = self._choose(touched, paths)
+        segments, changes = self._segments(subjects, entity_rows, old, count)
+        dirty |= {f"parts/{part_name(p)}.nq" for p in segments}
+        self._validate(changes)
+        db.set_meta("letter_stats", letter_stats.as_json())
+        for part, segment in segments.items():
+            part_stats = Statistics()
+            part_stats.add(segment, base)
+            db.db.execute("UPDATE segments SET stats = ? WHERE part = ?", (part_stats.as_json(), part))
+        total = Statistics.from_json(letter_stats.as_json())
+        for (text,) in db.db.execute("SELECT stats FROM segments ORDER BY part"):
+            total.combine(Statistics.from_json(text))
+        first = db.db.execute("SELECT min(id) FROM letters WHERE issues IS NULL").fetchone()[0]
+        total.example = self.iris.letter(first).value if first else None
+
+        # stage the new files
+        (stage / "letters").mkdir()
+        replace: list[str] = []
+        for graph, (data, triples, ident) in sorted(fresh.items()):
+            tracker = PrefixTracker()
+            tracker.see(triples)
+            files = write_letter_files(stage / "letters", ident, triples, self.context, tracker)
+            replace += [f"letters/{ident}.ttl", f"letters/{ident}.jsonld"]
+            digest = hashlib.sha256(data).hexdigest()
+            name = f"parts/{part_name(part_of(graph, count))}.nq"
+            letter_rows[graph] = _Row(graph, len(triples), digest, name, -1, len(data), files)
+        new_entity_rows = dict(entity_rows)
+        for part in range(count):
+            name = f"parts/{part_name(part)}.nq"
+            if name not in dirty:
+                continue
+            pieces: list[bytes] = []
+            offset = 0
+            for graph in sorted(g for g, r in letter_rows.items() if r.file == name):
+                row = letter_rows[graph]
+                piece = fresh[graph][0] if graph in fresh else old.slice(row)
+                letter_rows[graph] = _Row(graph, row.triples, row.sha256, name, offset, len(piece), row.files)
+                pieces.append(piece)
+                offset += len(piece)
+            if part in segments:
+                piece = nquads(self.iris.entities_graph, segments[part])
+                triples_in = len(segments[part])
+            else:
+                piece, triples_in = old.slice(entity_rows[name]), entity_rows[name].triples
+            digest = hashlib.sha256(piece).hexdigest()
+            new_entity_rows[name] = _Row(
+                entities_iri, triples_in, digest, name, offset, len(piece), ("-", "-")
+            )
+            pieces.append(piece)
+            write_part(stage, part, b"".join(pieces), self.context)
+            replace += part_files(part)
+        names = [part_files(p)[-1] for p in [*range(count), DESCRIPTION]]
+        description = describe_dataset(self.iris, self.settings, total, chunks=dict.fromkeys(names), dumps=())
+        issues = self.validator.dataset(description)
+        if issues:
+            raise LodpubError("the dataset description does not conform: " + "; ".join(map(str, issues)))
+        data = nquads(self.iris.dataset_graph, description)
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != dataset_row.sha256:
+            write_part(stage, DESCRIPTION, data, self.context)
+            replace += part_files(DESCRIPTION)
+        dataset_row = _Row(
+            dataset_iri, len(description), digest, "parts/dataset.nq", 0, len(data), ("-", "-")
+        )
+        index = [INDEX_HEADER]
+        index += (letter_rows[g].line() for g in sorted(letter_rows))
+        index += (new_entity_rows[f"parts/{part_name(p)}.nq"].line() for p in range(count))
+        index.append(dataset_row.line())
+        (stage / INDEX).write_text("".join(index), encoding="utf-8", newline="\n")
+        sizes: dict[str, int | None] = {
+            name: ((stage / name) if (stage / name).exists() else (self.out / name)).stat().st_size
+            for name in names
+        }
+        void = describe_dataset(self.iris, self.settings, total, {}, sizes, ())
+        (stage / "void.ttl").write_bytes(turtle(void))
+        (stage / "context.jsonld").write_bytes(context_bytes(self.context))
+        replace += [INDEX, "void.ttl", "context.jsonld"]
+        remove = [f"letters/{i}{suffix}" for i in unpublished for suffix in (".ttl", ".jsonld")]
+        journal = stage / f"{JOURNAL}.tmp"
+        journal.write_text(json.dumps({"replace": replace, "remove": remove}), encoding="utf-8")
+        db.set_meta("index", hashlib.sha256((stage / INDEX).read_bytes()).hexdigest())
+        os.replace(journal, stage / JOURNAL)
+        return _Update(stage, total, forget)
+
+    def _choose(self, touched: set[int], paths: dict[str, str]) -> set[str]:
+        """Choose the published description of each touched entity again, as a full build
+        chooses it, with its warnings; the subjects whose published triples may have changed."""
+        db, base = self.db, self.base
+        subjects: set[str] = set()
+        for entity in sorted(touched):
+            iri = db.db.execute("SELECT iri FROM entities WHERE id = ?", (entity,)).fetchone()[0]
+            db.db.execute(
+                "DELETE FROM variants WHERE entity = ? AND variant NOT IN "
+                "(SELECT variant FROM mentions WHERE entity = ?)",
+                (entity, entity),
+            )
+            given = db.db.execute(
+                "SELECT variant, count(*), min(letter) FROM mentions WHERE entity = ? GROUP BY variant",
+                (entity,),
+            ).fetchall()
+            descriptions = {
+                variant: _parse(nt)
+                for variant, nt in db.db.execute(
+                    "SELECT variant, nt FROM variants WHERE entity = ?", (entity,)
+                )
+            }
+            before = db.db.execute("SELECT variant, nt FROM chosen WHERE entity = ?", (entity,)).fetchone()
+            if before is not None:
+                subjects |= {subject_of(t).value for t in _parse(before[1])}
+            if not given:
+                db.unpublish(entity)
+                db.set_warnings(entity, [])
+                continue
+            best = min(given, key=lambda row: _key(descriptions[row[0]]))
+            published = descriptions[best[0]]
+            subjects |= {subject_of(t).value for t in published}
+            if before is None or before[0] != best[0]:
+                db.publish(entity, best[0], published, base)
+            if len(given) == 1:
+                db.set_warnings(entity, [])
+                continue
+            variants = []
+            for variant, times, letter in sorted(given, key=lambda row: row[2]):
+                line, file = db.db.execute(
+                    "SELECT m.line, l.file FROM mentions m JOIN letters l ON l.id = m.letter "
+                    "WHERE m.entity = ? AND m.variant = ? AND m.letter = ?",
+                    (entity, variant, letter),
+                ).fetchone()
+                variants.append((descriptions[variant], Source(letter, paths.get(file, file), line), times))
+            name = field_of(base, iri)
+            db.set_warnings(entity, entity_warnings(iri, name, published, best[2], variants))
+        return subjects
+
+    def _triples_of(self, subject: str) -> set[Triple]:
+        """The entities graph's triples about ``subject`` (from every published description)."""
+        out: set[Triple] = set()
+        rows = self.db.db.execute(
+            "SELECT c.nt FROM subjects s JOIN chosen c ON c.entity = s.entity WHERE s.subject = ?", (subject,)
+        )
+        for (nt,) in rows:
+            out.update(t for t in _parse(nt) if subject_of(t).value == subject)
+        return out
+
+    def _segments(
+        self, subjects: set[str], entity_rows: dict[str, _Row], old: _Parts, count: int
+    ) -> tuple[dict[int, list[Triple]], set[Triple]]:
+        """The new share of the entities graph of every part whose share changed; the triples
+        added or removed."""
+        by_part: dict[int, set[str]] = {}
+        for subject in subjects:
+            by_part.setdefault(part_of(subject, count), set()).add(subject)
+        segments: dict[int, list[Triple]] = {}
+        changes: set[Triple] = set()
+        for part, inside in sorted(by_part.items()):
+            before = old.triples(entity_rows[f"parts/{part_name(part)}.nq"])
+            kept = [t for t in before if subject_of(t).value not in inside]
+            now: set[Triple] = set()
+            for subject in inside:
+                now |= self._triples_of(subject)
+            was = {t for t in before if subject_of(t).value in inside}
+            if was != now:
+                changes |= was ^ now
+                segments[part] = sorted({*kept, *now}, key=triple_key)
+        return segments, changes
+
+    def _validate(self, changes: set[Triple]) -> None:
+        """Validate the entities graph where the changes can alter a verdict, and keep the
+        issues found there in place of those found there before. Every entity shape looks one
+        step from its focus node (its own triples, the types of what it points at, or what
+        points at it), so the verdicts that can change are those of the subjects and objects of
+        changed triples and of what points at a node whose types changed; the data they need is
+        the triples of those nodes and of their neighbours either way."""
+        if not changes:
+            return
+        db, base = self.db, self.base
+        focus = {subject_of(t).value for t in changes}
+        focus |= {
+            o.value for t in changes if isinstance(o := object_of(t), NamedNode) and o.value.startswith(base)
+        }
+        typed = sorted({subject_of(t).value for t in changes if t.predicate.value == RDF_TYPE})
+        for node in typed:
+            focus.update(s for (s,) in db.db.execute("SELECT subject FROM refs WHERE object = ?", (node,)))
+        near = set(focus)
+        data: set[Triple] = set()
+        for node in focus:
+            about = self._triples_of(node)
+            data |= about
+            near.update(
+                o.value
+                for t in about
+                if isinstance(o := object_of(t), NamedNode) and o.value.startswith(base)
+            )
+            near.update(s for (s,) in db.db.execute("SELECT subject FROM refs WHERE object = ?", (node,)))
+        for node in near - focus:
+            data |= self._triples_of(node)
+        found = self.validator.entities(sorted(data, key=triple_key), self.source.authority_path)
+        for node in focus:
+            db.db.execute("DELETE FROM entity_issues WHERE focus = ?", (node,))
+        db.db.executemany(
+            "INSERT INTO entity_issues (focus, issue) VALUES (?, ?)",
+            [(i.focus, _issue_json(i)) for i in found if i.focus in focus],
+        )
+
+    def _ours(self, triples: Iterable[Triple]) -> set[str]:
+        """The objects of ``triples`` that are IRIs under the base."""
+        return {
+            o.value
+            for t in triples
+            if isinstance(o := object_of(t), NamedNode) and o.value.startswith(self.base)
+        }
+
+
+NO_FILES = ("-", "-")
+
+
+@dataclass
+class _Update:
+    stage: Path
+    stats: Statistics
+    forget: set[str]
+
+
+def _stat_or_nothing(path: Path) -> str:
+    try:
+        return stat_of(path)
+    except OSError:
+        return ""

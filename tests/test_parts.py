@@ -1,0 +1,268 @@
+"""Dumps in parts (``dumps = "parts"``) and the incremental rebuilds they allow: the parts hold
+exactly what the whole-file dumps hold, every part file parses, and a rebuild after edits,
+additions, deletions, renames, touched files, broken and mended letters gives the bytes (and the
+warnings) of a full build while redoing only what changed."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+
+from lodpub import incremental, parts
+from lodpub.pipeline import BuildResult, build
+from lodpub.publish.dist import Dist
+from lodpub.settings import Settings
+
+from .conftest import REPO
+from .stores import Oxigraph, oxigraph  # noqa: F401
+from .test_push import ours, remote_counts, run
+
+SETTINGS = Settings(base_iri="https://lod.example.org/", dumps="parts")
+WHOLE = replace(SETTINGS, dumps="whole")
+
+
+def snapshot(out: Path) -> dict[Path, bytes]:
+    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """16 letters a part, so that 130 letters make 16 parts."""
+    monkeypatch.setattr(parts, "LETTERS_PER_PART", 16)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, small_parts: None) -> Path:
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    generate(130, tmp_path / "corpus")
+    return tmp_path / "corpus"
+
+
+def full(
+    corpus: Path, tmp_path: Path, settings: Settings = SETTINGS
+) -> tuple[BuildResult, dict[Path, bytes]]:
+    """A build from nothing: no cache, no earlier output."""
+    out = tmp_path / f"full-{len(list(tmp_path.glob('full-*')))}"
+    result = build(corpus, out, settings, keep_going=True)
+    assert result.written and result.timings.mode == "full"
+    return result, snapshot(out)
+
+
+def again(corpus: Path, tmp_path: Path, jobs: int = 1) -> tuple[BuildResult, dict[Path, bytes]]:
+    result = build(
+        corpus, tmp_path / "dist", SETTINGS, cache_dir=tmp_path / "cache", jobs=jobs, keep_going=True
+    )
+    assert result.written
+    return result, snapshot(tmp_path / "dist")
+
+
+def quads(data: bytes) -> set[str]:
+    return {str(q) for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)}
+
+
+def test_parts_hold_what_the_whole_dumps_hold(corpus: Path, tmp_path: Path) -> None:
+    """The parts' N-Quads together are dataset.nq (the dataset description apart, which names
+    other distributions); each part's Turtle, TriG, N-Triples and JSON-LD parse (with rdflib)
+    to the triples of its N-Quads; the gzip files are the N-Quads; the index covers every byte."""
+    _, whole = full(corpus, tmp_path, WHOLE)
+    _, split = full(corpus, tmp_path)
+    names = sorted(p for p in split if p.parts[0] == "parts" and p.suffix == ".nq")
+    assert [p.stem for p in names] == [f"{n:04d}" for n in range(16)] + ["dataset"]
+    union: set[str] = set()
+    for name in names:
+        data = split[name]
+        found = quads(data)
+        if name.stem != "dataset":
+            union |= found
+        assert gzip.decompress(split[Path("dumps") / f"{name.stem}.nq.gz"]) == data
+        dataset = Dataset()
+        dataset.parse(data=data.decode("utf-8"), format="nquads")
+        triples = {(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))}
+        for suffix, fmt in (("ttl", "turtle"), ("nt", "nt")):
+            graph = Graph()
+            graph.parse(data=split[name.with_suffix("." + suffix)].decode("utf-8"), format=fmt)
+            assert set(graph) == triples, (name, suffix)
+        for suffix, fmt in (("trig", "trig"), ("jsonld", "json-ld")):
+            named = Dataset()
+            named.parse(data=split[name.with_suffix("." + suffix)].decode("utf-8"), format=fmt)
+            expected = set(dataset.quads((None, None, None, None)))
+            assert set(named.quads((None, None, None, None))) == expected, (name, suffix)
+    description = "https://lod.example.org/graph/dataset"
+    assert union == {q for q in quads(whole[Path("dataset.nq")]) if not q.endswith(f"<{description}>")}
+    assert not any(p.name.startswith("dataset.") for p in split if len(p.parts) == 1)
+    # every gzip part is a distribution of void.ttl, with its size
+    void = Graph().parse(data=split[Path("void.ttl")].decode("utf-8"), format="turtle")
+    query = """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        SELECT ?url ?size WHERE { ?d dcat:downloadURL ?url ; dcat:byteSize ?size }"""
+    sizes = {str(row[0]).rsplit("/", 2)[-1]: int(row[1]) for row in void.query(query)}  # type: ignore[index, arg-type]
+    assert sizes == {p.name: len(split[p]) for p in split if p.parts[0] == "dumps"}
+    # the index: every byte of every part's N-Quads, each range with its hash
+    entries = Dist.open(tmp_path / "full-1").index()
+    covered: dict[str, int] = {}
+    for entry in entries:
+        for span in entry.spans:
+            assert span.offset == covered.get(span.file, 0)
+            data = split[Path(span.file)][span.offset : span.offset + span.size]
+            assert hashlib.sha256(data).hexdigest() == span.sha256
+            covered[span.file] = span.offset + span.size
+    assert covered == {str(p): len(split[p]) for p in names}
+    assert len([e for e in entries if "/graph/letter/" in e.iri]) == 130
+
+
+def test_rebuilds_equal_full_builds(corpus: Path, tmp_path: Path) -> None:
+    first, files = again(corpus, tmp_path)
+    _, expected = full(corpus, tmp_path)
+    assert first.timings.mode == "full" and files == expected
+    letters = corpus / "letters"
+
+    def check(reused: int | None = None) -> BuildResult:
+        result, files = again(corpus, tmp_path)
+        reference, expected = full(corpus, tmp_path)
+        assert result.timings.mode == "incremental"
+        assert files == expected
+        assert result.warnings == reference.warnings
+        assert sorted(map(str, result.problems)) == sorted(map(str, reference.problems))
+        assert (result.letters, result.triples, result.entities) == (
+            reference.letters,
+            reference.triples,
+            reference.entities,
+        )
+        return result
+
+    nothing = check()
+    assert nothing.timings.read_map == 0  # not one source file was read
+    edited = letters / "letter-000007.txt"
+    edited.write_bytes(edited.read_bytes().replace(b"Dear Comrades,", b"Dear Comrades and friends,", 1))
+    check()
+    edited.touch()  # a new stat, the same bytes
+    check()
+    # an entity described anew: an edition's title (the other letters of that editor's year
+    # describe it otherwise, so the warnings change too)
+    cited = next(p for p in sorted(letters.iterdir()) if b"Documente" in p.read_bytes())
+    cited.write_bytes(cited.read_bytes().replace(b"Documente", b"Dokumente", 1))
+    check()
+    (letters / "letter-000200.txt").write_bytes((letters / "letter-000003.txt").read_bytes())
+    (letters / "letter-000011.txt").unlink()
+    (letters / "letter-000012.txt").rename(letters / "letter-000012-renamed.txt")
+    check()
+    # a letter that no longer reads is reported (and, with keep_going, left out), then mended
+    broken = letters / "letter-000020.txt"
+    text = broken.read_bytes()
+    broken.write_bytes(b"")
+    assert check().problems
+    strict = build(corpus, tmp_path / "dist", SETTINGS, cache_dir=tmp_path / "cache")
+    assert not strict.written and strict.problems and snapshot(tmp_path / "dist") == full(corpus, tmp_path)[1]
+    broken.write_bytes(text)
+    assert not check().problems
+    # the authority file shapes every letter: a full build
+    authorities = corpus / "authorities.toml"
+    authorities.write_text(authorities.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result, files = again(corpus, tmp_path)
+    assert result.timings.mode == "full" and files == full(corpus, tmp_path)[1]
+
+
+def test_a_dist_changed_since_is_built_in_full(corpus: Path, tmp_path: Path) -> None:
+    """The state names the graphs.tsv it describes; another output is not updated from it."""
+    again(corpus, tmp_path)
+    index = tmp_path / "dist" / "graphs.tsv"
+    index.write_bytes(index.read_bytes() + b"")
+    (tmp_path / "dist" / "parts" / "0003.nq").write_bytes(b"")
+    edited = corpus / "letters" / "letter-000007.txt"
+    edited.write_bytes(edited.read_bytes().replace(b"Dear Comrades,", b"Comrades,", 1))
+    result, files = again(corpus, tmp_path)
+    assert result.timings.mode == "incremental"
+    assert files != full(corpus, tmp_path)[1]  # the part emptied by hand is not one the edit touched
+    index.write_bytes(index.read_bytes() + b"\n")
+    result, files = again(corpus, tmp_path)
+    assert result.timings.mode == "full" and files == full(corpus, tmp_path)[1]
+
+
+def test_an_interrupted_rename_phase_is_completed(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed while staging: dist/ and the state are as they were. Killed while renaming (after
+    the journal): the next build completes the renames first."""
+    again(corpus, tmp_path)
+    before = snapshot(tmp_path / "dist")
+    edited = corpus / "letters" / "letter-000007.txt"
+    edited.write_bytes(edited.read_bytes().replace(b"Dear Comrades,", b"Dear Comrades and friends,", 1))
+
+    class Killed(Exception):
+        pass
+
+    real_write = parts.write_part
+
+    def dies(*args: object) -> None:
+        raise Killed
+
+    monkeypatch.setattr(incremental, "write_part", dies)
+    with pytest.raises(Killed):
+        again(corpus, tmp_path)
+    assert snapshot(tmp_path / "dist") == before
+    monkeypatch.setattr(incremental, "write_part", real_write)
+
+    real_apply = incremental.apply_journal
+
+    def half(stage: Path, out: Path) -> None:
+        journal = json.loads((stage / incremental.JOURNAL).read_text(encoding="utf-8"))
+        for name in journal["replace"][:3]:
+            (stage / name).replace(out / name)
+        raise Killed
+
+    monkeypatch.setattr(incremental, "apply_journal", half)
+    with pytest.raises(Killed):
+        again(corpus, tmp_path)
+    assert snapshot(tmp_path / "dist") != before
+    monkeypatch.setattr(incremental, "apply_journal", real_apply)
+    result, files = again(corpus, tmp_path)
+    assert result.timings.mode == "incremental" and result.timings.read_map == 0
+    assert files == full(corpus, tmp_path)[1]
+    assert not list(tmp_path.glob(".dist.stage-*"))
+
+
+def test_push_query_and_merge_read_parts(
+    corpus: Path,
+    tmp_path: Path,
+    oxigraph: Oxigraph,  # noqa: F811
+) -> None:
+    """push (bulk, then graph by graph after an edit), query and merge take a dist in parts."""
+    again(corpus, tmp_path)
+    dist = tmp_path / "dist"
+    local = Dist.open(dist).counts()
+    code, stdout, stderr = run("push", str(dist), *oxigraph.args(), "--quiet")
+    assert code == 0, stderr
+    assert "bulk load" in stdout
+    assert ours(remote_counts(oxigraph.url + "/query")) == local
+    edited = corpus / "letters" / "letter-000007.txt"
+    edited.write_bytes(edited.read_bytes().replace(b"Dear Comrades,", b"Dear Comrades and friends,", 1))
+    assert again(corpus, tmp_path)[0].timings.mode == "incremental"
+    code, stdout, stderr = run("push", str(dist), *oxigraph.args(), "--quiet")
+    assert code == 0, stderr
+    assert "pushed 1 graph(s)" in stdout
+    assert ours(remote_counts(oxigraph.url + "/query")) == Dist.open(dist).counts()
+
+    code, whole_answer, _ = run("query", "timeline", "--dist", str(full(corpus, tmp_path, WHOLE)[0].out))
+    assert code == 0
+    answer = run("query", "timeline", "--dist", str(dist))[1]
+    assert sorted(answer.splitlines()) == sorted(whole_answer.splitlines())  # ties come in load order
+
+    shards = []
+    for k in (1, 2, 3):
+        shard = build(corpus, tmp_path / f"shard-{k}", SETTINGS, shard=(k, 3))
+        assert shard.written
+        shards.append(str(shard.out))
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")  # not the repository's lodpub.toml
+    merged = ("--out", str(tmp_path / "merged"), "--dumps", "parts", "--config", str(tmp_path / "empty.toml"))
+    code, _, stderr = run("merge", *shards, *merged)
+    assert code == 0, stderr
+    assert snapshot(tmp_path / "merged") == snapshot(dist)
