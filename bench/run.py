@@ -1,6 +1,6 @@
 """Benchmark `lodpub build` against a floor measured in the same run.
 
-    python bench/run.py [--jobs J] [--no-rebuild] N [N ...]
+    python bench/run.py [--jobs J] [--no-rebuild] [--dumps parts] N [N ...]
 
 For each N: generate N letters (bench/generate.py), time `lodpub build` in a child process
 (its peak memory from the kernel's accounting), then time the floor in this process: reading
@@ -107,29 +107,56 @@ def build_command(corpus: Path, out: Path, jobs: int, *extra: str) -> list[str]:
     return [*command, "--jobs", str(jobs), "--base-iri", BASE, *extra]
 
 
+def edit_one(corpus: Path) -> None:
+    """Edit the middle letter of the corpus (its salutation)."""
+    letters = sorted((corpus / "letters").iterdir())
+    letter = letters[len(letters) // 2]
+    letter.write_bytes(letter.read_bytes().replace(b"Dear Comrades,", b"Dear Comrades (edited),", 1))
+
+
+def timed(command: list[str]) -> tuple[float, dict[str, object]]:
+    """Seconds a build takes, and its --timings."""
+    started = time.perf_counter()
+    done = subprocess.run([*command, "--timings"], check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    line = next(line for line in done.stderr.splitlines() if line.startswith("timings: "))
+    return seconds, json.loads(line.removeprefix("timings: "))
+
+
 def incremental(corpus: Path, root: Path, jobs: int) -> float:
     """Seconds to rebuild after editing one letter, with the cache of a build just before."""
     command = build_command(corpus, root / "dist-incremental", jobs, "--cache", str(root / "cache"))
     subprocess.run(command, check=True, capture_output=True)
-    letters = sorted((corpus / "letters").iterdir())
-    letter = letters[len(letters) // 2]
-    letter.write_bytes(letter.read_bytes().replace(b"Dear Comrades,", b"Dear Comrades (edited),", 1))
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - started
+    edit_one(corpus)
+    return timed(command)[0]
 
 
-def measure(count: int, jobs: int, rebuild: bool = True) -> dict[str, object]:
+def joined_nquads(dist: Path, root: Path) -> Path:
+    """dataset.nq, or the parts' N-Quads joined into one file (for the floor)."""
+    if (dist / "dataset.nq").exists():
+        return dist / "dataset.nq"
+    joined = root / "joined.nq"
+    with open(joined, "wb") as out:
+        for part in sorted((dist / "parts").glob("*.nq")):
+            with open(part, "rb") as data:
+                shutil.copyfileobj(data, out)
+    return joined
+
+
+def measure(count: int, jobs: int, rebuild: bool = True, dumps: str = "whole") -> dict[str, object]:
     root = OUT / str(count)
-    corpus, dist = root / "corpus", root / "dist"
+    corpus, dist = root / "corpus", root / f"dist-{dumps}"
     generate(count, corpus)
     # a build from nothing: an earlier output would lend it the files of unchanged letters
-    for old in (dist, root / "dist-incremental", root / "cache"):
-        shutil.rmtree(old, ignore_errors=True)
+    for old in (dist, root / "dist-incremental", root / "cache", root / "joined.nq"):
+        if old.is_dir():
+            shutil.rmtree(old)
+        old.unlink(missing_ok=True)
+    keep = ["--dumps", "parts", "--cache", str(root / "cache")] if dumps == "parts" else ["--no-cache"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     done = subprocess.run(
-        build_command(corpus, dist, jobs, "--timings", "--no-cache"),
+        build_command(corpus, dist, jobs, "--timings", *keep),
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONHASHSEED": "0"},
@@ -141,13 +168,22 @@ def measure(count: int, jobs: int, rebuild: bool = True) -> dict[str, object]:
     timing_line = next(line for line in done.stderr.splitlines() if line.startswith("timings: "))
     stages = json.loads(timing_line.removeprefix("timings: "))
     triples = int(done.stdout.split(" triples")[0].rsplit(" ", 1)[1])
-    write_floor = floor(corpus, dist / "dataset.nq")
-    validate_floor = validation_floor(dist / "dataset.nq")
+    nq = joined_nquads(dist, root)
+    write_floor = floor(corpus, nq)
+    validate_floor = validation_floor(nq)
     # the stricter of the two: the build's own validation may be faster than validate_floor
     floor_seconds = write_floor + min(validate_floor, stages["validate"])
-    rebuild_seconds = incremental(corpus, root, jobs) if rebuild else float("nan")
+    rebuild_stages: dict[str, object] = {}
+    if not rebuild:
+        rebuild_seconds = float("nan")
+    elif dumps == "parts":
+        edit_one(corpus)
+        rebuild_seconds, rebuild_stages = timed(build_command(corpus, dist, jobs, *keep))
+    else:
+        rebuild_seconds = incremental(corpus, root, jobs)
     return {
         "letters": count,
+        "dumps": dumps,
         "triples": triples,
         "build_s": round(build_seconds, 2),
         "floor_s": round(floor_seconds, 2),
@@ -155,6 +191,7 @@ def measure(count: int, jobs: int, rebuild: bool = True) -> dict[str, object]:
         "floor_validate_s": round(validate_floor, 2),
         "ratio": round(build_seconds / floor_seconds, 1),
         "rebuild_one_letter_s": round(rebuild_seconds, 2),
+        "rebuild_stages_s": rebuild_stages,
         "letters_per_s": round(count / build_seconds, 1),
         "peak_rss_mb": round(max(peak_kb, before) / 1024, 1),
         "stages_s": stages,
@@ -168,19 +205,25 @@ def main() -> None:
     jobs = os.cpu_count() or 1
     rebuild = "--no-rebuild" not in args
     args = [a for a in args if a != "--no-rebuild"]
+    dumps = "whole"
+    if "--dumps" in args:
+        at = args.index("--dumps")
+        dumps = args[at + 1]
+        del args[at : at + 2]
     if "--jobs" in args:
         at = args.index("--jobs")
         jobs = int(args[at + 1])
         del args[at : at + 2]
     for count in [int(a) for a in args] or [1000]:
-        result = measure(count, jobs, rebuild)
+        result = measure(count, jobs, rebuild, dumps)
         print(
             f"{result['letters']:>7} letters  {result['triples']:>9} triples  "
             f"build {result['build_s']:>8} s  floor {result['floor_s']:>6} s "
             f"(read+write {result['floor_read_write_s']} s, validate {result['floor_validate_s']} s)  "
             f"ratio build/floor {result['ratio']:>6}  {result['letters_per_s']:>7} letters/s  "
-            f"peak {result['peak_rss_mb']} MB  jobs {result['jobs']}  "
-            f"rebuild after one edit {result['rebuild_one_letter_s']} s  stages {result['stages_s']}"
+            f"peak {result['peak_rss_mb']} MB  jobs {result['jobs']}  dumps {result['dumps']}  "
+            f"rebuild after one edit {result['rebuild_one_letter_s']} s {result['rebuild_stages_s']}  "
+            f"stages {result['stages_s']}"
         )
         print(json.dumps(result), file=sys.stderr)
 

@@ -266,3 +266,35 @@ def test_push_query_and_merge_read_parts(
     code, _, stderr = run("merge", *shards, *merged)
     assert code == 0, stderr
     assert snapshot(tmp_path / "merged") == snapshot(dist)
+
+
+def test_jobs_and_serving(corpus: Path, tmp_path: Path) -> None:
+    """Parts written by 2 processes are the bytes 1 process writes; `lodpub serve` answers for
+    a dist in parts: its resources, its part files and gzip files (the URLs void.ttl gives)."""
+    import threading
+
+    import requests
+
+    from lodpub.publish.server import address, make_server
+
+    one = build(corpus, tmp_path / "one", SETTINGS, jobs=1)
+    two = build(corpus, tmp_path / "two", SETTINGS, jobs=2)
+    assert snapshot(one.out) == snapshot(two.out)
+    httpd = make_server(two.out, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = address(httpd).rstrip("/")
+        letter = requests.get(url + "/letter/letter-000007", headers={"Accept": "text/turtle"}, timeout=10)
+        assert letter.status_code == 200 and "letter-000007" in letter.text
+        for name in ("parts/0003.ttl", "parts/dataset.jsonld"):
+            answer = requests.get(f"{url}/dump/{name}", timeout=10)
+            assert answer.status_code == 200 and answer.content == (two.out / name).read_bytes()
+        chunk = requests.get(url + "/dumps/0003.nq.gz", timeout=10)
+        assert chunk.headers["Content-Type"] == "application/gzip"
+        assert gzip.decompress(chunk.content) == (two.out / "parts" / "0003.nq").read_bytes()
+        assert requests.get(url + "/dump/dataset.nq", timeout=10).status_code == 404
+        assert requests.get(url + "/dump/parts/9999.nq", timeout=10).status_code == 404
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -28,9 +28,11 @@ CHUNK_BYTES = 64 * 1024 * 1024  # uncompressed N-Quads per gzip chunk, for bulk 
 class Assembly:
     """One dist/ folder being written."""
 
-    def __init__(self, out: Path, settings: Settings, validator: Validator, letters: int = 0) -> None:
+    def __init__(
+        self, out: Path, settings: Settings, validator: Validator, letters: int = 0, jobs: int = 1
+    ) -> None:
         """``letters``: how many letter ids the corpus has (sets the number of parts when the
-        dumps are written in parts)."""
+        dumps are written in parts); ``jobs``: processes that may write the parts."""
         self.out = out.resolve()
         self.settings = settings
         self.iris = Iris(settings.base_iri)
@@ -48,7 +50,7 @@ class Assembly:
         previous = self.out if self.out.is_dir() else None
         self.writer: DistWriter | PartsWriter
         if settings.dumps == "parts":
-            self.writer = PartsWriter(self.tmp, self.context, previous, part_count(letters))
+            self.writer = PartsWriter(self.tmp, self.context, previous, part_count(letters), jobs)
         else:
             self.writer = DistWriter(self.tmp, self.context, previous)
         self.sizes: dict[str, int] = {}

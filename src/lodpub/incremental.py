@@ -41,6 +41,7 @@ from .mapping import Iris, MappedLetter
 from .mapping.dataset import Statistics, describe_dataset
 from .mapping.rdf import object_of, subject_of, triple_key
 from .parts import DESCRIPTION, nquads, part_count, part_files, part_name, part_of, write_part
+from .parts import sizes as part_sizes
 from .serialize import (
     INDEX,
     INDEX_HEADER,
@@ -124,6 +125,7 @@ class _Db:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self._ids: dict[str, int] = {}
+        self._stored: set[tuple[int, str]] = set()  # variants known to be in the table
 
     def entity(self, iri: str) -> int:
         found = self._ids.get(iri)
@@ -151,15 +153,29 @@ class _Db:
             "INSERT INTO mentions (entity, variant, letter, line) VALUES (?, ?, ?, ?)",
             (entity, variant, letter, line),
         )
-        self.db.execute(
-            "INSERT OR IGNORE INTO variants (entity, variant, nt) VALUES (?, ?, ?)",
-            (entity, variant, _nt(description)),
-        )
+        if (entity, variant) not in self._stored:
+            self.db.execute(
+                "INSERT OR IGNORE INTO variants (entity, variant, nt) VALUES (?, ?, ?)",
+                (entity, variant, _nt(description)),
+            )
+            self._stored.add((entity, variant))
         return entity
 
-    def publish(self, entity: int, variant: str, description: list[Triple], base: str) -> None:
+    def forget_unmentioned(self, entity: int) -> None:
+        """Drop the descriptions of an entity that no letter gives any more."""
+        self.db.execute(
+            "DELETE FROM variants WHERE entity = ? AND variant NOT IN "
+            "(SELECT variant FROM mentions WHERE entity = ?)",
+            (entity, entity),
+        )
+        self._stored = {known for known in self._stored if known[0] != entity}
+
+    def publish(
+        self, entity: int, variant: str, description: list[Triple], base: str, replace: bool = True
+    ) -> None:
         """Record the published description of an entity (replacing any earlier one)."""
-        self.unpublish(entity)
+        if replace:
+            self.unpublish(entity)
         self.db.execute(
             "INSERT INTO chosen (entity, variant, nt) VALUES (?, ?, ?)", (entity, variant, _nt(description))
         )
@@ -243,7 +259,7 @@ class StateRecorder:
     ) -> None:
         db = self.db
         for iri in sorted(chosen):
-            db.publish(db.entity(iri), variant_id(chosen[iri]), chosen[iri], base)
+            db.publish(db.entity(iri), variant_id(chosen[iri]), chosen[iri], base, replace=False)
         for part, segment in enumerate(segments):
             stats = Statistics()
             stats.add(segment, base)
@@ -509,7 +525,7 @@ class _Rebuild:
             warnings=tuple(db.warnings()),
             triples=update.stats.triples,
             entities=update.stats.entities,
-            files={},
+            files=part_sizes(self.out, count),
             timings=self.timings,
         )
 
@@ -694,11 +710,7 @@ class _Rebuild:
         subjects: set[str] = set()
         for entity in sorted(touched):
             iri = db.db.execute("SELECT iri FROM entities WHERE id = ?", (entity,)).fetchone()[0]
-            db.db.execute(
-                "DELETE FROM variants WHERE entity = ? AND variant NOT IN "
-                "(SELECT variant FROM mentions WHERE entity = ?)",
-                (entity, entity),
-            )
+            db.forget_unmentioned(entity)
             given = db.db.execute(
                 "SELECT variant, count(*), min(letter) FROM mentions WHERE entity = ? GROUP BY variant",
                 (entity,),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
@@ -65,6 +66,16 @@ def part_files(part: int | str) -> list[str]:
     return [f"parts/{name}.{suffix}" for suffix in FORMATS] + [f"dumps/{name}.nq.gz"]
 
 
+def sizes(folder: Path, count: int) -> dict[str, int]:
+    """Bytes of the parts, per format (for the build's report)."""
+    out: dict[str, int] = {}
+    for part in [*range(count), DESCRIPTION]:
+        for name in part_files(part):
+            pattern = name.replace(part_name(part), "*", 1)
+            out[pattern] = out.get(pattern, 0) + (folder / name).stat().st_size
+    return out
+
+
 def segments(triples: Iterable[Triple], count: int) -> dict[int, list[Triple]]:
     """The entities graph split by the part of each triple's subject, keeping the order."""
     out: dict[int, list[Triple]] = {part: [] for part in range(count)}
@@ -107,8 +118,11 @@ class PartsWriter:
 
     dumps: tuple[str, ...] = ()
 
-    def __init__(self, folder: Path, context: Context, previous: Path | None, count: int) -> None:
+    def __init__(
+        self, folder: Path, context: Context, previous: Path | None, count: int, jobs: int = 1
+    ) -> None:
         self.folder = folder
+        self.jobs = jobs  # processes that write the parts' files
         self.context = context
         self.count = count
         self.files = LetterFiles(folder, context, previous)
@@ -189,14 +203,26 @@ class PartsWriter:
         chunks = {}
         for part in range(self.count):
             self._flush(part)
-            data = (self.folder / f"parts/{part_name(part)}.nq").read_bytes()
-            chunks.update(_gz(write_part(self.folder, part, data, self.context)))
-        chunks.update(_gz(write_part(self.folder, DESCRIPTION, self._description, self.context)))
-        return {}, chunks
+        (self.folder / part_files(DESCRIPTION)[0]).write_bytes(self._description)
+        jobs = [(self.folder, part, self.context) for part in [*range(self.count), DESCRIPTION]]
+        if self.jobs > 1 and self.count > 1:
+            with multiprocessing.get_context("spawn").Pool(self.jobs) as pool:
+                for written in pool.imap(_derive, jobs):
+                    chunks.update(written)
+        else:
+            for job in jobs:
+                chunks.update(_derive(job))
+        return sizes(self.folder, self.count), chunks
 
     def close(self) -> None:
         """Release the open files (after a failure)."""
         self._index.close()
+
+
+def _derive(job: tuple[Path, int | str, Context]) -> dict[str, int]:
+    """Write one part's files from its N-Quads file (in a worker process); its gzip's size."""
+    folder, part, context = job
+    return _gz(write_part(folder, part, (folder / part_files(part)[0]).read_bytes(), context))
 
 
 def _gz(sizes: dict[str, int]) -> dict[str, int]:

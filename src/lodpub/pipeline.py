@@ -166,7 +166,7 @@ def build(
         recorder = StateRecorder(cache_dir)
         stats = {ident: stat_of(paths[0]) for ident, paths in source.ids().items() if len(paths) == 1}
     try:
-        with Assembly(out, settings, validator, len(source.ids())) as assembly:
+        with Assembly(out, settings, validator, len(source.ids()), jobs) as assembly:
             for letter in source.letters(settings, jobs, progress, timings, cache):
                 mapped, issues = letter.mapped, letter.issues
                 if recorder is not None:
