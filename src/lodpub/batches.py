@@ -250,11 +250,14 @@ def run(
     jobs: int,
     cache: LetterCache | None = None,
     engine: str = SHACL_ENGINES[0],
+    validator: Validator | None = None,
 ) -> Iterator[BatchResult]:
-    """Every batch's result, in order; with ``jobs`` > 1 the batches run in worker processes."""
+    """Every batch's result, in order; with ``jobs`` > 1 the batches run in worker processes.
+    ``validator``: one already made with these shapes, for a run in this process."""
     if jobs <= 1 or len(tasks) <= 1:
         iris = Iris(base_iri)
-        mapper, validator = LetterMapper(iris, authorities, __version__), Validator(iris, engine=engine)
+        mapper = LetterMapper(iris, authorities, __version__)
+        validator = validator or Validator(iris, engine=engine)
         for task in tasks:
             yield process(task, mapper, validator, cache)
         return

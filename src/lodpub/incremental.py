@@ -288,11 +288,28 @@ class StateRecorder:
             self.path.unlink(missing_ok=True)
 
 
-def index_digest(out: Path) -> str | None:
+def output_digest(out: Path, count: int, stage: Path | None = None, staged: Iterable[str] = ()) -> str:
+    """What the state knows of the output it describes: the bytes of graphs.tsv (which has the
+    hash of every graph and letter file) and the size and time of every other file of the
+    dumps, so a part changed by hand means a full build. With ``stage``, the ``staged`` files
+    are taken from there (a rename keeps a file's size and time)."""
+    moved = set(staged)
+
+    def where(name: str) -> Path:
+        return stage / name if stage is not None and name in moved else out / name
+
     try:
-        return hashlib.sha256((out / INDEX).read_bytes()).hexdigest()
+        digest = hashlib.sha256(where(INDEX).read_bytes())
+        for name in [
+            "void.ttl",
+            "context.jsonld",
+            *(n for p in [*range(count), DESCRIPTION] for n in part_files(p)),
+        ]:
+            st = where(name).stat()
+            digest.update(f"\0{name}:{st.st_size}:{st.st_mtime_ns}".encode())
     except OSError:
-        return None
+        return ""
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,25 +443,20 @@ def rebuild(
         connection.close()
 
 
+@dataclass
 class _Rebuild:
-    def __init__(
-        self,
-        source: _Corpus,
-        out: Path,
-        settings: Settings,
-        cache: batches.LetterCache,
-        db: _Db,
-        validator: Validator,
-        timings: Timings,
-    ) -> None:
-        self.source = source
-        self.out = out
-        self.settings = settings
-        self.cache = cache
-        self.db = db
-        self.validator = validator
-        self.timings = timings
-        self.iris = Iris(settings.base_iri)
+    """One incremental rebuild of ``out`` (see the module's description)."""
+
+    source: _Corpus
+    out: Path
+    settings: Settings
+    cache: batches.LetterCache
+    db: _Db
+    validator: Validator
+    timings: Timings
+
+    def __post_init__(self) -> None:
+        self.iris = Iris(self.settings.base_iri)
         self.base = self.iris.base
         self.context = Context.default()
 
@@ -459,7 +471,7 @@ class _Rebuild:
             "fingerprint": self.cache.fingerprint,
             "settings": settings_key(self.settings),
             "parts": str(count),
-            "index": index_digest(self.out) or "",
+            "index": output_digest(self.out, count),
         }
         if any(db.meta(key) != value for key, value in expected.items()):
             return None
@@ -476,7 +488,9 @@ class _Rebuild:
         removed = sorted(set(known) - set(ids))
         if len(todo) + len(removed) > max(64, len(known) // 8):
             return None  # a full build (from the cache) is as quick
+        self.timings.read_map += time.perf_counter() - started  # finding what changed
         outcomes = self._process(todo, jobs)
+        self.timings.read = len(todo)
         db.db.execute("BEGIN")
         changed: dict[str, batches.LetterResult] = {}
         for ident, letter in outcomes.items():
@@ -497,7 +511,6 @@ class _Rebuild:
         if problems and not keep_going:
             db.db.execute("ROLLBACK")
             return BuildResult(out=self.out, written=False, letters=0, problems=tuple(problems))
-        self.timings.write = time.perf_counter() - started
         started = time.perf_counter()
         stage = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.stage-{os.getpid()}-", dir=self.out.parent))
         try:
@@ -505,6 +518,8 @@ class _Rebuild:
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)  # nothing of it was published
             raise
+        self.timings.write = time.perf_counter() - started
+        started = time.perf_counter()
         entity_problems = db.entity_issues()
         if entity_problems and not keep_going:
             db.db.execute("ROLLBACK")
@@ -541,6 +556,7 @@ class _Rebuild:
             jobs if len(tasks) > 1 else 1,
             self.cache,
             self.settings.shacl_engine,
+            self.validator,
         )
         out = {}
         for task, result in zip(tasks, results, strict=True):
@@ -699,7 +715,7 @@ class _Rebuild:
         remove = [f"letters/{i}{suffix}" for i in unpublished for suffix in (".ttl", ".jsonld")]
         journal = stage / f"{JOURNAL}.tmp"
         journal.write_text(json.dumps({"replace": replace, "remove": remove}), encoding="utf-8")
-        db.set_meta("index", hashlib.sha256((stage / INDEX).read_bytes()).hexdigest())
+        db.set_meta("index", output_digest(self.out, count, stage, replace))
         os.replace(journal, stage / JOURNAL)
         return _Update(stage, total, forget)
 

@@ -14,7 +14,7 @@ from . import __version__, batches
 from .assemble import Assembly
 from .authorities import Authorities, Entity
 from .errors import ConfigError, LodpubError
-from .incremental import StateRecorder, index_digest, rebuild, recover, settings_key, stat_of
+from .incremental import StateRecorder, output_digest, rebuild, recover, settings_key, stat_of
 from .mapping import Iris, LetterMapper
 from .parts import part_count
 from .resources import data_path
@@ -35,6 +35,7 @@ class Timings:
     validate: float = 0.0
     write: float = 0.0
     finish: float = 0.0
+    read: int = 0  # letters whose source files were read
     reused: int = 0  # letters taken from the cache
     linked: int = 0  # letters whose own files were taken from the previous output
     mode: str = "full"  # or "incremental": only what changed since the last build was redone
@@ -46,6 +47,7 @@ class Timings:
         stages = ("read_map", "validate", "write", "finish")
         return {
             **{k: round(getattr(self, k), 3) for k in stages},
+            "read": self.read,
             "reused": self.reused,
             "linked": self.linked,
             "mode": self.mode,
@@ -102,6 +104,7 @@ class _Corpus:
         progress: Progress | None,
         timings: Timings,
         cache: batches.LetterCache | None = None,
+        validator: Validator | None = None,
     ) -> Iterator[batches.LetterResult]:
         """Each letter id in id order, mapped and validated, with its issues (mapped is None if
         unreadable) and its cache key."""
@@ -110,7 +113,14 @@ class _Corpus:
         authority = Path(self.authority_path)
         authority_file = authority if authority.exists() else None
         results = batches.run(
-            tasks, settings.base_iri, self.authorities, authority_file, jobs, cache, settings.shacl_engine
+            tasks,
+            settings.base_iri,
+            self.authorities,
+            authority_file,
+            jobs,
+            cache,
+            settings.shacl_engine,
+            validator,
         )
         done = 0
         for task, result in zip(tasks, results, strict=True):
@@ -118,6 +128,7 @@ class _Corpus:
             timings.validate += result.validate
             timings.reused += result.reused
             timings.keys.update(result.keys)
+            timings.read += len(task)
             yield from batches.by_letter(task, result)
             done += len(task)
             if progress is not None:
@@ -167,7 +178,7 @@ def build(
         stats = {ident: stat_of(paths[0]) for ident, paths in source.ids().items() if len(paths) == 1}
     try:
         with Assembly(out, settings, validator, len(source.ids()), jobs) as assembly:
-            for letter in source.letters(settings, jobs, progress, timings, cache):
+            for letter in source.letters(settings, jobs, progress, timings, cache, validator):
                 mapped, issues = letter.mapped, letter.issues
                 if recorder is not None:
                     recorder.letter(
@@ -197,7 +208,7 @@ def build(
                     "fingerprint": cache.fingerprint if cache is not None else "",
                     "settings": settings_key(settings),
                     "parts": str(part_count(len(source.ids()))),
-                    "index": index_digest(assembly.out) or "",
+                    "index": output_digest(assembly.out, part_count(len(source.ids()))),
                 }
                 recorder.commit(
                     assembly.shared.chosen,

@@ -152,21 +152,22 @@ class Dist:
     def read(self, entry: GraphEntry) -> list[Triple]:
         """One graph's triples, read from its byte ranges and parsed, so a body that is sent was
         valid RDF here first; the bytes must still have the indexed hash."""
-        out: list[Triple] = []
-        for span in entry.spans:
-            path = self.folder / span.file
-            with open(path, "rb") as dump:
-                dump.seek(span.offset)
-                data = dump.read(span.size)
-            self._same(span, entry.iri, data)
-            try:
-                found = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
-            except SyntaxError as exc:
-                raise ConfigError(f"{path}: <{entry.iri}> is not valid N-Quads: {exc}") from exc
-            if any(q.graph_name != NamedNode(entry.iri) for q in found) or len(found) != span.triples:
-                raise ConfigError(f"{path}: <{entry.iri}> does not match {INDEX}")
-            out += (q.triple for q in found)
-        return out
+        return [t for span in entry.spans for t in self.read_span(entry.iri, span)]
+
+    def read_span(self, iri: str, span: Span) -> list[Triple]:
+        """The triples of one byte range of graph ``iri`` (checked as ``read`` checks)."""
+        path = self.folder / span.file
+        with open(path, "rb") as dump:
+            dump.seek(span.offset)
+            data = dump.read(span.size)
+        self._same(span, iri, data)
+        try:
+            found = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+        except SyntaxError as exc:
+            raise ConfigError(f"{path}: <{iri}> is not valid N-Quads: {exc}") from exc
+        if any(q.graph_name != NamedNode(iri) for q in found) or len(found) != span.triples:
+            raise ConfigError(f"{path}: <{iri}> does not match {INDEX}")
+        return [q.triple for q in found]
 
 
 _DUMP_NAME = re.compile(r"^(dataset|parts/(\d{4}|dataset))\.nq$")

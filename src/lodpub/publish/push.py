@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ import pyoxigraph as ox
 from pyoxigraph import Triple
 
 from ..errors import PublishError
-from .dist import Dist, GraphEntry
+from ..parts import part_of
+from .dist import Dist, GraphEntry, Span
 from .sparql import SparqlStore
 
 PROTOCOLS = ("auto", "gsp", "update", "bulk")
@@ -139,13 +141,16 @@ def push(
         protocol = "bulk" if oxigraph and not plan.remote else "gsp"
     report = PushReport(plan=plan, protocol=protocol)
     todo = []
+    partly: list[tuple[GraphEntry, list[Span]]] = []
     for entry in entries:
         there = entry.iri in plan.remote and plan.remote[entry.iri] in (None, entry.triples)
         if there and previous.get(entry.iri) == entry.sha256:
             report.unchanged.append(entry.iri)
+        elif entry.iri in plan.remote and (spans := _changed_spans(entry, previous, store)) is not None:
+            partly.append((entry, spans))
         else:
             todo.append(entry)
-    total = len(todo) + len(plan.dropped)
+    total = len(todo) + len(partly) + len(plan.dropped)
 
     def sent(graphs: list[str]) -> None:
         report.sent.extend(graphs)
@@ -170,6 +175,9 @@ def push(
                 sent([entry.iri])
         else:
             _update_batches(store, dist, todo, batch_triples, sent)
+        for entry, spans in partly:
+            _update_spans(store, dist, entry, spans)
+            sent([entry.iri])
         for graph_iri in plan.dropped:
             if protocol == "update":
                 store.update(f"DROP SILENT GRAPH <{graph_iri}>", f"drop <{graph_iri}>")
@@ -191,8 +199,55 @@ def push(
     _verify(dist, store, plan, report, quick=bool(previous))
     report.verified = True
     if state is not None:
-        state.save({e.iri: e.sha256 for e in entries})
+        digests = {e.iri: e.sha256 for e in entries}
+        digests.update({_span_key(e.iri, s): s.sha256 for e in entries if len(e.spans) > 1 for s in e.spans})
+        state.save(digests)
     return report
+
+
+_PART = re.compile(r"^parts/(\d{4})\.nq$")
+
+
+def _span_key(iri: str, span: Span) -> str:
+    """The push state's key for one part of a graph split across parts (no IRI has a space)."""
+    return f"{iri} {span.file}"
+
+
+def _changed_spans(entry: GraphEntry, previous: dict[str, str], store: SparqlStore) -> list[Span] | None:
+    """The parts of a graph split across parts (the entities graph, with dumps in parts) that
+    changed since the last push, when sending only those is possible (the store takes SPARQL
+    Update, the last push recorded every part) and worth it (at most a quarter changed); None:
+    send the whole graph."""
+    if len(entry.spans) < 2 or not store.update_url:
+        return None
+    numbers = [_PART.match(span.file) for span in entry.spans]
+    if [int(m.group(1)) if m else -1 for m in numbers] != list(range(len(entry.spans))):
+        return None
+    before = [previous.get(_span_key(entry.iri, span)) for span in entry.spans]
+    if None in before:
+        return None
+    changed = [span for span, digest in zip(entry.spans, before, strict=True) if digest != span.sha256]
+    return changed if len(changed) * 4 <= len(entry.spans) else None
+
+
+def _update_spans(store: SparqlStore, dist: Dist, entry: GraphEntry, spans: list[Span]) -> None:
+    """Replace some parts of a graph split by subject: in one SPARQL Update, delete every
+    triple of the subjects that fall in those parts (as the store has them, so subjects no
+    longer described go too), then insert the parts' triples."""
+    count = len(entry.spans)
+    numbers = {int(span.file[6:10]) for span in spans}
+    stale = [s for s in store.subjects_of(entry.iri) if part_of(s, count) in numbers]
+    triples = [t for span in spans for t in dist.read_span(entry.iri, span)]
+    graph = entry.iri
+    sparql = ""
+    if stale:
+        values = " ".join(f"<{s}>" for s in stale)
+        sparql = (
+            f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} "
+            f"WHERE {{ VALUES ?s {{ {values} }} GRAPH <{graph}> {{ ?s ?p ?o }} }} ;\n"
+        )
+    sparql += f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples(triples).decode('utf-8')}}} }}"
+    store.update(sparql, f"update {len(spans)} of the {count} parts of <{graph}>")
 
 
 def _verify(dist: Dist, store: SparqlStore, plan: PushPlan, report: PushReport, quick: bool) -> None:

@@ -225,6 +225,12 @@ class SparqlStore:
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise PublishError(f"{what}: the store's answer is not SPARQL results: {exc}") from exc
 
+    def subjects_of(self, graph: str) -> list[str]:
+        """The subject IRIs of a named graph."""
+        return self._column(
+            f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", f"list <{graph}>"
+        )
+
     def counts_of(self, graphs: list[str], chunk: int = 200) -> dict[str, int]:
         """Triples in each of ``graphs`` (graphs the store lacks are left out)."""
         found: dict[str, int] = {}
