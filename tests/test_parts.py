@@ -328,3 +328,65 @@ def test_jobs_and_serving(corpus: Path, tmp_path: Path) -> None:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_entity_validation_looks_where_a_change_can_alter_a_verdict(corpus: Path, tmp_path: Path) -> None:
+    """A rebuild validates only the entities near a change. Break the entities graph in three
+    ways whose violations fall on other nodes than the changed one — a type taken away (the
+    archival files pointing at that group fail), a second label (the person fails), a file
+    number pointing at a fonds (the fonds becomes a file number's focus) — and the issues found
+    near each change equal those of validating the whole entities graph."""
+    import sqlite3
+
+    from lodpub.batches import LetterCache
+    from lodpub.mapping import Iris
+    from lodpub.pipeline import Timings, _Corpus
+    from lodpub.validate import Validator
+    from lodpub.vocab import RDF_TYPE, RDFS
+
+    again(corpus, tmp_path)
+    connection = sqlite3.connect(tmp_path / "cache" / incremental.STATE, isolation_level=None)
+    db = incremental._Db(connection)
+    validator = Validator(Iris(SETTINGS.base_iri))
+    source = _Corpus.open(corpus)
+    work = incremental._Rebuild(
+        source, tmp_path / "dist", SETTINGS, LetterCache(tmp_path / "cache", ""), db, validator, Timings()
+    )
+
+    def first(sql: str) -> str:
+        return str(connection.execute(sql).fetchone()[0])
+
+    def change(iri: str, edit: object) -> None:
+        entity = db.entity(iri)
+        variant, nt = connection.execute(
+            "SELECT variant, nt FROM chosen WHERE entity = ?", (entity,)
+        ).fetchone()
+        before = incremental._parse(nt)
+        after = edit(before)  # type: ignore[operator]
+        db.publish(entity, variant, after, SETTINGS.base_iri)
+        work._validate(set(before) ^ set(after))
+        whole: set[ox.Triple] = set()
+        for (text,) in connection.execute("SELECT nt FROM chosen"):
+            whole |= set(incremental._parse(text))
+        expected = validator.entities(sorted(whole, key=str), source.authority_path)
+        assert expected
+        assert sorted(map(str, db.entity_issues())) == sorted(map(str, expected))
+
+    crm = "http://www.cidoc-crm.org/cidoc-crm/"
+    keeper = first("SELECT object FROM refs WHERE object LIKE '%/group/%' ORDER BY object LIMIT 1")
+    change(
+        keeper,
+        lambda ts: [t for t in ts if not (t.subject.value == keeper and t.predicate.value == RDF_TYPE)],
+    )
+    person = first("SELECT iri FROM entities WHERE iri LIKE '%/person/%' ORDER BY iri LIMIT 1")
+    label = ox.Triple(
+        ox.NamedNode(person), ox.NamedNode(RDFS + "label"), ox.Literal("Another", language="en")
+    )
+    change(person, lambda ts: [*ts, label])
+    fonds = first("SELECT object FROM refs WHERE object LIKE '%/holding/%' ORDER BY object LIMIT 1")
+    archival_file = first(f"SELECT subject FROM refs WHERE object = '{fonds}' LIMIT 1")
+    number = ox.Triple(
+        ox.NamedNode(archival_file), ox.NamedNode(crm + "P1_is_identified_by"), ox.NamedNode(fonds)
+    )
+    change(archival_file, lambda ts: [*ts, number])
+    connection.close()
