@@ -376,16 +376,58 @@ class _Row:
     def line(self) -> str:
         return index_row(self.iri, self.triples, self.sha256, self.file, self.offset, self.size, self.files)
 
+    @classmethod
+    def parse(cls, line: str) -> _Row:
+        iri, n, digest, file, offset, size, ttl, jsonld = line.rstrip("\n").split("\t")
+        return cls(iri, int(n), digest, file, int(offset), int(size), (ttl, jsonld))
 
-def _read_index(out: Path) -> list[_Row]:
-    with open(out / INDEX, encoding="utf-8") as lines:
-        if lines.readline() != INDEX_HEADER:
-            raise ValueError("not a graph index")
-        rows = []
-        for line in lines:
-            iri, n, digest, file, offset, size, ttl, jsonld = line.rstrip("\n").split("\t")
-            rows.append(_Row(iri, int(n), digest, file, int(offset), int(size), (ttl, jsonld)))
-    return rows
+
+class _Index:
+    """graphs.tsv as read back. The letters' lines stay text (100,000 of them) and are parsed
+    only when their letter or their part changes."""
+
+    def __init__(self, out: Path, prefix: str, entities: str) -> None:
+        self.letters: dict[str, str] = {}  # graph IRI -> its line
+        self.by_file: dict[str, set[str]] = {}  # part file -> its letter graphs
+        self.entities: dict[str, _Row] = {}  # part file -> the entities graph's span in it
+        self.description: _Row | None = None
+        with open(out / INDEX, encoding="utf-8") as lines:
+            if lines.readline() != INDEX_HEADER:
+                raise _Stale(f"{INDEX} has another header")
+            for line in lines:
+                iri, _, _, file, _ = line.split("\t", 4)
+                if iri.startswith(prefix):
+                    self.letters[iri] = line
+                    self.by_file.setdefault(file, set()).add(iri)
+                elif iri == entities:
+                    self.entities[file] = _Row.parse(line)
+                else:
+                    self.description = _Row.parse(line)
+
+    def pop(self, graph: str) -> _Row | None:
+        """A letter graph's row, taken out of the index."""
+        line = self.letters.pop(graph, None)
+        if line is None:
+            return None
+        row = _Row.parse(line)
+        self.by_file[row.file].discard(graph)
+        return row
+
+    def put(self, row: _Row) -> None:
+        self.letters[row.iri] = row.line()
+        self.by_file.setdefault(row.file, set()).add(row.iri)
+
+    def row(self, graph: str) -> _Row:
+        return _Row.parse(self.letters[graph])
+
+    def text(self, count: int) -> str:
+        """graphs.tsv: letter graphs in id order, the entities graph part by part, the
+        description."""
+        assert self.description is not None
+        lines = [INDEX_HEADER, *(self.letters[g] for g in sorted(self.letters))]
+        lines += (self.entities[f"parts/{part_name(p)}.nq"].line() for p in range(count))
+        lines.append(self.description.line())
+        return "".join(lines)
 
 
 class _Parts:
@@ -578,13 +620,10 @@ class _Rebuild:
     ) -> _Update:
         """Apply the changes to the state (in the open transaction) and stage the new files."""
         db, base = self.db, self.base
-        rows = _read_index(self.out)
         old = _Parts(self.out)
-        prefix = self.iris.letter_graph("").value
         entities_iri, dataset_iri = self.iris.entities_graph.value, self.iris.dataset_graph.value
-        letter_rows = {r.iri: r for r in rows if r.iri.startswith(prefix)}
-        entity_rows = {r.file: r for r in rows if r.iri == entities_iri}
-        dataset_row = next(r for r in rows if r.iri == dataset_iri)
+        index = _Index(self.out, self.iris.letter_graph("").value, entities_iri)
+        entity_rows = dict(index.entities)
         letter_stats = Statistics.from_json(db.meta("letter_stats") or "")
         touched: set[int] = set()
         fresh: dict[str, tuple[bytes, list[Triple], str]] = {}  # graph IRI -> N-Quads, triples, id
@@ -594,7 +633,7 @@ class _Rebuild:
         paths = {p.name: str(p) for p in self.source.files}
         for ident in sorted([*changed, *removed]):
             graph = self.iris.letter_graph(ident).value
-            previous = letter_rows.pop(graph, None)
+            previous = index.pop(graph)
             before = known.get(ident)
             if before is not None and before[2] is not None:
                 forget.add(before[2])
@@ -611,9 +650,7 @@ class _Rebuild:
                 db.db.execute("DELETE FROM letters WHERE id = ?", (ident,))
                 continue
             letter = changed[ident]
-            failures = (
-                json.dumps([asdict(i) for i in letter.issues], sort_keys=True) if letter.issues else None
-            )
+            failures = _failures(letter.issues)
             single = letter.paths[0] if len(letter.paths) == 1 else None
             db.db.execute(
                 "INSERT OR REPLACE INTO letters (id, file, stat, key, issues) VALUES (?, ?, ?, ?, ?)",
@@ -660,18 +697,17 @@ class _Rebuild:
             replace += [f"letters/{ident}.ttl", f"letters/{ident}.jsonld"]
             digest = hashlib.sha256(data).hexdigest()
             name = f"parts/{part_name(part_of(graph, count))}.nq"
-            letter_rows[graph] = _Row(graph, len(triples), digest, name, -1, len(data), files)
-        new_entity_rows = dict(entity_rows)
+            index.put(_Row(graph, len(triples), digest, name, -1, len(data), files))
         for part in range(count):
             name = f"parts/{part_name(part)}.nq"
             if name not in dirty:
                 continue
             pieces: list[bytes] = []
             offset = 0
-            for graph in sorted(g for g, r in letter_rows.items() if r.file == name):
-                row = letter_rows[graph]
+            for graph in sorted(index.by_file.get(name, ())):
+                row = index.row(graph)
                 piece = fresh[graph][0] if graph in fresh else old.slice(row)
-                letter_rows[graph] = _Row(graph, row.triples, row.sha256, name, offset, len(piece), row.files)
+                index.put(_Row(graph, row.triples, row.sha256, name, offset, len(piece), row.files))
                 pieces.append(piece)
                 offset += len(piece)
             if part in segments:
@@ -680,7 +716,7 @@ class _Rebuild:
             else:
                 piece, triples_in = old.slice(entity_rows[name]), entity_rows[name].triples
             digest = hashlib.sha256(piece).hexdigest()
-            new_entity_rows[name] = _Row(
+            index.entities[name] = _Row(
                 entities_iri, triples_in, digest, name, offset, len(piece), ("-", "-")
             )
             pieces.append(piece)
@@ -693,17 +729,13 @@ class _Rebuild:
             raise LodpubError("the dataset description does not conform: " + "; ".join(map(str, issues)))
         data = nquads(self.iris.dataset_graph, description)
         digest = hashlib.sha256(data).hexdigest()
-        if digest != dataset_row.sha256:
+        if index.description is None or digest != index.description.sha256:
             write_part(stage, DESCRIPTION, data, self.context)
             replace += part_files(DESCRIPTION)
-        dataset_row = _Row(
+        index.description = _Row(
             dataset_iri, len(description), digest, "parts/dataset.nq", 0, len(data), ("-", "-")
         )
-        index = [INDEX_HEADER]
-        index += (letter_rows[g].line() for g in sorted(letter_rows))
-        index += (new_entity_rows[f"parts/{part_name(p)}.nq"].line() for p in range(count))
-        index.append(dataset_row.line())
-        (stage / INDEX).write_text("".join(index), encoding="utf-8", newline="\n")
+        (stage / INDEX).write_text(index.text(count), encoding="utf-8", newline="\n")
         sizes: dict[str, int | None] = {
             name: ((stage / name) if (stage / name).exists() else (self.out / name)).stat().st_size
             for name in names

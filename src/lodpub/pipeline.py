@@ -4,6 +4,7 @@ both call ``build``, ``validate_corpus`` and ``inspect_file``."""
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -83,7 +84,13 @@ class _Corpus:
         if not root.is_dir():
             raise ConfigError(f"{root}: no such corpus folder", hint="give the folder that holds letters/")
         letters = root / "letters" if (root / "letters").is_dir() else root
-        files = sorted(p for p in letters.iterdir() if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES)
+        with os.scandir(letters) as entries:  # names and types without a stat per file
+            names = sorted(
+                e.name
+                for e in entries
+                if os.path.splitext(e.name)[1].lower() in LETTER_SUFFIXES and e.is_file()
+            )
+        files = [letters / name for name in names]
         if shard is not None:
             files = [p for p in files if in_shard(letter_id(p), shard)]
         authority = root / "authorities.toml"

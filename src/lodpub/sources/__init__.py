@@ -17,10 +17,17 @@ from .text import SourceText
 LAYOUTS = (wilson, php)
 
 
+_CLEAN_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_UNSAFE = re.compile(r"[^a-z0-9-]+")
+_DASHES = re.compile(r"-{2,}")
+
+
 def letter_id(path: Path) -> str:
     """The letter's stable id: the file stem lower-cased to ``[a-z0-9-]``."""
-    folded = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower())
-    return re.sub(r"-{2,}", "-", folded).strip("-")
+    stem = path.stem.lower()
+    if _CLEAN_ID.fullmatch(stem):
+        return stem  # most names are ids already
+    return _DASHES.sub("-", _UNSAFE.sub("-", stem)).strip("-")
 
 
 def read_letter(path: Path, data: bytes | None = None) -> Letter:
