@@ -1,6 +1,8 @@
 """Benchmark `lodpub build` against a floor measured in the same run.
 
     python bench/run.py [--jobs J] [--no-rebuild] [--dumps parts] N [N ...]
+    python bench/run.py [--jobs J] --rebuild-only N
+
 
 For each N: generate N letters (bench/generate.py), time `lodpub build` in a child process
 (its peak memory from the kernel's accounting), then time the floor in this process: reading
@@ -107,11 +109,28 @@ def build_command(corpus: Path, out: Path, jobs: int, *extra: str) -> list[str]:
     return [*command, "--jobs", str(jobs), "--base-iri", BASE, *extra]
 
 
-def edit_one(corpus: Path) -> None:
-    """Edit the middle letter of the corpus (its salutation)."""
+def edit_one(corpus: Path, at: float = 0.5) -> None:
+    """Edit one letter of the corpus (its salutation): by default the middle one."""
     letters = sorted((corpus / "letters").iterdir())
-    letter = letters[len(letters) // 2]
-    letter.write_bytes(letter.read_bytes().replace(b"Dear Comrades,", b"Dear Comrades (edited),", 1))
+    letter = letters[int(len(letters) * at)]
+    letter.write_bytes(letter.read_bytes().replace(b"Dear Comrades", b"Dear Comrades (edited)", 1))
+
+
+def rebuilds(count: int, jobs: int) -> dict[str, object]:
+    """Three rebuilds of an earlier run's output in parts, each after one more edited letter."""
+    root = OUT / str(count)
+    corpus, dist = root / "corpus", root / "dist-parts"
+    if not (dist / "graphs.tsv").exists():
+        raise SystemExit(f"{dist}: no output in parts; run `bench/run.py --dumps parts {count}` first")
+    command = build_command(corpus, dist, jobs, "--dumps", "parts", "--cache", str(root / "cache"))
+    seconds = []
+    for at in (0.25, 0.5, 0.75):
+        edit_one(corpus, at)
+        took, stages = timed(command)
+        if stages["mode"] != "incremental":
+            raise SystemExit(f"the rebuild was a full build: {stages}")
+        seconds.append({"s": round(took, 2), **stages})
+    return {"letters": count, "dumps": "parts", "rebuilds": seconds, "cores": os.cpu_count(), "jobs": jobs}
 
 
 def timed(command: list[str]) -> tuple[float, dict[str, object]]:
@@ -214,6 +233,13 @@ def main() -> None:
         at = args.index("--jobs")
         jobs = int(args[at + 1])
         del args[at : at + 2]
+    if "--rebuild-only" in args:
+        args.remove("--rebuild-only")
+        for count in [int(a) for a in args]:
+            result = rebuilds(count, jobs)
+            print(f"{count:>7} letters  rebuilds after one edit: {result['rebuilds']}")
+            print(json.dumps(result), file=sys.stderr)
+        return
     for count in [int(a) for a in args] or [1000]:
         result = measure(count, jobs, rebuild, dumps)
         print(

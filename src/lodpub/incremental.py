@@ -88,9 +88,9 @@ CREATE INDEX entity_issues_focus ON entity_issues (focus);
 
 
 def stat_of(path: Path) -> str:
-    """What tells a source file changed without reading it: size, times and inode."""
-    st = path.stat()
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+    """What tells a source file changed without reading it: size, times and inode ("" for a
+    file that cannot be read)."""
+    return _stat_or_nothing(str(path))
 
 
 def settings_key(settings: Settings) -> str:
@@ -507,7 +507,7 @@ class _Rebuild:
 
         started = time.perf_counter()
         db = self.db
-        ids = self.source.ids()
+        ids = self.source.id_names()
         count = part_count(len(ids))
         expected = {
             "fingerprint": self.cache.fingerprint,
@@ -517,36 +517,46 @@ class _Rebuild:
         }
         if any(db.meta(key) != value for key, value in expected.items()):
             return None
-        known = {row[0]: row[1:] for row in db.db.execute("SELECT id, file, stat, key, issues FROM letters")}
+        known = dict(db.db.execute("SELECT id, file || '\t' || stat FROM letters").fetchall())
         todo: list[tuple[str, list[Path]]] = []
         stats: dict[str, str] = {}
-        for ident, paths in sorted(ids.items()):
-            row = known.get(ident)
-            if len(paths) == 1:
-                stats[ident] = _stat_or_nothing(paths[0])
-                if row is not None and (row[0], row[1]) == (paths[0].name, stats[ident]) and stats[ident]:
-                    continue
-            todo.append((ident, paths))
+        folder = os.open(self.source.folder, os.O_RDONLY)  # stat by name: no path to build
+        try:
+            for ident, names in ids.items():
+                if len(names) == 1:
+                    stats[ident] = stat = _stat_or_nothing(names[0], folder)
+                    if stat and known.get(ident) == f"{names[0]}\t{stat}":
+                        continue
+                todo.append((ident, [self.source.folder / name for name in names]))
+        finally:
+            os.close(folder)
+        todo.sort()
         removed = sorted(set(known) - set(ids))
         if len(todo) + len(removed) > max(64, len(known) // 8):
             return None  # a full build (from the cache) is as quick
+        before: dict[str, tuple[str | None, str | None]] = {}
+        for ident in [*(i for i, _ in todo), *removed]:
+            row = db.db.execute("SELECT key, issues FROM letters WHERE id = ?", (ident,)).fetchone()
+            if row is not None:
+                before[ident] = row
         self.timings.read_map += time.perf_counter() - started  # finding what changed
         outcomes = self._process(todo, jobs)
         self.timings.read = len(todo)
         db.db.execute("BEGIN")
         changed: dict[str, batches.LetterResult] = {}
         for ident, letter in outcomes.items():
-            row = known.get(ident)
-            if row is not None and letter.key is not None and row[2] == letter.key and row[3] is None:
+            old = before.get(ident)
+            if old is not None and letter.key is not None and old == (letter.key, None):
                 # the same bytes (a file touched, copied back): only its stat is new
                 db.db.execute("UPDATE letters SET stat = ? WHERE id = ?", (stats[ident], ident))
             else:
                 changed[ident] = letter
+        failed = db.db.execute("SELECT id, issues FROM letters WHERE issues IS NOT NULL ORDER BY id")
         problems = [
             Issue(**issue)
-            for ident, row in sorted(known.items())
-            if row[3] and ident not in changed and ident not in removed
-            for issue in json.loads(row[3])
+            for ident, text in failed.fetchall()
+            if ident not in changed and ident not in removed
+            for issue in json.loads(text)
         ]
         for letter in changed.values():
             problems += letter.issues
@@ -556,7 +566,7 @@ class _Rebuild:
         started = time.perf_counter()
         stage = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.stage-{os.getpid()}-", dir=self.out.parent))
         try:
-            update = self._update(changed, removed, known, stats, count, stage)
+            update = self._update(changed, removed, before, stats, count, stage)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)  # nothing of it was published
             raise
@@ -613,7 +623,7 @@ class _Rebuild:
         self,
         changed: dict[str, batches.LetterResult],
         removed: list[str],
-        known: dict[str, tuple[str, str, str | None, str | None]],
+        before: dict[str, tuple[str | None, str | None]],
         stats: dict[str, str],
         count: int,
         stage: Path,
@@ -630,13 +640,12 @@ class _Rebuild:
         unpublished: list[str] = []
         dirty: set[str] = set()
         forget: set[str] = set()
-        paths = {p.name: str(p) for p in self.source.files}
         for ident in sorted([*changed, *removed]):
             graph = self.iris.letter_graph(ident).value
             previous = index.pop(graph)
-            before = known.get(ident)
-            if before is not None and before[2] is not None:
-                forget.add(before[2])
+            key = before.get(ident, (None, None))[0]
+            if key is not None:
+                forget.add(key)
             if previous is not None:
                 gone = Statistics()
                 gone.add(old.triples(previous), base)
@@ -672,7 +681,7 @@ class _Rebuild:
             dirty.add(f"parts/{part_name(part_of(graph, count))}.nq")
         if unpublished:
             unpublished = [i for i in unpublished if self.iris.letter_graph(i).value not in fresh]
-        subjects = self._choose(touched, paths)
+        subjects = self._choose(touched)
         segments, changes = self._segments(subjects, entity_rows, old, count)
         dirty |= {f"parts/{part_name(p)}.nq" for p in segments}
         self._validate(changes)
@@ -751,7 +760,7 @@ class _Rebuild:
         os.replace(journal, stage / JOURNAL)
         return _Update(stage, total, forget)
 
-    def _choose(self, touched: set[int], paths: dict[str, str]) -> set[str]:
+    def _choose(self, touched: set[int]) -> set[str]:
         """Choose the published description of each touched entity again, as a full build
         chooses it, with its warnings; the subjects whose published triples may have changed."""
         db, base = self.db, self.base
@@ -791,7 +800,8 @@ class _Rebuild:
                     "WHERE m.entity = ? AND m.variant = ? AND m.letter = ?",
                     (entity, variant, letter),
                 ).fetchone()
-                variants.append((descriptions[variant], Source(letter, paths.get(file, file), line), times))
+                path = str(self.source.folder / file)
+                variants.append((descriptions[variant], Source(letter, path, line), times))
             name = field_of(base, iri)
             db.set_warnings(entity, entity_warnings(iri, name, published, best[2], variants))
         return subjects
@@ -885,8 +895,9 @@ class _Update:
     forget: set[str]
 
 
-def _stat_or_nothing(path: Path) -> str:
+def _stat_or_nothing(path: str, folder: int | None = None) -> str:
     try:
-        return stat_of(path)
+        st = os.stat(path, dir_fd=folder)
     except OSError:
         return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"

@@ -21,7 +21,7 @@ from .parts import part_count
 from .resources import data_path
 from .settings import Settings
 from .shared import Origin, SharedEntities
-from .sources import letter_id, read_letter
+from .sources import id_of_name, read_letter
 from .validate import Issue, ValidationReport, Validator
 
 LETTER_SUFFIXES = (".txt", ".md")
@@ -75,7 +75,8 @@ class _Corpus:
     """A corpus folder: its letter files, authority file and what maps and validates them."""
 
     root: Path
-    files: list[Path]
+    folder: Path  # where the letter files are
+    names: list[str]  # the letter files' names, sorted
     authorities: Authorities
     authority_path: str
 
@@ -86,23 +87,29 @@ class _Corpus:
         letters = root / "letters" if (root / "letters").is_dir() else root
         with os.scandir(letters) as entries:  # names and types without a stat per file
             names = sorted(
-                e.name
-                for e in entries
-                if os.path.splitext(e.name)[1].lower() in LETTER_SUFFIXES and e.is_file()
+                e.name for e in entries if e.name.lower().endswith(LETTER_SUFFIXES) and e.is_file()
             )
-        files = [letters / name for name in names]
         if shard is not None:
-            files = [p for p in files if in_shard(letter_id(p), shard)]
+            names = [name for name in names if in_shard(id_of_name(name), shard)]
         authority = root / "authorities.toml"
         authorities = Authorities.load(authority) if authority.exists() else Authorities([])
-        return cls(root, files, authorities, str(authority))
+        return cls(root, letters, names, authorities, str(authority))
+
+    @property
+    def files(self) -> list[Path]:
+        """The letter files."""
+        return [self.folder / name for name in self.names]
+
+    def id_names(self) -> dict[str, list[str]]:
+        """Each letter id and the names of the files that give it (more than one is an error)."""
+        by_id: dict[str, list[str]] = defaultdict(list)
+        for name in self.names:
+            by_id[id_of_name(name)].append(name)
+        return by_id
 
     def ids(self) -> dict[str, list[Path]]:
         """Each letter id and the files that give it (more than one is an error)."""
-        by_id: dict[str, list[Path]] = defaultdict(list)
-        for path in self.files:
-            by_id[letter_id(path)].append(path)
-        return by_id
+        return {ident: [self.folder / n for n in names] for ident, names in self.id_names().items()}
 
     def letters(
         self,
@@ -140,6 +147,11 @@ class _Corpus:
             done += len(task)
             if progress is not None:
                 progress(done, len(ordered))
+
+
+def _is_letter_name(name: str) -> bool:
+    """Whether a file name has a letter's suffix (as ``Path.suffix``: a dot not in first place)."""
+    return name.lower().endswith(LETTER_SUFFIXES) and name.rfind(".") > 0
 
 
 def in_shard(ident: str, shard: tuple[int, int]) -> bool:

@@ -44,16 +44,22 @@ class PrefixTracker:
         self.used: set[str] = set()
 
     def see(self, triples: Iterable[Triple]) -> None:
-        """Note the namespaces of every term that will be written in prefixed form."""
+        """Note the namespaces of every term that will be written in prefixed form (each
+        distinct IRI looked at once)."""
+        iris: set[str] = set()
+        predicates: set[str] = set()
+        datatypes: set[str] = set()
         for t in triples:
-            if t.predicate.value != vocab.RDF_TYPE:
-                self._iri(t.predicate.value)
-            self._iri(subject_of(t).value)
+            predicates.add(t.predicate.value)
+            iris.add(subject_of(t).value)
             obj = object_of(t)
             if isinstance(obj, NamedNode):
-                self._iri(obj.value)
-            elif isinstance(obj, Literal) and not obj.language and obj.datatype.value not in _IMPLICIT:
-                self._iri(obj.datatype.value)
+                iris.add(obj.value)
+            elif isinstance(obj, Literal) and not obj.language:
+                datatypes.add(obj.datatype.value)
+        predicates.discard(vocab.RDF_TYPE)  # written as "a"
+        for iri in iris | predicates | (datatypes - _IMPLICIT):
+            self._iri(iri)
 
     def _iri(self, iri: str) -> None:
         # Every namespace lodpub declares ends with "/" or "#": split there and look it up.

@@ -24,7 +24,13 @@ _DASHES = re.compile(r"-{2,}")
 
 def letter_id(path: Path) -> str:
     """The letter's stable id: the file stem lower-cased to ``[a-z0-9-]``."""
-    stem = path.stem.lower()
+    return id_of_name(path.name)
+
+
+def id_of_name(name: str) -> str:
+    """``letter_id`` of a file name."""
+    dot = name.rfind(".")
+    stem = (name[:dot] if 0 < dot < len(name) - 1 else name).lower()  # as pathlib's stem
     if _CLEAN_ID.fullmatch(stem):
         return stem  # most names are ids already
     return _DASHES.sub("-", _UNSAFE.sub("-", stem)).strip("-")
