@@ -57,6 +57,7 @@ from .validate import Issue, Validator
 from .vocab import RDF_TYPE
 
 if TYPE_CHECKING:
+    from .assemble import Assembly
     from .pipeline import BuildResult, Timings, _Corpus
 
 STATE = "state.sqlite"
@@ -220,7 +221,9 @@ class StateRecorder:
     """Records a full build's state as its letters stream in; ``commit`` puts it in place once
     the build is published."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, fingerprint: str, settings: Settings, count: int) -> None:
+        self.meta = {"fingerprint": fingerprint, "settings": settings_key(settings), "parts": str(count)}
+        self.count = count
         folder.mkdir(parents=True, exist_ok=True)
         self.target = folder / STATE
         fd, name = tempfile.mkstemp(dir=folder, prefix=".state-", suffix=".tmp")
@@ -247,20 +250,12 @@ class StateRecorder:
                 mapped.letter.id, iri, description, lines.get(field) or min(lines.values(), default=1)
             )
 
-    def commit(
-        self,
-        chosen: dict[str, list[Triple]],
-        segments: list[list[Triple]],
-        letter_stats: Statistics,
-        warnings: list[Issue],
-        entity_issues: list[Issue],
-        meta: dict[str, str],
-        base: str,
-    ) -> None:
-        db = self.db
+    def commit(self, assembly: Assembly, warnings: list[Issue], entity_issues: list[Issue]) -> None:
+        """Record what the published ``assembly`` holds, and put the state in place."""
+        db, base, chosen = self.db, assembly.iris.base, assembly.shared.chosen
         for iri in sorted(chosen):
             db.publish(db.entity(iri), variant_id(chosen[iri]), chosen[iri], base, replace=False)
-        for part, segment in enumerate(segments):
+        for part, segment in enumerate(assembly.segments):
             stats = Statistics()
             stats.add(segment, base)
             db.db.execute("INSERT INTO segments (part, stats) VALUES (?, ?)", (part, stats.as_json()))
@@ -273,8 +268,8 @@ class StateRecorder:
             "INSERT INTO entity_issues (focus, issue) VALUES (?, ?)",
             [(i.focus, _issue_json(i)) for i in entity_issues],
         )
-        db.set_meta("letter_stats", letter_stats.as_json())
-        for key, value in meta.items():
+        db.set_meta("letter_stats", assembly.letter_stats.as_json())
+        for key, value in {**self.meta, "index": output_digest(assembly.out, self.count)}.items():
             db.set_meta(key, value)
         db.db.executescript(_INDEXES)
         db.db.commit()

@@ -15,7 +15,7 @@ from . import __version__, batches
 from .assemble import Assembly
 from .authorities import Authorities, Entity
 from .errors import ConfigError, LodpubError
-from .incremental import StateRecorder, output_digest, rebuild, recover, settings_key, stat_of
+from .incremental import StateRecorder, rebuild, recover, stat_of
 from .mapping import Iris, LetterMapper
 from .parts import part_count
 from .resources import data_path
@@ -189,14 +189,16 @@ def build(
         cache = batches.LetterCache(cache_dir, batches.fingerprint(key, inputs))
     recorder = None
     stats: dict[str, str] = {}
+    letter_ids = len(source.id_names())
     if cache is not None and cache_dir is not None and settings.dumps == "parts":
         done = rebuild(source, out, settings, cache, cache_dir, validator, timings, keep_going, jobs)
         if done is not None:
             return done
-        recorder = StateRecorder(cache_dir)
+        # a full build, which records its state for the next one (see incremental.py)
+        recorder = StateRecorder(cache_dir, cache.fingerprint, settings, part_count(letter_ids))
         stats = {ident: stat_of(paths[0]) for ident, paths in source.ids().items() if len(paths) == 1}
     try:
-        with Assembly(out, settings, validator, len(source.ids()), jobs) as assembly:
+        with Assembly(out, settings, validator, letter_ids, jobs) as assembly:
             for letter in source.letters(settings, jobs, progress, timings, cache, validator):
                 mapped, issues = letter.mapped, letter.issues
                 if recorder is not None:
@@ -223,21 +225,7 @@ def build(
             warnings = tuple(assembly.warnings())
             assembly.finish()
             if recorder is not None:
-                meta = {
-                    "fingerprint": cache.fingerprint if cache is not None else "",
-                    "settings": settings_key(settings),
-                    "parts": str(part_count(len(source.ids()))),
-                    "index": output_digest(assembly.out, part_count(len(source.ids()))),
-                }
-                recorder.commit(
-                    assembly.shared.chosen,
-                    assembly.segments,
-                    assembly.letter_stats,
-                    list(warnings),
-                    entity_problems,
-                    meta,
-                    settings.base_iri,
-                )
+                recorder.commit(assembly, list(warnings), entity_problems)
                 recorder = None
             if cache is not None:
                 cache.keep_only(set(timings.keys.values()))
