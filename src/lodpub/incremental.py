@@ -5,8 +5,10 @@ in ``state.sqlite`` in the cache folder: each letter's file, stat and cache key;
 descriptions each letter gives (so the published description of an entity can be chosen again
 as a full build chooses it); the published descriptions, which subjects they describe and what
 they point at; the VoID counts of the letters and of each part's share of the entities graph;
-the warnings and the entity issues. The state names the graphs.tsv it describes by hash, so a
-dist/ changed since is never updated from a stale state: the build is then a full one.
+the warnings and the entity issues. The state names the output it describes (the hash of its
+graphs.tsv, the size and time of every other dump file), so a dist/ changed since is never
+updated from a stale state: the build is then a full one, as it is for other settings, another
+authority file, other shapes or another lodpub version, or many changed letters at once.
 
 A rebuild stats the source files (reading only those whose stat changed), maps and validates
 the changed letters, chooses the affected entities' descriptions again, validates the part of
