@@ -1,6 +1,6 @@
 """Benchmark `lodpub push` against Oxigraph's own bulk loader, measured in the same run.
 
-    python bench/push.py [--update] [--gsp] N [N ...]
+    python bench/push.py [--update] [--gsp] [--dumps parts] N [N ...]
 
 For each N: build N generated letters (bench/generate.py) unless bench/out/N/dist exists, then
 time, each into a fresh Oxigraph store on a free 127.0.0.1 port:
@@ -12,7 +12,10 @@ time, each into a fresh Oxigraph store on a free 127.0.0.1 port:
 then, with the store holding the first push, edit one letter (the edit stays in the corpus),
 rebuild and time a re-push, which sends only that letter's graph. Prints each time and its
 ratio to the floor.
-Servers are killed when done.
+Servers are killed when done. With ``--dumps parts`` the dataset is the output in parts that
+`bench/run.py --dumps parts N` leaves (bench/out/N/dist-parts, built with its cache if missing):
+the floor loads every part's N-Quads (`oxigraph load` takes them in parallel), and the rebuild
+before the re-push is an incremental one.
 """
 
 from __future__ import annotations
@@ -74,24 +77,37 @@ class Server:
 
 
 def lodpub(*args: str) -> float:
+    return run(*args)[0]
+
+
+def run(*args: str) -> tuple[float, str]:
+    """Seconds a lodpub command takes, and what it printed on stderr."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "lodpub", *args], capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"lodpub {' '.join(args)} failed:\n{done.stderr}")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, done.stderr
 
 
-def measure(count: int, forced: set[str]) -> dict[str, object]:
+def measure(count: int, forced: set[str], parts: bool = False) -> dict[str, object]:
     root = OUT / str(count)
-    corpus, dist = root / "corpus", root / "dist"
+    corpus, dist = root / "corpus", root / ("dist-parts" if parts else "dist")
+    build = ["build", str(corpus), "--out", str(dist), "--quiet", "--base-iri", BASE]
+    if parts:
+        build += ["--dumps", "parts", "--cache", str(root / "cache")]
     if not (dist / "graphs.tsv").exists():
         generate(count, corpus)
-        lodpub("build", str(corpus), "--out", str(dist), "--quiet", "--base-iri", BASE)
-    result: dict[str, object] = {"letters": count, "cores": os.cpu_count()}
+        lodpub(*build)
+    dumps = sorted((dist / "parts").glob("*.nq")) if parts else [dist / "dataset.nq"]
+    result: dict[str, object] = {
+        "letters": count,
+        "cores": os.cpu_count(),
+        "dumps": "parts" if parts else "whole",
+    }
     with tempfile.TemporaryDirectory(dir=root) as tmp:
         started = time.perf_counter()
         subprocess.run(
-            ["oxigraph", "load", "--location", f"{tmp}/floor", "--file", str(dist / "dataset.nq")],
+            ["oxigraph", "load", "--location", f"{tmp}/floor", "--file", *map(str, dumps)],
             check=True,
             capture_output=True,
         )
@@ -103,7 +119,7 @@ def measure(count: int, forced: set[str]) -> dict[str, object]:
         for kind in kinds:
             server = Server(Path(tmp) / kind)
             try:
-                state = root / ".dist-push-state.json"
+                state = root / f".{dist.name}-push-state.json"
                 state.unlink(missing_ok=True)
                 seconds = lodpub("push", str(dist), *server.args(), "--protocol", kind, "--quiet")
                 result[f"push_{kind}_s"] = round(seconds, 2)
@@ -114,7 +130,10 @@ def measure(count: int, forced: set[str]) -> dict[str, object]:
                     text = letter.read_bytes()
                     marker = f"Dear Comrades (re-pushed {time.time_ns()}),".encode()
                     letter.write_bytes(text.replace(b"Dear Comrades,", marker, 1))
-                    lodpub("build", str(corpus), "--out", str(dist), "--quiet", "--base-iri", BASE)
+                    seconds, printed = run(*build, "--timings")
+                    timings = next(line for line in printed.splitlines() if line.startswith("timings: "))
+                    result["rebuild_s"] = round(seconds, 2)
+                    result["rebuild_mode"] = json.loads(timings.removeprefix("timings: "))["mode"]
                     repush = lodpub("push", str(dist), *server.args(), "--quiet")
                     result["repush_one_letter_s"] = round(repush, 2)
             finally:
@@ -125,8 +144,10 @@ def measure(count: int, forced: set[str]) -> dict[str, object]:
 def main() -> None:
     args = sys.argv[1:]
     forced = {a.removeprefix("--") for a in args if a in ("--gsp", "--update")}
-    for count in [int(a) for a in args if not a.startswith("--")] or [1000]:
-        result = measure(count, forced)
+    parts = "--dumps" in args and args[args.index("--dumps") + 1] == "parts"
+    counts = [int(a) for a in args if a.isdigit()]
+    for count in counts or [1000]:
+        result = measure(count, forced, parts)
         print(
             f"{count:>7} letters  oxigraph load {result['floor_oxigraph_load_s']} s  "
             + "  ".join(
@@ -134,7 +155,8 @@ def main() -> None:
                 for k in ("auto", "update", "gsp")
                 if f"push_{k}_s" in result
             )
-            + f"  re-push after one edit {result['repush_one_letter_s']} s"
+            + f"  rebuild after one edit {result['rebuild_s']} s ({result['rebuild_mode']})"
+            + f"  re-push after one edit {result['repush_one_letter_s']} s  dumps {result['dumps']}"
         )
         print(json.dumps(result), file=sys.stderr)
 
