@@ -98,14 +98,17 @@ class Dist:
         path = self.folder / INDEX
         entries: list[GraphEntry] = []
         number = 1
+        files: set[str] = set()  # the dump names already checked
         try:
             with open(path, encoding="utf-8") as lines:
                 if lines.readline() != INDEX_HEADER:
                     raise ValueError("expected the header " + INDEX_HEADER.strip().replace("\t", " "))
                 for number, line in enumerate(lines, start=2):  # noqa: B007 - named in the error
                     iri, triples, digest, file, offset, size, _, _ = line.rstrip("\n").split("\t")
-                    if not _DUMP_NAME.match(file):
-                        raise ValueError(f"{file!r} is not an N-Quads dump of a build")
+                    if file not in files:
+                        if not _DUMP_NAME.match(file):
+                            raise ValueError(f"{file!r} is not an N-Quads dump of a build")
+                        files.add(file)
                     span = Span(file, int(offset), int(size), int(triples), digest)
                     if entries and entries[-1].iri == iri:
                         spans = (*entries[-1].spans, span)
@@ -118,7 +121,7 @@ class Dist:
                 f"{path}:{number}: not a graph index written by lodpub build ({exc})",
                 hint="rebuild the folder with `lodpub build`",
             ) from exc
-        missing = [p.name for p in self.nquads_files(entries) if not p.is_file()]
+        missing = [name for name in sorted(files) if not (self.folder / name).is_file()]
         if missing:
             raise ConfigError(
                 f"{self.folder}: not a complete lodpub build (missing {', '.join(missing)})",

@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -86,7 +87,7 @@ class PushState:
             stores = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             stores = {}
-        stores[self.store_key] = dict(sorted(digests.items()))
+        stores[self.store_key] = digests  # written with its keys sorted
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(json.dumps(stores, sort_keys=True, separators=(",", ":")))  # dumps: C encoder
@@ -99,13 +100,20 @@ def ntriples(triples: list[Triple]) -> bytes:
 
 
 def plan_push(
-    dist: Dist, store: SparqlStore, prune: bool, entries: list[GraphEntry] | None = None, quick: bool = False
+    dist: Dist,
+    store: SparqlStore,
+    prune: bool,
+    entries: list[GraphEntry] | None = None,
+    quick: bool = False,
+    names: Future[set[str]] | None = None,
 ) -> PushPlan:
     """Compare the local graphs with those the store holds under the dataset's base IRI; with
-    ``quick``, ask the store only for the names of its graphs, not for their sizes."""
+    ``quick``, ask the store only for the names of its graphs (or take them from ``names``, a
+    request already under way), not for their sizes."""
     local = {e.iri: e.triples for e in (entries if entries is not None else dist.index())}
     if quick:
-        return PushPlan(local, dict.fromkeys(store.graph_names(dist.base_iri)), prune)
+        listed = names.result() if names is not None else store.graph_names(dist.base_iri)
+        return PushPlan(local, dict.fromkeys(listed), prune)
     return PushPlan(local, dict(store.graph_counts(dist.base_iri)), prune)
 
 
@@ -128,12 +136,15 @@ def push(
     sent."""
     if protocol not in PROTOCOLS:
         raise PublishError(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
-    entries = dist.index()
-    foreign = [e.iri for e in entries if not e.iri.startswith(dist.base_iri)]
-    if foreign:
-        raise PublishError(f"refusing to touch <{foreign[0]}>: it is not under {dist.base_iri}")
     previous = state.load() if state is not None and not full else {}
-    plan = plan_push(dist, store, prune, entries, quick=bool(previous))
+    with ThreadPoolExecutor(1) as pool:
+        # a re-push lists the store's graphs while the index is read (the store does that work)
+        names = pool.submit(store.graph_names, dist.base_iri) if previous else None
+        entries = dist.index()
+        foreign = [e.iri for e in entries if not e.iri.startswith(dist.base_iri)]
+        if foreign:
+            raise PublishError(f"refusing to touch <{foreign[0]}>: it is not under {dist.base_iri}")
+        plan = plan_push(dist, store, prune, entries, quick=bool(previous), names=names)
     if protocol == "auto":
         # A first load into an empty Oxigraph goes through its bulk loader (several times faster
         # than one request per graph); everything else, graph by graph.
