@@ -87,10 +87,10 @@ class PushState:
             stores = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             stores = {}
-        stores[self.store_key] = digests  # written with its keys sorted
+        stores[self.store_key] = digests  # in index order, so the same push writes the same file
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(json.dumps(stores, sort_keys=True, separators=(",", ":")))  # dumps: C encoder
+            out.write(json.dumps(stores, separators=(",", ":")))  # dumps: C encoder
         os.replace(tmp, self.path)
 
 
