@@ -54,7 +54,7 @@ from .serialize import (
     write_letter_files,
 )
 from .settings import Settings
-from .shared import Source, _key, entity_warnings, field_of, variant_id
+from .shared import Origin, Source, _key, entity_warnings, field_of, variant_id
 from .validate import Issue, Validator
 from .vocab import RDF_TYPE
 
@@ -164,6 +164,15 @@ class _Db:
             self._stored.add((entity, variant))
         return entity
 
+    def mentions(self, mapped: MappedLetter, base: str) -> set[int]:
+        """Record the entity descriptions a letter gives, each at the line of the field that
+        names the entity (the line a warning would point at); the entities' ids."""
+        origin = Origin(mapped.letter.id, mapped.letter.path, mapped.field_lines)
+        return {
+            self.mention(mapped.letter.id, iri, description, origin.line(field_of(base, iri)))
+            for iri, description in mapped.entities.items()
+        }
+
     def forget_unmentioned(self, entity: int) -> None:
         """Drop the descriptions of an entity that no letter gives any more."""
         self.db.execute(
@@ -245,12 +254,7 @@ class StateRecorder:
         )
 
     def mentions(self, mapped: MappedLetter, base: str) -> None:
-        lines = mapped.field_lines
-        for iri, description in mapped.entities.items():
-            field = field_of(base, iri)
-            self.db.mention(
-                mapped.letter.id, iri, description, lines.get(field) or min(lines.values(), default=1)
-            )
+        self.db.mentions(mapped, base)
 
     def commit(self, assembly: Assembly, warnings: list[Issue], entity_issues: list[Issue]) -> None:
         """Record what the published ``assembly`` holds, and put the state in place."""
@@ -667,10 +671,7 @@ class _Rebuild:
             mapped = letter.mapped
             if mapped is None or letter.issues:
                 continue
-            lines = mapped.field_lines
-            for iri, description in mapped.entities.items():
-                line = lines.get(field_of(base, iri)) or min(lines.values(), default=1)
-                touched.add(db.mention(ident, iri, description, line))
+            touched |= db.mentions(mapped, base)
             fresh[graph] = (nquads(mapped.graph, mapped.triples), mapped.triples, ident)
             added = Statistics()
             added.add(mapped.triples, base)

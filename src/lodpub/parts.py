@@ -14,7 +14,6 @@ parts (and, once, every part written again)."""
 from __future__ import annotations
 
 import hashlib
-import io
 import multiprocessing
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,13 +22,15 @@ from typing import cast
 import pyoxigraph as ox
 from pyoxigraph import NamedNode, Quad, Triple
 
-from .jsonld import Context, write_dataset
+from .jsonld import Context
 from .mapping.rdf import subject_of
 from .serialize import (
+    DERIVED,
     INDEX,
     INDEX_HEADER,
     LetterFiles,
     PrefixTracker,
+    derive_dumps,
     index_row,
     quads,
     write_gzip,
@@ -99,14 +100,7 @@ def write_part(folder: Path, part: int | str, data: bytes, context: Context) -> 
     (folder / "parts").mkdir(exist_ok=True)
     (folder / "dumps").mkdir(exist_ok=True)
     (folder / files["nq"]).write_bytes(data)
-    ox.serialize(found, str(folder / files["trig"]), ox.RdfFormat.TRIG, prefixes=prefixes)
-    ox.serialize(
-        [q.triple for q in found], str(folder / files["ttl"]), ox.RdfFormat.TURTLE, prefixes=prefixes
-    )
-    ox.serialize([q.triple for q in found], str(folder / files["nt"]), ox.RdfFormat.N_TRIPLES)
-    text = io.StringIO(newline="\n")
-    write_dataset(context, found, text)
-    (folder / files["jsonld"]).write_bytes(text.getvalue().encode("utf-8"))
+    derive_dumps(lambda: found, {suffix: folder / files[suffix] for suffix in DERIVED}, prefixes, context)
     gz = part_files(part)[-1]
     write_gzip(folder / gz, [data])
     return {name: (folder / name).stat().st_size for name in part_files(part)}

@@ -10,7 +10,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
 
@@ -100,23 +100,19 @@ def quads(graph: NamedNode, triples: Iterable[Triple]) -> list[Quad]:
     return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
-def derive_dumps(folder: Path, prefixes: dict[str, str], context: Context) -> None:
-    """dataset.trig, dataset.ttl, dataset.nt and dataset.jsonld from dataset.nq, streaming."""
-    source = folder / "dataset.nq"
+DERIVED = ("trig", "ttl", "nt", "jsonld")  # the forms written from the N-Quads
 
-    def stream() -> Iterable[Quad]:
-        return cast(Iterable[Quad], ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS))
 
-    ox.serialize(stream(), str(folder / "dataset.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
-    ox.serialize(
-        (q.triple for q in stream()),
-        str(folder / "dataset.ttl"),
-        ox.RdfFormat.TURTLE,
-        prefixes=prefixes,
-    )
-    ox.serialize((q.triple for q in stream()), str(folder / "dataset.nt"), ox.RdfFormat.N_TRIPLES)
-    with open(folder / "dataset.jsonld", "w", encoding="utf-8", newline="\n") as out:
-        write_dataset(context, stream(), out)
+def derive_dumps(
+    quads: Callable[[], Iterable[Quad]], paths: dict[str, Path], prefixes: dict[str, str], context: Context
+) -> None:
+    """The TriG, Turtle, N-Triples and JSON-LD forms (``paths`` by suffix, see ``DERIVED``) of
+    the quads ``quads()`` gives; it is called once for each form, so it may stream from disk."""
+    ox.serialize(quads(), str(paths["trig"]), ox.RdfFormat.TRIG, prefixes=prefixes)
+    ox.serialize((q.triple for q in quads()), str(paths["ttl"]), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ox.serialize((q.triple for q in quads()), str(paths["nt"]), ox.RdfFormat.N_TRIPLES)
+    with open(paths["jsonld"], "w", encoding="utf-8", newline="\n") as out:
+        write_dataset(context, quads(), out)
 
 
 class LetterFiles:
@@ -230,7 +226,13 @@ class DistWriter:
         each dump, and of each chunk."""
         self._nq.close()
         self._index.close()
-        derive_dumps(self.folder, self.prefixes.prefixes(), self.context)
+        source = str(self.folder / "dataset.nq")
+
+        def stream() -> Iterable[Quad]:
+            return cast(Iterable[Quad], ox.parse(path=source, format=ox.RdfFormat.N_QUADS))
+
+        paths = {suffix: self.folder / f"dataset.{suffix}" for suffix in DERIVED}
+        derive_dumps(stream, paths, self.prefixes.prefixes(), self.context)
         chunks = write_chunks(self.folder / "dataset.nq", self.folder / "dumps", chunk_bytes)
         return {name: (self.folder / name).stat().st_size for name in self.dumps}, chunks
 
