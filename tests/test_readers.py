@@ -8,7 +8,9 @@ import pytest
 
 from lodpub.model import Basis, Evidence
 from lodpub.sources import letter_id, read_letter
-from lodpub.sources.text import parse_archival, parse_date, translators_in
+from lodpub.sources.callnumbers import read_call_number
+from lodpub.sources.citation import credits, read_citation
+from lodpub.sources.dates import parse_date
 
 from .conftest import CORPUS, LETTERS
 
@@ -28,15 +30,13 @@ def test_php_seed_fields() -> None:
     assert [s.evidence.basis for s in letter.senders] == [Basis.STATED, Basis.INFERRED]
     assert letter.addressees[0].text.endswith("Comrade Gheorghe Gheorghiu-Dej")
     assert [t.text for t in letter.translators] == ["Delia Razdolescu"]
-    assert letter.original_language is None  # the source does not say; never guessed
+    assert not letter.original_languages  # the source does not say; never guessed
     ref = letter.archival
     assert ref is not None
-    assert (ref.archive, ref.fonds, ref.file, ref.pages) == (
-        "National Central Historical Archives",
-        "Fund CC of the RCP - Foreign Relations Section",
-        "File 9U/1956-1958",
-        "pp. 227-228",
-    )
+    assert [h.text for h in ref.holdings] == [
+        "National Central Historical Archives, Fund CC of the RCP - Foreign Relations Section, "
+        "File 9U/1956-1958, pp. 227-228"
+    ]
     assert ref.evidence.line == 29
     assert letter.rights is not None and letter.rights.text.startswith("Copyright 1999-2006")
     assert letter.rights.text.endswith('on behalf of the PHP network."')
@@ -66,11 +66,11 @@ def test_wilson_seed_fields() -> None:
     assert letter.place is None
     assert [s.text for s in letter.senders] == ["The Central Committee of the CPSU", "the CC of the CPSU"]
     assert [a.text for a in letter.addressees] == [
-        "TO THE CENTRAL COMMITTEE OF THE ROMANIAN WORKERS' PARTY",
+        "THE CENTRAL COMMITTEE OF THE ROMANIAN WORKERS' PARTY",
         "the CC of the RWP",
     ]
-    assert letter.original_language is not None and letter.original_language.text == "Romanian"
-    assert letter.original_language.evidence.line == 17
+    assert [v.text for v in letter.original_languages] == ["Romanian"]
+    assert letter.original_languages[0].evidence.line == 17
     assert letter.translation_language is not None
     assert letter.translation_language.text == "English"
     assert letter.translation_language.evidence.basis is Basis.STATED
@@ -80,11 +80,9 @@ def test_wilson_seed_fields() -> None:
     ref = letter.archival
     assert ref is not None
     assert ref.citation.startswith('"Letter addressed by')  # verbatim, whole block
-    assert (ref.archive, ref.file, ref.pages) == (
-        "Central Historical National Archives",
-        "File 6/1955",
-        "pp. 719-720",
-    )
+    assert [h.text for h in ref.holdings] == [
+        "Central Historical National Archives, Fund CC of the RCP - Foreign Relations Section, File 6/1955, pp. 719-720"  # noqa: E501
+    ]
     assert letter.body.startswith("TO THE CENTRAL") is False
     assert letter.body.startswith("Dear Comrades,")
     assert "September 9, 1958" not in letter.body.splitlines()[-1]
@@ -102,7 +100,8 @@ def test_crlf_diacritics_special_title_two_translators() -> None:
     assert letter.addressees[1].text == "N.S. Khrushchev"
     ref = letter.archival
     assert ref is not None
-    assert (ref.fonds, ref.file, ref.pages) == (
+    call = read_call_number(ref.holdings[0].text.split(", ", 1)[1])
+    assert (call.fonds, call.file, call.pages) == (
         "Fond CC of the RCP - Chancellery",
         "Dosar 12/1958",
         "ff. 3-5",
@@ -114,7 +113,13 @@ def test_russian_archive_cyrillic_signature_rights() -> None:
     assert letter.senders[0].text == "Н.С. Хрущев"
     ref = letter.archival
     assert ref is not None
-    assert (ref.archive, ref.fonds, ref.file, ref.pages) == ("RGANI", "f. 3", "op. 14, d. 227", "ll. 12-14")
+    call = read_call_number(ref.holdings[0].text.split(", ", 1)[1])
+    assert (ref.holdings[0].text.split(", ")[0], call.fonds, call.file, call.pages) == (
+        "RGANI",
+        "f. 3",
+        "op. 14, d. 227",
+        "ll. 12-14",
+    )
     assert letter.rights is not None and letter.rights.evidence.line == 11
 
 
@@ -124,11 +129,8 @@ def test_month_date_no_translator_nara() -> None:
     assert letter.translators == () and letter.translation_language is None
     ref = letter.archival
     assert ref is not None
-    assert (ref.archive, ref.fonds, ref.file) == (
-        "National Archives and Records Administration",
-        "RG 59, Central Decimal File 1955-59",
-        "Box 2815",
-    )
+    call = read_call_number(ref.holdings[0].text.split(", ", 1)[1])
+    assert (call.fonds, call.file) == ("RG 59, Central Decimal File 1955-59", "Box 2815")
 
 
 def test_wilson_wrapped_title_day_month_date_russian_original() -> None:
@@ -136,17 +138,13 @@ def test_wilson_wrapped_title_day_month_date_russian_original() -> None:
     assert letter.title.text == "Letter from N.S. Khrushchev to Gheorghe Gheorghiu-Dej on the Warsaw Treaty"
     assert letter.title.evidence.line == 3
     assert letter.date.iso == "1958-09-09" and letter.date.label == "9 September 1958"
-    assert letter.original_language is not None and letter.original_language.text == "Russian"
+    assert [v.text for v in letter.original_languages] == ["Russian"]
     assert [t.text for t in letter.translators] == ["Gary Goldberg", "Svetlana Savranskaya"]
     assert letter.senders[0].text == "N. Khrushchev"  # the closing date line is not signature
     ref = letter.archival
     assert ref is not None
-    assert (ref.archive, ref.fonds, ref.file, ref.pages) == (
-        "Russian State Archive of Contemporary History",
-        "f. 3",
-        "op. 12, d. 1005",
-        "ll. 5-7",
-    )
+    call = read_call_number(ref.holdings[0].text.split(", ", 1)[1])
+    assert (call.fonds, call.file, call.pages) == ("f. 3", "op. 12, d. 1005", "ll. 5-7")
 
 
 def test_wilson_english_original_unrecognised_citation_kept() -> None:
@@ -155,7 +153,7 @@ def test_wilson_english_original_unrecognised_citation_kept() -> None:
     assert letter.date.iso == "1958-10"
     ref = letter.archival
     assert ref is not None
-    assert ref.archive == "The National Archives of the UK" and ref.fonds is None
+    assert [h.text for h in ref.holdings] == ["The National Archives of the UK, FO 371/135001"]
     assert "FO 371/135001" in ref.citation  # never dropped
 
 
@@ -184,21 +182,30 @@ def test_dates(text: str, iso: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("Translated by Delia Razdolescu]", ["Delia Razdolescu"]),
-        ("pp. 1-2. Translated by A. One and B. Two.", ["A. One", "B. Two"]),
-        ("Translated by A, B and C", ["A", "B", "C"]),
+        ("Translated by Delia Razdolescu", ["Delia Razdolescu"]),
+        ("Translated by A. One and B. Two", ["A. One", "B. Two"]),
+        ("Translated by Ann Bee, Cee Dee and Ef Gee", ["Ann Bee", "Cee Dee", "Ef Gee"]),
         ("Translation by Ioana Popescu", ["Ioana Popescu"]),
-        ("no translator", []),
+        ("Translated for CWIHP by Gary Goldberg", ["Gary Goldberg"]),
+        ("Translated for CWIHP from Russian by Gary Goldberg", ["Gary Goldberg"]),
+        ("Translated for NKIDP by Eliza Gheorghe", ["Eliza Gheorghe"]),
+        ("Obtained and translated for NPIHP by Balazs Szalontai", ["Balazs Szalontai"]),
+        (
+            "Obtained by Béla Révész and translated by Margaret K. Gnoinska (Troy University)",
+            ["Margaret K. Gnoinska"],
+        ),
+        ("Contributed by Sergey Radchenko and translated by Gary Goldberg", ["Gary Goldberg"]),
+        ("Obtained through CIA mandatory declassification review", []),
     ],
 )
 def test_translators(text: str, names: list[str]) -> None:
-    assert [v.text for v in translators_in(text, HERE)] == names
+    assert credits(text)[0] == names
 
 
 def test_citation_without_pattern_keeps_archive_and_text() -> None:
-    ref = parse_archival("Archive of the Ministry, some shelf mark 12", HERE)
-    assert ref.archive == "Archive of the Ministry" and ref.fonds is None
-    assert ref.citation == "Archive of the Ministry, some shelf mark 12"
+    citation = read_citation("Archive of the Ministry, some shelf mark 12", HERE, cited=False)
+    assert [h.text for h in citation.holdings] == ["Archive of the Ministry, some shelf mark 12"]
+    assert citation.text == "Archive of the Ministry, some shelf mark 12"
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,3 @@
 """lodpub: publish archival correspondence as CIDOC-CRM / Dublin Core Linked Data."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

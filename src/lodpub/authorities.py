@@ -6,25 +6,25 @@ entity (keyed by the slug of the name), never an error.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import languages as language_table
 from .errors import ConfigError
+from .resources import data_path
+from .sources.names import bracketed_identity, kind_of, strip_affiliation
 from .textutil import collapse, normalise_name, shape_name, slug
 
 KINDS = ("person", "group", "place", "language")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
-_ORGANISATION_WORDS = re.compile(
-    r"\b(committee|party|ministry|embassy|government|council|presidium|secretariat|department|"
-    r"union|bureau|politburo|cc|academy|archives?|institute|university|section|office|"
-    r"agency|league|front|army|command|delegation|republic)\b",
-    re.IGNORECASE,
-)
 _HONORIFICS = re.compile(
-    r"^(?:the\s+|comrades?\s+|mr\.?\s+|mrs\.?\s+|prof\.?\s+|dr\.?\s+|to\s+)+", re.IGNORECASE
+    r"^(?:the\s+|comrades?\s+|cdes?\.?\s+|mr\.?\s+|mrs\.?\s+|prof\.?\s+|professor\s+|dr\.?\s+|to\s*:?\s+)+",
+    re.IGNORECASE,
 )
 
 
@@ -74,13 +74,16 @@ class Authorities:
                     )
                 variant_owner[folded] = entity
         self._names = variant_owner
+        self._archives = {k: e for k, e in variant_owner.items() if e.archive}
         agents = {k: e for k, e in variant_owner.items() if e.kind != "language"}
         self._agent_pattern = _alternation(agents)
         self._agent_names = agents
 
     @classmethod
-    def load(cls, path: Path) -> Authorities:
-        """Read a TOML authority file; a malformed file is a configuration error."""
+    def load(cls, path: Path, archives: bool = True) -> Authorities:
+        """Read a TOML authority file, with the shipped table of archives beneath it (an entry
+        of the file overrides the table's entry of the same key, and a name the file gives
+        another entity is taken from the table's); a malformed file is a configuration error."""
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -88,7 +91,19 @@ class Authorities:
                 f"{path}: cannot read the authority file: {exc}",
                 hint="it must be UTF-8 TOML with [person.KEY], [group.KEY], [place.KEY] tables",
             ) from exc
-        return cls(_entities_from_toml(data, str(path)), source=str(path))
+        entities = _entities_from_toml(data, str(path))
+        if archives:
+            entities = _with_archives(entities, shipped_archives())
+        return cls(entities, source=str(path))
+
+    def archive(self, span: str) -> Entity | None:
+        """The archive a span names (its name, a siglum or a variant; ``Name (SIGLUM)``)."""
+        text = collapse(span).strip(" ,.;")
+        for candidate in _archive_forms(text):
+            entity = self._archives.get(normalise_name(candidate))
+            if entity is not None:
+                return entity
+        return None
 
     def entities(self) -> list[Entity]:
         """Every entity of the file."""
@@ -99,7 +114,9 @@ class Authorities:
         return self._by_id.get((kind, key))
 
     def language(self, name: str) -> Entity | None:
-        """The language a name (\"Romanian\", \"RON\", \"ro\") stands for, if known."""
+        """The language a name ("Romanian", "RON", "ro", "Deutsch") stands for: the authority
+        file's entry, else the ISO 639 language a language library knows by that name (with
+        its EU authority code); None for a name neither knows."""
         folded = normalise_name(name)
         entity = self._names.get(folded)
         if entity is not None and entity.kind == "language":
@@ -110,7 +127,13 @@ class Authorities:
                 (candidate.code or "").casefold(),
             ):
                 return candidate
-        return None
+        found = language_table.find(name)
+        if found is None:
+            return None
+        known = self._by_id.get(("language", found.eu))
+        if known is not None:
+            return known
+        return Entity(kind="language", key=found.eu, label=found.name, code=found.code)
 
     def find(self, text: str, kinds: tuple[str, ...] = ("person", "group", "place")) -> list[Entity]:
         """Every curated entity of ``kinds`` whose name occurs in ``text``, longest match first.
@@ -140,38 +163,52 @@ class Authorities:
         A phrase may mix both: in "First Secretary of the CC of the CPSU Ivan Petrov" the
         Central Committee is curated and Ivan Petrov, left over, becomes a local person.
         """
-        known, residue = self._scan(phrase, kinds)
+        name, identity = bracketed_identity(phrase)
+        known, residue = self._scan(identity or phrase, kinds)
         if not known:
-            return [local_entity(name, kinds) for name in _split_names(phrase)]
+            local = local_entity(identity or name, kinds)
+            return [local] if local is not None else []
         if "person" in kinds:
-            known.extend(local_entity(name, ("person",)) for name in _names_in_residue(residue))
+            for extra in _names_in_residue(residue):
+                person = local_entity(extra, ("person",))
+                if person is not None:
+                    known.append(person)
         return known
 
 
-def local_entity(name: str, kinds: tuple[str, ...]) -> Entity:
-    """An entity for a name the authority file does not know: kind guessed from its words."""
-    clean = _clean_name(name)
-    if "place" in kinds and len(kinds) == 1:
-        kind = "place"
-    elif "group" in kinds and (_ORGANISATION_WORDS.search(clean) or "person" not in kinds):
-        kind = "group"
-    else:
-        kind = "person"
+def local_entity(name: str, kinds: tuple[str, ...]) -> Entity | None:
+    """An entity for a name the authority file does not know, typed by what the name says
+    (group words, an honorific, a person's name shape); None where the name does not tell
+    which it is, or is of a kind not asked for (precision first: no entity by default)."""
+    clean = _clean_name(strip_affiliation(name)[0])
+    if not clean:
+        return None
+    if kinds == ("place",):
+        return Entity(kind="place", key=slug(clean), label=clean, local=True)
+    if kinds == ("group",):
+        return Entity(kind="group", key=slug(clean), label=clean, local=True)
+    kind = kind_of(name) or _role_kind(clean)
+    if kind is None or kind not in kinds:
+        return None
     return Entity(kind=kind, key=slug(clean), label=clean, local=True)
+
+
+def _role_kind(name: str) -> str | None:
+    """A lone word in a sender or addressee position: an acronym is a body (``TASS``), a
+    capitalised word a person (``Krasovsky``, ``SHTYKOV``)."""
+    words = name.split()
+    if len(words) != 1 or not words[0][:1].isupper():
+        return None
+    word = words[0].strip(".")
+    if word.isupper() and len(word) <= 5:
+        return "group"
+    return "person" if word.isalpha() else None
 
 
 def _clean_name(name: str) -> str:
     text = collapse(name).strip(" ,.;:()[]\"'")
     text = _HONORIFICS.sub("", text)
     return text.strip(" ,.;:") or collapse(name)
-
-
-def _split_names(phrase: str) -> list[str]:
-    text = collapse(phrase).strip(" ,.;:")
-    if _ORGANISATION_WORDS.search(text):
-        return [text] if text else []
-    parts = re.split(r",\s*|\s+and\s+|\s*&\s*", text)
-    return [p for p in parts if _clean_name(p)]
 
 
 _ROLE_WORDS = frozenset(
@@ -262,3 +299,62 @@ def _entities_from_toml(data: dict[str, object], source: str) -> list[Entity]:
                 )
             )
     return entities
+
+
+def shipped_archives() -> list[Entity]:
+    """The curated table of archives lodpub ships (``data/archives.toml``): names in English and
+    in the archive's own language, sigla and their variants, country, call-number words."""
+    path = data_path("archives.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    tables = sorted(data.get("archive", {}).items())
+    # A siglum two archives share ("AMAE": Romania's and France's) names neither: it is ambiguous.
+    counts = Counter(
+        normalise_name(n)
+        for _, raw in tables
+        for n in dict.fromkeys(
+            [raw["label"], *raw.get("sigla", []), *raw.get("own", {}).values(), *raw.get("variants", [])]
+        )
+    )
+    out = []
+    for key, raw in tables:
+        own = raw.get("own", {})
+        names = [*raw.get("sigla", []), *own.values(), *raw.get("variants", [])]
+        names = [n for n in names if counts[normalise_name(n)] == 1]
+        out.append(
+            Entity(
+                kind="group",
+                key=key,
+                label=raw["label"],
+                variants=tuple(dict.fromkeys(n for n in names if n != raw["label"])),
+                labels=tuple(sorted(own.items())),
+                wikidata=raw.get("wikidata"),
+                archive=True,
+            )
+        )
+    return out
+
+
+def _with_archives(entities: list[Entity], table: list[Entity]) -> list[Entity]:
+    """The authority file's entities and the table's archives beneath them."""
+    keys = {(e.kind, e.key) for e in entities}
+    taken = {normalise_name(n) for e in entities for n in e.names}
+    out = list(entities)
+    for archive in table:
+        if ("group", archive.key) in keys:
+            continue
+        variants = tuple(v for v in archive.variants if normalise_name(v) not in taken)
+        if normalise_name(archive.label) in taken:
+            continue
+        out.append(dataclasses.replace(archive, variants=variants))
+        taken.update(normalise_name(n) for n in (archive.label, *variants))
+    return out
+
+
+def _archive_forms(text: str) -> list[str]:
+    """The ways a span may name an archive: as it is, without "the", and for ``Name (SIGLUM)``
+    the name and the siglum apart."""
+    forms = [text, re.sub(r"^the\s+", "", text, flags=re.I)]
+    paren = re.match(r"^(?P<name>.+?)\s*\((?P<siglum>[^()]+)\)$", text)
+    if paren:
+        forms += [paren.group("siglum"), paren.group("name")]
+    return forms

@@ -26,7 +26,7 @@ from . import __version__
 from .authorities import Authorities, Entity
 from .errors import LodpubError, SourceError
 from .mapping import Iris, LetterMapper, MappedLetter
-from .model import Letter
+from .model import Letter, Notice
 from .settings import SHACL_ENGINES
 from .sources import read_letter
 from .validate import Issue, Validator
@@ -60,6 +60,7 @@ class _Packed:
     entities: dict[str, bytes]
     field_lines: dict[str, int]
     named: tuple[Entity, ...]
+    notices: tuple[Notice, ...]
 
 
 def _nt(triples: list[Triple]) -> bytes:
@@ -72,7 +73,7 @@ def _triples(data: bytes) -> list[Triple]:
 
 def _pack(m: MappedLetter) -> _Packed:
     entities = {k: _nt(v) for k, v in m.entities.items()}
-    return _Packed(m.letter, m.graph.value, _nt(m.triples), entities, m.field_lines, m.named)
+    return _Packed(m.letter, m.graph.value, _nt(m.triples), entities, m.field_lines, m.named, m.notices)
 
 
 def _unpack_letter(p: _Packed) -> MappedLetter:
@@ -83,6 +84,7 @@ def _unpack_letter(p: _Packed) -> MappedLetter:
         entities={k: _triples(v) for k, v in p.entities.items()},
         field_lines=p.field_lines,
         named=p.named,
+        notices=p.notices,
     )
 
 
@@ -235,6 +237,22 @@ def by_letter(task: Task, result: BatchResult) -> list[LetterResult]:
             issues = [i for _ in range(len(paths) if len(paths) > 1 else 1) for i in next(failed)]
             out.append(LetterResult(ident, paths, None, issues, result.keys.get(ident)))
     return out
+
+
+def warnings_of(mapped: MappedLetter) -> list[Issue]:
+    """What the reader and the mapping kept verbatim instead of asserting, as warnings."""
+    return [
+        Issue(
+            message=n.message,
+            field=n.field,
+            focus=mapped.graph.value,
+            letter=mapped.letter.id,
+            file=mapped.letter.path,
+            line=n.line,
+            severity="Warning",
+        )
+        for n in mapped.notices
+    ]
 
 
 def source_issue(error: SourceError) -> Issue:

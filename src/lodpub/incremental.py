@@ -66,7 +66,8 @@ STATE = "state.sqlite"
 JOURNAL = "journal.json"
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE letters (id TEXT PRIMARY KEY, file TEXT NOT NULL, stat TEXT NOT NULL, key TEXT, issues TEXT);
+CREATE TABLE letters (id TEXT PRIMARY KEY, file TEXT NOT NULL, stat TEXT NOT NULL, key TEXT, issues TEXT,
+                      notes TEXT);
 CREATE TABLE entities (id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);
 CREATE TABLE mentions (entity INTEGER NOT NULL, variant TEXT NOT NULL, letter TEXT NOT NULL, line INTEGER);
 CREATE TABLE variants (entity INTEGER NOT NULL, variant TEXT NOT NULL, nt BLOB NOT NULL,
@@ -221,6 +222,13 @@ class _Db:
         )
         return [_issue(text) for (text,) in rows]
 
+    def letter_notes(self) -> list[Issue]:
+        """The published letters' warnings, in letter id order (as a full build gives them)."""
+        rows = self.db.execute(
+            "SELECT notes FROM letters WHERE notes IS NOT NULL AND issues IS NULL ORDER BY id"
+        )
+        return [Issue(**issue) for (text,) in rows for issue in json.loads(text)]
+
     def entity_issues(self) -> list[Issue]:
         return sorted(
             (_issue(text) for (text,) in self.db.execute("SELECT issue FROM entity_issues")),
@@ -246,11 +254,19 @@ class StateRecorder:
         self.db.db.executescript(_SCHEMA)
         self.db.db.execute("BEGIN")
 
-    def letter(self, ident: str, paths: list[Path], stat: str, key: str | None, issues: list[Issue]) -> None:
-        text = _failures(issues)
+    def letter(
+        self,
+        ident: str,
+        paths: list[Path],
+        stat: str,
+        key: str | None,
+        issues: list[Issue],
+        notes: list[Issue],
+    ) -> None:
+        """One letter's file, stat, key, issues and warnings."""
         self.db.db.execute(
-            "INSERT OR REPLACE INTO letters (id, file, stat, key, issues) VALUES (?, ?, ?, ?, ?)",
-            (ident, paths[0].name if len(paths) == 1 else "", stat, key, text),
+            "INSERT OR REPLACE INTO letters (id, file, stat, key, issues, notes) VALUES (?, ?, ?, ?, ?, ?)",
+            (ident, paths[0].name if len(paths) == 1 else "", stat, key, _failures(issues), _failures(notes)),
         )
 
     def mentions(self, mapped: MappedLetter, base: str) -> None:
@@ -590,7 +606,7 @@ class _Rebuild:
             written=True,
             letters=published,
             problems=tuple(problems + entity_problems),
-            warnings=tuple(db.warnings()),
+            warnings=tuple(db.letter_notes() + db.warnings()),
             triples=update.stats.triples,
             entities=update.stats.entities,
             files=part_sizes(self.out, count),
@@ -661,10 +677,13 @@ class _Rebuild:
                 continue
             letter = changed[ident]
             failures = _failures(letter.issues)
+            notes = (
+                _failures(batches.warnings_of(letter.mapped)) if letter.mapped and not letter.issues else None
+            )
             single = letter.paths[0] if len(letter.paths) == 1 else None
             db.db.execute(
-                "INSERT OR REPLACE INTO letters (id, file, stat, key, issues) VALUES (?, ?, ?, ?, ?)",
-                (ident, single.name if single else "", stats.get(ident, ""), letter.key, failures),
+                "INSERT OR REPLACE INTO letters (id, file, stat, key, issues, notes) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: E501
+                (ident, single.name if single else "", stats.get(ident, ""), letter.key, failures, notes),
             )
             if letter.key is not None:
                 forget.discard(letter.key)

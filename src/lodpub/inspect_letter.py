@@ -36,13 +36,18 @@ def inspect_file(path: Path, authorities_path: Path | None = None) -> tuple[Lett
             letter.title.evidence.line,
             letter.title.evidence.basis.value,
         ),
-        Field(
-            "date",
-            f"{letter.date.label} -> {letter.date.iso}",
-            letter.date.evidence.line,
-            letter.date.evidence.basis.value,
-        ),
     ]
+    if letter.date is not None:
+        fields.append(
+            Field(
+                "date",
+                f"{letter.date.label} -> {letter.date.iso}",
+                letter.date.evidence.line,
+                letter.date.evidence.basis.value,
+            )
+        )
+    elif letter.undated is not None:
+        fields.append(Field("date", "unknown (as the source marks it)", letter.undated.line, "Stated"))
 
     def names(kind: str, values: tuple[Value, ...], kinds: tuple[str, ...]) -> None:
         for value in values:
@@ -58,7 +63,7 @@ def inspect_file(path: Path, authorities_path: Path | None = None) -> tuple[Lett
     names("sender", letter.senders, ("person", "group"))
     names("addressee", letter.addressees, ("person", "group"))
     for label, value in (
-        ("original language", letter.original_language),
+        *(("original language", v) for v in letter.original_languages),
         ("translation language", letter.translation_language),
         ("source URL", letter.record_url),
         ("rights", letter.rights),
@@ -68,12 +73,8 @@ def inspect_file(path: Path, authorities_path: Path | None = None) -> tuple[Lett
     names("translator", letter.translators, ("person", "group"))
     if letter.archival:
         ref = letter.archival
-        parts = [
-            f"archive={ref.archive}",
-            f"fonds={ref.fonds}",
-            f"file={ref.file}",
-            f"pages={ref.pages}",
-        ]
+        parts = [f"holding={h.text}" for h in ref.holdings] + [f"note={n}" for n in ref.notes]
+        parts += [f"not recognised={u}" for u in ref.unrecognised]
         fields.append(
             Field(
                 "archive citation",

@@ -39,34 +39,61 @@ class Value:
 
 @dataclass(frozen=True)
 class DateValue:
-    """A date of the precision the source gives: day, month or year."""
+    """A date of the precision the source gives: a day, a month or a year, or a range that
+    ends at ``until`` (year, month, day: the same precision as the start or coarser)."""
 
     year: int
     month: int | None
     day: int | None
     label: str
     evidence: Evidence
+    until: tuple[int, int | None, int | None] | None = None
+
+    @property
+    def precision(self) -> str:
+        """``day``, ``month``, ``year`` or ``range``."""
+        if self.until is not None:
+            return "range"
+        return "year" if self.month is None else "month" if self.day is None else "day"
 
     @property
     def iso(self) -> str:
-        """ISO 8601 form of the given precision (YYYY, YYYY-MM or YYYY-MM-DD)."""
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        """ISO 8601 form of the given precision (YYYY, YYYY-MM or YYYY-MM-DD; a range as
+        ``start/end``)."""
+        start = _iso(self.year, self.month, self.day)
+        return start if self.until is None else f"{start}/{_iso(*self.until)}"
+
+
+def _iso(year: int, month: int | None, day: int | None) -> str:
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One archival statement of a citation, verbatim: an archive and its call number
+    (``RGANI, f. 5, op. 49, d. 131, ll. 193-194``). Which span is the archive is decided with
+    the authority data, in the mapping."""
+
+    text: str
+    evidence: Evidence
+    archive: str | None = None  # where a layout gives the archive and the call number apart
+    call_number: str | None = None
 
 
 @dataclass(frozen=True)
 class ArchivalRef:
-    """An archival citation: the verbatim text and, where recognised, its structure."""
+    """An archival citation: the verbatim text, its archival statements (one per archive that
+    holds the document), acquisition notes, and the segments nothing recognised."""
 
     citation: str
     evidence: Evidence
-    archive: str | None = None
-    fonds: str | None = None
-    file: str | None = None
-    pages: str | None = None
+    holdings: tuple[Holding, ...] = ()
+    notes: tuple[str, ...] = ()
+    unrecognised: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +109,8 @@ class Edition:
     year: int | None = None
     editors: tuple[str, ...] = ()
     pages: str | None = None
+    work: str | None = None  # a short reference inside a citation: "Buga (2012)"
+    volume: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,12 +122,12 @@ class Letter:
     sha256: str
     layout: str
     title: Value
-    date: DateValue
+    date: DateValue | None
     body: str
     place: Value | None = None
     senders: tuple[Value, ...] = ()
     addressees: tuple[Value, ...] = ()
-    original_language: Value | None = None
+    original_languages: tuple[Value, ...] = ()
     translation_language: Value | None = None
     translators: tuple[Value, ...] = ()
     archival: ArchivalRef | None = None
@@ -106,3 +135,15 @@ class Letter:
     publisher: Value | None = None
     rights: Value | None = None
     editions: tuple[Edition, ...] = ()
+    undated: Evidence | None = None  # the line that marks the date as unknown
+    notices: tuple[Notice, ...] = ()  # what the reader saw and did not understand
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a reader or the mapping kept verbatim instead of asserting it, reported as a
+    warning (``file:line: field: message``)."""
+
+    field: str
+    message: str
+    line: int

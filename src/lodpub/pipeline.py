@@ -197,13 +197,16 @@ def build(
         # a full build, which records its state for the next one (see incremental.py)
         recorder = StateRecorder(cache_dir, cache.fingerprint, settings, part_count(letter_ids))
         stats = {ident: stat_of(paths[0]) for ident, paths in source.ids().items() if len(paths) == 1}
+    letter_warnings: list[Issue] = []
     try:
         with Assembly(out, settings, validator, letter_ids, jobs) as assembly:
             for letter in source.letters(settings, jobs, progress, timings, cache, validator):
                 mapped, issues = letter.mapped, letter.issues
+                notes = batches.warnings_of(mapped) if mapped is not None and not issues else []
+                letter_warnings.extend(notes)
                 if recorder is not None:
                     recorder.letter(
-                        letter.ident, letter.paths, stats.get(letter.ident, ""), letter.key, issues
+                        letter.ident, letter.paths, stats.get(letter.ident, ""), letter.key, issues, notes
                     )
                 if issues or mapped is None:
                     problems.extend(issues)
@@ -222,10 +225,10 @@ def build(
             if problems and not keep_going:
                 return BuildResult(out=assembly.out, written=False, letters=0, problems=tuple(problems))
             timings.linked = assembly.writer.reused
-            warnings = tuple(assembly.warnings())
+            warnings = tuple(letter_warnings + assembly.warnings())
             assembly.finish()
             if recorder is not None:
-                recorder.commit(assembly, list(warnings), entity_problems)
+                recorder.commit(assembly, list(assembly.warnings()), entity_problems)
                 recorder = None
             if cache is not None:
                 cache.keep_only(set(timings.keys.values()))
@@ -260,6 +263,7 @@ def validate_corpus(
         letters += 1
         problems.extend(issues)
         if mapped is not None and not issues:
+            problems.extend(batches.warnings_of(mapped))
             origin = Origin(mapped.letter.id, mapped.letter.path, mapped.field_lines)
             for iri, triples in mapped.entities.items():
                 shared.add(iri, triples, origin)
@@ -289,7 +293,8 @@ def named_entities(
         for entity in mapped.named:
             if entity.kind != "language":
                 found.setdefault((entity.kind, entity.key), entity)
-                years[(entity.kind, entity.key)].append(mapped.letter.date.year)
+                if mapped.letter.date is not None:
+                    years[(entity.kind, entity.key)].append(mapped.letter.date.year)
     return {
         key: (entity, (min(years[key]), max(years[key])) if years.get(key) else None)
         for key, entity in sorted(found.items())

@@ -1,13 +1,23 @@
-"""Archival custody: archive (E74), fonds (E78), file (E22) and the letter's pages."""
+"""Archival custody: for each archive a citation names, the archive (E74), the fonds (E78), the
+file (E22), the letter's item (E22) kept there and its call number (E42), as the archive writes it.
+
+The first archive named holds ``letter/{id}/item``; each further one ``letter/{id}/item/{archive}``,
+so an item's IRI does not depend on the citation's order beyond which archive comes first. An
+archival statement whose archive the authority data does not know, and whose name does not say it
+is an archive, stays in the verbatim citation and is reported; it never becomes an entity.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, Triple
 
 from ..authorities import Authorities, Entity
-from ..model import ArchivalRef
+from ..model import ArchivalRef, Holding, Notice
+from ..sources.callnumbers import CallNumber, read_call_number
+from ..sources.citation import split_holdings, split_statement
 from ..textutil import slug
 from .entities import describe_entity
 from .iris import Iris
@@ -15,81 +25,168 @@ from .rdf import LABEL, TYPE, Triples, crm, lp, text
 
 _FONDS_WORDS = frozenset({"fund", "fond", "fonds", "of", "the", "f"})
 _FILE_PREFIX = re.compile(r"^(?:file|dosar|folder)\s+", re.I)
+_PART_TYPES = {
+    "record-group": "RecordGroup",
+    "fond": "Fond",
+    "opis": "Opis",
+    "delo": "Delo",
+    "papka": "Papka",
+    "leaf": "Leaf",
+    "pages": "PageRange",
+    "file": "FileNumber",
+    "box": "Box",
+    "volume": "Volume",
+    "part": "CallNumberPart",
+}
+
+
+def _known_archive(span: str, authorities: Authorities) -> Entity | None:
+    """The archive a span names, or the one its leading parts name ("…, Warsaw")."""
+    parts = span.split(", ")
+    for count in range(len(parts), 0, -1):
+        found = authorities.archive(", ".join(parts[:count]))
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One archive's holding of the letter: the archive, the call number, the item's IRI."""
+
+    archive: Entity
+    call: CallNumber | None
+    item: NamedNode
+    fonds: NamedNode | None
+    file: NamedNode | None
 
 
 class Custody:
-    """The custody chain one archival citation describes."""
+    """The custody chains one archival citation describes."""
 
     def __init__(self, iris: Iris, authorities: Authorities, letter_id: str, ref: ArchivalRef):
         self.iris = iris
         self.letter_id = letter_id
         self.ref = ref
-        self.archive: Entity | None = None
-        if ref.archive:
-            # A citation may name a holding body besides the archive; prefer the archive.
-            found = authorities.resolve(ref.archive, ("group",))
-            self.archive = next((g for g in found if g.archive), found[0])
-        self.fonds: NamedNode | None = None
-        self.file: NamedNode | None = None
-        if self.archive is not None and ref.fonds:
-            self.fonds = iris.holding(self.archive.key, slug(ref.fonds, drop=_FONDS_WORDS))
-            if ref.file:
-                self.file = NamedNode(f"{self.fonds.value}/{slug(self.file_number)}")
+        self.kept: list[Kept] = []
+        self.notices: list[Notice] = []
+        known = lambda span: authorities.archive(span) is not None  # noqa: E731
+        for holding in ref.holdings:
+            if holding.archive is not None:
+                self._read(holding, authorities)
+                continue
+            for statement in split_holdings(holding.text, known):
+                self._read(Holding(statement, holding.evidence), authorities)
+
+    def _read(self, holding: Holding, authorities: Authorities) -> None:
+        known = lambda span: authorities.archive(span) is not None  # noqa: E731
+        if holding.archive is not None:
+            # the layout gives the archive apart ("Modern Records Archives (AAN), Warsaw")
+            named = split_statement(holding.archive, known)
+            split = (named[0], holding.call_number or "") if named else None
+        else:
+            split = split_statement(holding.text, known)
+        if split is None:
+            self.notices.append(
+                Notice("archive", f"not recognised, kept verbatim: {holding.text}", holding.evidence.line)
+            )
+            return
+        span, call_text = split
+        archive = _known_archive(span, authorities) or Entity(
+            kind="group", key=slug(span), label=span, local=True, archive=True
+        )
+        if any(k.archive.key == archive.key for k in self.kept):
+            return  # one item per archive
+        first = not self.kept
+        item = (
+            self.iris.letter(self.letter_id, "item")
+            if first
+            else self.iris.letter(self.letter_id, "item", archive.key)
+        )
+        call = read_call_number(call_text) if call_text.strip(" ,.") else None
+        fonds = file = None
+        if call is not None and call.fonds and call.file:
+            fonds = self.iris.holding(archive.key, slug(call.fonds, drop=_FONDS_WORDS))
+            file = NamedNode(f"{fonds.value}/{slug(_FILE_PREFIX.sub('', call.file))}")
+        self.kept.append(Kept(archive, call, item, fonds, file))
 
     @property
-    def file_number(self) -> str:
-        """The file's number as the citation gives it ("9U/1956-1958")."""
-        return _FILE_PREFIX.sub("", self.ref.file or "").strip()
+    def archives(self) -> list[Entity]:
+        """The archives that hold the letter, in citation order."""
+        return [k.archive for k in self.kept]
 
     def item_triples(self, item: NamedNode) -> list[Triple]:
-        """What the letter's own graph says of its document: file, keeper, pages."""
+        """What the letter's own graph says of its documents: file, keeper, call number, pages.
+        ``item`` is the first item's IRI; each further archive's item is described here too."""
         out = Triples()
-        if self.file is not None:
-            out.add(item, crm("P46i_forms_part_of"), self.file)
-        if self.archive is not None:
-            out.add(item, crm("P50_has_current_keeper"), self.iris.entity(self.archive))
-        if self.ref.pages:
-            pages = self.iris.letter(self.letter_id, "item", "pages")
-            out.add(item, crm("P1_is_identified_by"), pages)
-            out.add(pages, TYPE, crm("E42_Identifier"))
-            out.add(pages, crm("P2_has_type"), lp("PageRange"))
-            out.add(pages, crm("P190_has_symbolic_content"), text(self.ref.pages))
+        for kept in self.kept:
+            node = kept.item
+            if node != item:
+                out.add(node, TYPE, crm("E22_Human-Made_Object"))
+                out.add(node, crm("P2_has_type"), lp("LetterDocument"))
+                out.add(node, crm("P128_carries"), self.iris.letter(self.letter_id))
+                out.add(self.iris.letter(self.letter_id), crm("P128i_is_carried_by"), node)
+            if kept.file is not None:
+                out.add(node, crm("P46i_forms_part_of"), kept.file)
+            out.add(node, crm("P50_has_current_keeper"), self.iris.entity(kept.archive))
+            if kept.call is None:
+                continue
+            call = NamedNode(node.value + "/call-number")
+            out.add(node, crm("P1_is_identified_by"), call)
+            out.add(call, TYPE, crm("E42_Identifier"))
+            out.add(call, crm("P2_has_type"), lp("CallNumber"))
+            out.add(call, crm("P190_has_symbolic_content"), text(kept.call.text))
+            for index, (kind, piece) in enumerate(kept.call.parts, start=1):
+                part = NamedNode(f"{call.value}/{index}")
+                out.add(call, crm("P106_is_composed_of"), part)
+                out.add(part, TYPE, crm("E42_Identifier"))
+                out.add(part, crm("P2_has_type"), lp(_PART_TYPES[kind]))
+                out.add(part, crm("P190_has_symbolic_content"), text(piece))
+            if kept.call.pages:
+                pages = NamedNode(node.value + "/pages")
+                out.add(node, crm("P1_is_identified_by"), pages)
+                out.add(pages, TYPE, crm("E42_Identifier"))
+                out.add(pages, crm("P2_has_type"), lp("PageRange"))
+                out.add(pages, crm("P190_has_symbolic_content"), text(kept.call.pages))
         return out.sorted()
 
-    def assigned(self) -> tuple[NamedNode | None, str]:
-        """The most specific holding the citation names, and the property that links it."""
-        if self.file is not None:
-            return self.file, "P46i_forms_part_of"
-        if self.archive is not None:
-            return self.iris.entity(self.archive), "P50_has_current_keeper"
-        return None, ""
+    def assigned(self) -> list[tuple[NamedNode, NamedNode, str]]:
+        """For each item, the most specific holding the citation names and the property."""
+        out = []
+        for kept in self.kept:
+            if kept.file is not None:
+                out.append((kept.item, kept.file, "P46i_forms_part_of"))
+            else:
+                out.append((kept.item, self.iris.entity(kept.archive), "P50_has_current_keeper"))
+        return out
 
     def shared(self) -> dict[str, list[Triple]]:
-        """Descriptions for the entities graph: archive, fonds, file."""
+        """Descriptions for the entities graph: archives, fonds, files."""
         out: dict[str, list[Triple]] = {}
-        if self.archive is None:
-            return out
-        archive = self.iris.entity(self.archive)
-        out[archive.value] = describe_entity(self.archive, self.iris)
-        if self.fonds is None:
-            return out
-        fonds = Triples()
-        fonds.add(self.fonds, TYPE, crm("E78_Curated_Holding"))
-        fonds.add(self.fonds, LABEL, text(self.ref.fonds or ""))
-        fonds.add(self.fonds, crm("P109_has_current_or_former_curator"), archive)
-        out[self.fonds.value] = fonds.sorted()
-        if self.file is None:
-            return out
-        ident = NamedNode(self.file.value + "/id")
-        file = Triples()
-        file.add(self.file, TYPE, crm("E22_Human-Made_Object"))
-        file.add(self.file, crm("P2_has_type"), lp("ArchivalFile"))
-        file.add(self.file, LABEL, text(self.ref.file or ""))
-        file.add(self.file, crm("P1_is_identified_by"), ident)
-        file.add(self.file, crm("P46i_forms_part_of"), self.fonds)
-        file.add(self.file, crm("P50_has_current_keeper"), archive)
-        file.add(ident, TYPE, crm("E42_Identifier"))
-        file.add(ident, crm("P2_has_type"), lp("FileNumber"))
-        file.add(ident, crm("P190_has_symbolic_content"), text(self.file_number))
-        out[self.file.value] = file.sorted()
+        for kept in self.kept:
+            archive = self.iris.entity(kept.archive)
+            out[archive.value] = describe_entity(kept.archive, self.iris)
+            if kept.fonds is None or kept.file is None or kept.call is None:
+                continue
+            fonds = Triples()
+            fonds.add(kept.fonds, TYPE, crm("E78_Curated_Holding"))
+            fonds.add(kept.fonds, LABEL, text(kept.call.fonds or ""))
+            fonds.add(kept.fonds, crm("P109_has_current_or_former_curator"), archive)
+            out[kept.fonds.value] = fonds.sorted()
+            ident = NamedNode(kept.file.value + "/id")
+            file = Triples()
+            file.add(kept.file, TYPE, crm("E22_Human-Made_Object"))
+            file.add(kept.file, crm("P2_has_type"), lp("ArchivalFile"))
+            file.add(kept.file, LABEL, text(kept.call.file or ""))
+            file.add(kept.file, crm("P1_is_identified_by"), ident)
+            file.add(kept.file, crm("P46i_forms_part_of"), kept.fonds)
+            file.add(kept.file, crm("P50_has_current_keeper"), archive)
+            file.add(ident, TYPE, crm("E42_Identifier"))
+            file.add(ident, crm("P2_has_type"), lp("FileNumber"))
+            file.add(
+                ident,
+                crm("P190_has_symbolic_content"),
+                text(_FILE_PREFIX.sub("", kept.call.file or "").strip()),
+            )
+            out[kept.file.value] = file.sorted()
         return out

@@ -12,7 +12,7 @@ from pyoxigraph import NamedNode, Triple
 from .. import vocab
 from ..authorities import Authorities, Entity
 from ..errors import MappingError
-from ..model import Basis, DateValue, Evidence, Letter, Value
+from ..model import Basis, DateValue, Evidence, Letter, Notice, Value
 from ..textutil import slug
 from .custody import Custody
 from .entities import describe_entity
@@ -34,6 +34,7 @@ class MappedLetter:
     entities: dict[str, list[Triple]]
     field_lines: dict[str, int]
     named: tuple[Entity, ...] = ()
+    notices: tuple[Notice, ...] = ()  # what was kept verbatim instead of asserted
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Resolved:
 
     entity: Entity
     evidence: tuple[Evidence, ...]
+    spans: tuple[str, ...] = ()  # the names as the letter marks them
 
 
 class LetterMapper:
@@ -69,6 +71,7 @@ class _LetterBuild:
         self.entities: dict[str, list[Triple]] = {}
         self.fields: dict[str, int] = {}
         self.named: list[Entity] = []
+        self.notices: list[Notice] = list(letter.notices)
         self.uri = self.iris.letter(letter.id)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -87,28 +90,39 @@ class _LetterBuild:
         self.entities.setdefault(iri.value, triples)
         return iri
 
-    def resolve(self, values: tuple[Value, ...], kinds: tuple[str, ...]) -> list[Resolved]:
+    def resolve(self, values: tuple[Value, ...], kinds: tuple[str, ...], field: str = "") -> list[Resolved]:
         """The entities a field's values name. When a stated value (a signature, an address
         line) names someone, inferred values (the title) only add evidence, never entities:
         an inferred phrase spelled differently would otherwise add a second, local entity."""
         found: dict[tuple[str, str], list[Evidence]] = {}
+        spans: dict[tuple[str, str], list[str]] = {}
         entities: dict[tuple[str, str], Entity] = {}
         for value in values:
-            for entity in self.authorities.resolve(value.text, kinds):
+            resolved = self.authorities.resolve(value.text, kinds)
+            if not resolved and field:
+                self.notices.append(
+                    Notice(
+                        field, f"not recognised as a name, kept verbatim: {value.text}", value.evidence.line
+                    )
+                )
+            for entity in resolved:
                 key = (entity.kind, entity.key)
                 entities.setdefault(key, entity)
                 found.setdefault(key, []).append(value.evidence)
+                if value.text not in spans.setdefault(key, []):
+                    spans[key].append(value.text)
         stated = {k for k, ev in found.items() if any(e.basis is Basis.STATED for e in ev)}
         keep = stated or set(found)
-        return [Resolved(entities[k], tuple(ev)) for k, ev in found.items() if k in keep]
+        return [Resolved(entities[k], tuple(ev), tuple(spans[k])) for k, ev in found.items() if k in keep]
 
-    def language(self, value: Value, field: str) -> Entity:
+    def language(self, value: Value, field: str) -> Entity | None:
+        """The language a name stands for; a name no table knows is reported, kept verbatim."""
         entity = self.authorities.language(value.text)
         if entity is None:
-            raise MappingError(
-                f"{self.letter.path}:{value.evidence.line}: {field}: {value.text!r} is not a "
-                "language of the authority file",
-                hint=f"add a [language.CODE] entry to {self.authorities.source}",
+            self.notices.append(
+                Notice(
+                    field, f"not a language lodpub knows, kept verbatim: {value.text}", value.evidence.line
+                )
             )
         return entity
 
@@ -147,7 +161,23 @@ class _LetterBuild:
         every = [e for r in resolved for e in r.evidence]
         each_stated = all(any(e.basis is Basis.STATED for e in r.evidence) for r in resolved)
         self.assign(field, target, prop, iris, every, Basis.STATED if each_stated else Basis.INFERRED)
+        self.as_marked(field, resolved, iris)
         return iris
+
+    def as_marked(self, field: str, resolved: list[Resolved], iris: list[NamedNode]) -> None:
+        """Each name exactly as this letter writes it (EMLO's "as marked"): an E41 appellation
+        used by the field's evidence, identifying the resolved entity."""
+        if not resolved:
+            return
+        ev = self.iris.evidence(self.letter.id, field)
+        spans = sorted({(span, iri.value) for r, iri in zip(resolved, iris, strict=True) for span in r.spans})
+        for index, (span, iri) in enumerate(spans, start=1):
+            name = NamedNode(f"{ev.value}/name/{index}")
+            self.t.add(ev, crm("P17_was_motivated_by"), name)
+            self.t.add(name, TYPE, crm("E41_Appellation"))
+            self.t.add(name, P2, lp("AsMarked"))
+            self.t.add(name, crm("P190_has_symbolic_content"), text(span))
+            self.t.add(name, crm("P1i_identifies"), NamedNode(iri))
 
     # -- the graph -------------------------------------------------------------------------
     def run(self) -> MappedLetter:
@@ -163,21 +193,20 @@ class _LetterBuild:
         t.add(uri, crm("P102_has_title"), title)
         self.assign("title", uri, "P102_has_title", [title], [letter.title.evidence])
 
-        senders = self.resolve(letter.senders, ("person", "group"))
+        senders = self.resolve(letter.senders, ("person", "group"), "sender")
         self.creation(senders)
         item = self.item()
-        self.dispatch(item, senders, self.resolve(letter.addressees, ("person", "group")))
+        self.dispatch(item, senders, self.resolve(letter.addressees, ("person", "group"), "addressee"))
         carrier = self.translation()
-        if letter.original_language:
-            lang = self.need(self.language(letter.original_language, "original language"))
-            t.add(uri, crm("P72_has_language"), lang)
-            self.assign(
-                "original-language",
-                uri,
-                "P72_has_language",
-                [lang],
-                [letter.original_language.evidence],
-            )
+        languages = []
+        for value in letter.original_languages:
+            found = self.language(value, "original language")
+            if found is not None and self.iris.entity(found) not in languages:
+                languages.append(self.need(found))
+        if languages:
+            t.add_all(uri, crm("P72_has_language"), languages)
+            evidence = [v.evidence for v in letter.original_languages]
+            self.assign("original-language", uri, "P72_has_language", languages, evidence)
         t.add(carrier, crm("P190_has_symbolic_content"), text(letter.body))
         self.web_record(carrier)
         self.rights(carrier)
@@ -193,6 +222,7 @@ class _LetterBuild:
             entities=self.entities,
             field_lines=self.fields,
             named=tuple(self.named),
+            notices=tuple(self.notices),
         )
 
     def creation(self, senders: list[Resolved]) -> None:
@@ -201,18 +231,32 @@ class _LetterBuild:
         t.add(creation, TYPE, crm("E65_Creation"))
         t.add(creation, P2, lp("Writing"))
         t.add(self.uri, crm("P94i_was_created_by"), creation)
-        t.add(creation, crm("P4_has_time-span"), span)
-        t.add(span, TYPE, crm("E52_Time-Span"))
-        t.add(span, LABEL, text(letter.date.label))
-        begin, end = bounds(letter.date)
-        t.add(span, crm("P82a_begin_of_the_begin"), typed(begin, "dateTime"))
-        t.add(span, crm("P82b_end_of_the_end"), typed(end, "dateTime"))
-        self.assign("date", creation, "P4_has_time-span", [span], [letter.date.evidence])
+        if letter.date is not None:
+            t.add(creation, crm("P4_has_time-span"), span)
+            t.add(span, TYPE, crm("E52_Time-Span"))
+            t.add(span, LABEL, text(letter.date.label))
+            begin, end = bounds(letter.date)
+            t.add(span, crm("P82a_begin_of_the_begin"), typed(begin, "dateTime"))
+            t.add(span, crm("P82b_end_of_the_end"), typed(end, "dateTime"))
+            self.assign("date", creation, "P4_has_time-span", [span], [letter.date.evidence])
+        elif letter.undated is not None:
+            # No date triples: the evidence says the source marks the date as unknown.
+            ev = self.iris.evidence(letter.id, "date")
+            t.add(ev, TYPE, crm("E13_Attribute_Assignment"))
+            t.add(ev, crm("P140_assigned_attribute_to"), creation)
+            t.add(ev, crm("P177_assigned_property_of_type"), crm("P4_has_time-span"))
+            t.add(ev, P2, lp("Stated"))
+            t.add(
+                ev,
+                crm("P3_has_note"),
+                text(f"{letter.undated.note()} (the source marks the date as unknown)"),
+            )
+            self.fields["date"] = letter.undated.line
         # The writer(s); the dispatch states the same parties as sender(s) and carries the
         # evidence of the "sender" field.
         t.add_all(creation, crm("P14_carried_out_by"), [self.need(r.entity) for r in senders])
         if letter.place:
-            places = self.resolve((letter.place,), ("place",))
+            places = self.resolve((letter.place,), ("place",), "place")
             self.assign_entities("place", creation, "P7_took_place_at", places)
 
     def item(self) -> NamedNode:
@@ -223,18 +267,24 @@ class _LetterBuild:
         t.add(item, crm("P128_carries"), self.uri)
         t.add(self.uri, crm("P128i_is_carried_by"), item)
         ref = self.letter.archival
-        if ref is not None:
-            custody = Custody(self.iris, self.authorities, self.letter.id, ref)
-            t.add(item, dct("bibliographicCitation"), text(ref.citation))
-            t.add(self.uri, dct("bibliographicCitation"), text(ref.citation))
-            t.extend(custody.item_triples(item))
-            for iri, description in custody.shared().items():
-                self.entities.setdefault(iri, description)
-            if custody.archive is not None and custody.archive not in self.named:
-                self.named.append(custody.archive)
-            target, prop = custody.assigned()
-            if target is not None:
-                self.assign("archive-citation", item, prop, [target], [ref.evidence])
+        if ref is None:
+            return item
+        custody = Custody(self.iris, self.authorities, self.letter.id, ref)
+        self.notices.extend(custody.notices)
+        t.add(item, dct("bibliographicCitation"), text(ref.citation))
+        t.add(self.uri, dct("bibliographicCitation"), text(ref.citation))
+        for note in ref.notes:
+            t.add(item, crm("P3_has_note"), text(note))
+        t.extend(custody.item_triples(item))
+        for iri, description in custody.shared().items():
+            self.entities.setdefault(iri, description)
+        for archive in custody.archives:
+            if archive not in self.named:
+                self.named.append(archive)
+        assigned = custody.assigned()
+        for index, (node, target, prop) in enumerate(assigned):
+            field = "archive-citation" if index == 0 else f"archive-citation-{index + 1}"
+            self.assign(field, node, prop, [target], [ref.evidence])
         return item
 
     def dispatch(self, item: NamedNode, senders: list[Resolved], addressees: list[Resolved]) -> None:
@@ -255,6 +305,8 @@ class _LetterBuild:
         if letter.translation_language is None:
             return self.uri
         language = self.language(letter.translation_language, "translation language")
+        if language is None:
+            return self.uri
         code = language.code or language.key.lower()
         node = self.iris.translation(letter.id, code)
         lang = self.need(language)
@@ -282,7 +334,7 @@ class _LetterBuild:
                 "translator",
                 creation,
                 "P14_carried_out_by",
-                self.resolve(letter.translators, ("person", "group")),
+                self.resolve(letter.translators, ("person",), "translator"),
             )
         return node
 
@@ -300,7 +352,7 @@ class _LetterBuild:
         segment = url.rstrip("/").rsplit("/", 1)[-1]
         publisher = None
         if letter.publisher is not None:
-            publisher = self.resolve((letter.publisher,), ("group",))[0].entity
+            publisher = self.resolve((letter.publisher,), ("group",), "publisher")[0].entity
         host = re.sub(r"^www\.", "", url.split("/")[2]).split(".")[0]
         key = f"{publisher.key if publisher else host}-{segment}"
         record = self.iris.edition(slug(key))
@@ -352,8 +404,10 @@ class _LetterBuild:
             if editors:
                 stem = editors[0].entity.key
             else:
-                stem = slug(edition.title or edition.citation)[:48].rstrip("-")
-            key = f"{stem}-{edition.year}" if edition.year else stem
+                stem = slug(edition.work or edition.title or edition.citation)[:48].rstrip("-")
+            key = f"{stem}-{edition.year}" if edition.year and str(edition.year) not in stem else stem
+            if edition.volume:
+                key = f"{key}-vol-{slug(edition.volume)}"  # volumes of a series are distinct editions
             shared = self.iris.edition(key)
             triples = Triples()
             triples.add(shared, TYPE, crm("E31_Document"))

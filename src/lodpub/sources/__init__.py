@@ -11,10 +11,10 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..model import Letter
-from . import php, wilson
+from . import php, php_record, wilson
 from .text import SourceText
 
-LAYOUTS = (wilson, php)
+LAYOUTS = (wilson, php, php_record)
 
 
 _CLEAN_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -50,6 +50,6 @@ def read_letter(path: Path, data: bytes | None = None) -> Letter:
         path,
         1,
         "layout",
-        "expected a Parallel History Project letter (a '[Source: …]' line) "
-        "or a Wilson Center record (a 'Citation:' block)",
+        "expected a Parallel History Project letter (a '[Source: …]' line) or catalogue record "
+        "(a 'Document Source:' line), or a Wilson Center record (a 'Citation:' block)",
     )

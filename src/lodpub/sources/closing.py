@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from ..model import Value
-from .text import Line, SourceText, evidence, is_address_line, parse_date, split_greeting
+from ..model import Evidence, Value
+from ..textutil import collapse
+from .names import is_name_shaped, unspace
+from .parties import address_line, closing_signature
+from .text import Line, SourceText
 
 
 @dataclass(frozen=True)
@@ -20,47 +24,42 @@ class Frame:
 def read_frame(source: SourceText, start: int, end: int, skip: frozenset[int]) -> Frame:
     """Read the letter proper from ``source.lines[start:end]``, ignoring line numbers in ``skip``.
 
-    The first address line ("TO THE CENTRAL COMMITTEE …", with a "Comrade …" continuation)
+    An address line among the first lines ("TO THE CENTRAL COMMITTEE …", "To: Comrade …")
     names the addressee; a closing formula ("With communist greetings,") introduces the
-    signature, which runs to ``end`` and may share the formula's line. A trailing date line
-    after the signature is not part of it.
+    signature, its name lines only. A telegram without a closing formula may end with its
+    signer's name alone on the last line (``FILIPPOV``, ``S H T Y K O V``).
     """
     window = [ln for ln in source.lines[start:end] if ln.number not in skip]
-    addressee: Value | None = None
-    body_start = 0
-    for position, line in enumerate(window):
-        if not line.text.strip():
-            continue
-        if is_address_line(line.text):
-            group = [line]
-            following = window[position + 1] if position + 1 < len(window) else None
-            if following is not None and following.text.strip().lower().startswith("comrade"):
-                group.append(following)
-            addressee = Value(evidence(group).text, evidence(group))
-            body_start = position + len(group)
-        break
-    greeting_at = None
-    for position in range(len(window) - 1, body_start - 1, -1):
-        if split_greeting(window[position].text) is not None:
-            greeting_at = position
-            break
-    body_lines = window[body_start:greeting_at] if greeting_at is not None else window[body_start:]
+    pairs = [(ln.number, ln.text) for ln in window if ln.text.strip()]
+    addressee, taken = address_line(pairs)
+    body_from = (
+        window.index(next(ln for ln in window if ln.number == pairs[taken - 1][0])) + 1 if taken else 0
+    )
+    rest = [(ln.number, ln.text) for ln in window[body_from:] if ln.text.strip()]
+    closing = closing_signature(rest)
     signature: Value | None = None
-    if greeting_at is not None:
-        rest = split_greeting(window[greeting_at].text) or ""
-        group = [window[greeting_at]] if rest else []
-        texts = [rest] if rest else []
-        for line in window[greeting_at + 1 :]:
-            if not line.text.strip():
-                continue
-            if parse_date(line.text, evidence(line)) and len(line.text.split()) <= 5:
-                break
-            group.append(line)
-            texts.append(line.text.strip())
-        if texts:
-            signature = Value(" ".join(texts), evidence(group))
-    body = "\n".join(_paragraphs(body_lines))
+    body_to = len(window)
+    if closing is not None:
+        position, signature = closing
+        closing_line = rest[position][0]
+        body_to = next(i for i, ln in enumerate(window) if ln.number == closing_line)
+    elif rest and len(rest) > 1:
+        signature = _bare_signature(*rest[-1])
+        if signature is not None:
+            body_to = next(i for i, ln in enumerate(window) if ln.number == rest[-1][0])
+    body = "\n".join(_paragraphs(window[body_from:body_to]))
     return Frame(addressee=addressee, body=body, signature=signature)
+
+
+def _bare_signature(number: int, raw: str) -> Value | None:
+    """A last line that is a signer's name only: upper case or spaced letters, one to three words."""
+    text = collapse(raw)
+    bare = unspace(
+        re.sub(r"(?:^|\s)[0-3]?\d\.(?:[01]?\d|[IVX]{1,4})\.(?:\d{4}|\d{2})(?=\s|$)", " ", text).strip()
+    )
+    if bare and bare.isupper() and len(bare.split()) <= 3 and is_name_shaped(bare.title()):
+        return Value(bare, Evidence(number, text))
+    return None
 
 
 def _paragraphs(lines: list[Line]) -> list[str]:

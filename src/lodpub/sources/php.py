@@ -9,23 +9,16 @@ from __future__ import annotations
 import re
 
 from ..errors import SourceError
-from ..model import Basis, Evidence, Letter, Value
+from ..model import ArchivalRef, Basis, DateValue, Evidence, Letter, Notice, Value
+from .citation import read_citation
 from .closing import read_frame
-from .text import (
-    Line,
-    SourceText,
-    evidence,
-    parse_archival,
-    parse_date,
-    parse_edition,
-    parties_in_title,
-    rights_paragraph,
-    translators_in,
-)
+from .dates import is_unknown, parse_date
+from .names import is_name_shaped
+from .parties import title_parties
+from .text import Line, SourceText, evidence, parse_edition, rights_paragraph
 
 NAME = "php"
 _SOURCE = re.compile(r"^\s*\[\s*source\s*:", re.IGNORECASE)
-_PLACE = re.compile(r"^\s*(?P<place>[^\d,\[\]]{2,60}?),\s*\S")
 
 
 def detect(source: SourceText) -> bool:
@@ -37,9 +30,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
     """Extract every field of a PHP letter, each with its line."""
     lines = source.nonblank()
     title_line = lines[0]
-    if _SOURCE.match(title_line.text) or (
-        parse_date(title_line.text, evidence(title_line)) and len(title_line.text.split()) <= 6
-    ):
+    if _SOURCE.match(title_line.text) or parse_date(title_line.text, evidence(title_line), whole=True):
         raise SourceError(
             source.path,
             title_line.number,
@@ -48,24 +39,28 @@ def read(source: SourceText, letter_id: str) -> Letter:
         )
     title = Value(title_line.text.strip(), evidence(title_line))
 
-    date = place = None
+    date: DateValue | None = None
+    undated: Evidence | None = None
+    place = None
     date_index = source.index_of(title_line)
     for line in lines[1:4]:
-        found = parse_date(line.text, evidence(line))
-        if found:
-            date, date_index = found, source.index_of(line)
-            match = _PLACE.match(line.text)
-            if match:
-                place = Value(match.group("place").strip(), evidence(line))
+        if _SOURCE.match(line.text):
             break
-    if date is None:
+        found, named = _place_and_date(line)
+        if found is not None or named is not None:
+            date, place, date_index = found, named, source.index_of(line)
+            break
+        if is_unknown(line.text):
+            undated, date_index = evidence(line), source.index_of(line)
+            break
+    if date is None and undated is None:
         date = parse_date(title.text, Evidence(title_line.number, title.text, Basis.INFERRED))
-    if date is None:
+    if date is None and undated is None:
         raise SourceError(
             source.path,
             title_line.number + 1,
             "date",
-            "expected a line such as 'Moscow, 17 April 1958' after the title",
+            "expected a line such as 'Moscow, 17 April 1958' (or '[date unknown]') after the title",
         )
 
     source_index = next(i for i, ln in enumerate(source.lines) if _SOURCE.match(ln.text))
@@ -80,6 +75,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
             "source",
             "expected '[Source: archive, Fund …, File …, pp. …]', found an empty citation",
         )
+    citation = read_citation(inner, where, cited=False)
 
     rights = rights_paragraph(source)
     frame = read_frame(source, date_index + 1, source_index, frozenset(ln.number for ln in rights))
@@ -88,12 +84,8 @@ def read(source: SourceText, letter_id: str) -> Letter:
             source.path, date_index + 2, "body", "expected the text of the letter after the date"
         )
 
-    title_sender, title_addressee = parties_in_title(title)
-    senders = tuple(v for v in (frame.signature, title_sender) if v)
-    addressees = tuple(v for v in (frame.addressee, title_addressee) if v)
-
-    translators = translators_in(inner, where)
-    editions = []
+    title_senders, title_addressees = title_parties(title)
+    editions = list(citation.editions)
     after = source_index + len(source_group)
     for index in range(after, len(source.lines)):
         if re.match(r"^\s*see also\b", source.lines[index].text, re.I):
@@ -101,9 +93,13 @@ def read(source: SourceText, letter_id: str) -> Letter:
             editions.append(parse_edition(" ".join(ln.text for ln in group), evidence(group)))
 
     translation_language = None
-    if translators:
+    if citation.translators:
         # The text before us is English and names a translator: an English translation.
         translation_language = Value("English", Evidence(where.line, where.text, Basis.INFERRED))
+    notices = tuple(
+        Notice("citation", f"not recognised, kept verbatim: {segment}", where.line)
+        for segment in citation.unrecognised
+    )
     return Letter(
         id=letter_id,
         path=str(source.path),
@@ -111,16 +107,32 @@ def read(source: SourceText, letter_id: str) -> Letter:
         layout=NAME,
         title=title,
         date=date,
+        undated=undated,
         body=frame.body,
         place=place,
-        senders=senders,
-        addressees=addressees,
+        senders=tuple(v for v in (frame.signature,) if v) + title_senders,
+        addressees=tuple(v for v in (frame.addressee,) if v) + title_addressees,
+        original_languages=(citation.translated_from,) if citation.translated_from else (),
         translation_language=translation_language,
-        translators=translators,
-        archival=parse_archival(inner, where),
+        translators=citation.translators,
+        archival=ArchivalRef(citation.text, where, citation.holdings, citation.notes, citation.unrecognised),
         rights=Value(" ".join(ln.text.strip() for ln in rights), evidence(rights)) if rights else None,
         editions=tuple(editions),
+        notices=notices,
     )
+
+
+def _place_and_date(line: Line) -> tuple[DateValue | None, Value | None]:
+    """ "Moscow, 17 April 1958" -> the date and the place; a date line alone -> the date."""
+    whole = parse_date(line.text, evidence(line), whole=True)
+    if whole is not None:
+        return whole, None
+    head, comma, tail = line.text.strip().partition(",")
+    if comma:
+        found = parse_date(tail, evidence(line), whole=True)
+        if found is not None and is_name_shaped(head, longest=5):
+            return found, Value(head.strip(), evidence(line))
+    return None, None
 
 
 def _bracketed(lines: tuple[Line, ...]) -> list[Line]:

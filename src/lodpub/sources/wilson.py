@@ -1,7 +1,8 @@
 """The Wilson Center Digital Archive layout.
 
-Date line; bold title (may wrap); "Citation:" block with archive, fund, file, pages and
-translator; the record URL; "Original Language:"; "Contents:"; body; closing.
+Date line; bold title (may wrap); "Citation:" block (title, date, the record's publisher, the
+archives and call numbers, editions, translator credits, acquisition notes); the record URL;
+"Original Language:"; "Contents:"; body; closing.
 """
 
 from __future__ import annotations
@@ -9,32 +10,28 @@ from __future__ import annotations
 import re
 
 from ..errors import SourceError
-from ..model import Letter, Value
+from ..model import ArchivalRef, Basis, DateValue, Evidence, Letter, Notice, Value
+from .citation import read_citation
 from .closing import read_frame
-from .text import (
-    Line,
-    SourceText,
-    evidence,
-    parse_archival,
-    parse_date,
-    parties_in_title,
-    rights_paragraph,
-    translators_in,
-)
+from .dates import is_unknown, parse_date
+from .parties import title_parties
+from .text import Line, SourceText, evidence, rights_paragraph
 
 NAME = "wilson"
-_LABEL = re.compile(r"^\s*(?P<label>citation|original language|contents|summary)\s*:\s*(?P<rest>.*)$", re.I)
+_LABEL = re.compile(
+    r"^\s*(?P<label>citation|original\s+language|original\s+languages|contents|summary)\s*:\s*(?P<rest>.*)$",
+    re.I,
+)
 _URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+)>?")
+# "Translation - English", "English Translation", "Transcript - English", "Chinese Transcription",
+# "Original Scan"; a translation names the language of the text that follows.
 _CONTENT_ITEM = re.compile(
-    r"^\s*(?P<kind>translation|transcript|original scan|original)\b\s*(?:[-–—:]\s*(?P<language>.+))?$",
+    r"^\s*(?:(?P<kind>translation|transcript|transcription|original\s+scan|original|scan)\b\s*"
+    r"(?:[-–—:(]\s*(?P<language>[^)]+?)\)?)?|(?P<language2>[A-Z][\w\-]+(?:\s[A-Z][\w\-]+)?)\s+"
+    r"(?P<kind2>translation|transcript|transcription|original|scan))\s*$",
     re.I,
 )
-_PUBLISHER = re.compile(
-    r"^[\s,]*(?P<publisher>Wilson Center Digital Archive|"
-    r"History and Public Policy Program Digital Archive)\s*,\s*",
-    re.I,
-)
-_CITED_TITLE = re.compile(r'^\s*["“](?P<title>.*?)["”]\s*,\s*')
+_LANGUAGES = re.compile(r"\s*(?:,|;|/|\band\b|&)\s*", re.I)
 
 
 def detect(source: SourceText) -> bool:
@@ -48,92 +45,79 @@ def read(source: SourceText, letter_id: str) -> Letter:
     """Extract every field of a Wilson Center record, each with its line."""
     lines = source.nonblank()
     labels = {
-        m.group("label").lower(): source.index_of(line) for line in lines if (m := _LABEL.match(line.text))
+        re.sub(r"\s+", " ", m.group("label").lower()).replace("languages", "language"): source.index_of(line)
+        for line in lines
+        if (m := _LABEL.match(line.text))
     }
+    title, title_start = _title(source, lines)
 
-    title_start = next((i for i, ln in enumerate(lines) if ln.text.lstrip().startswith("**")), None)
-    if title_start is None:
-        raise SourceError(
-            source.path,
-            lines[0].number,
-            "title",
-            "expected the title in bold ('**Letter …**') before 'Citation:'",
-        )
-    group = [lines[title_start]]
-    while not group[-1].text.rstrip().endswith("**") or (len(group[-1].text.strip()) < 3 and len(group) == 1):
-        if title_start + len(group) >= len(lines):
-            raise SourceError(
-                source.path, group[0].number, "title", "expected the bold title to end with '**'"
-            )
-        group.append(lines[title_start + len(group)])
-    title_text = " ".join(ln.text.strip() for ln in group).strip("* ").strip()
-    if not title_text:
-        raise SourceError(source.path, group[0].number, "title", "expected a non-empty title")
-    title = Value(title_text, evidence(group))
-
-    date = None
+    date: DateValue | None = None
+    undated: Evidence | None = None
     for line in lines[:title_start]:
-        date = parse_date(line.text, evidence(line))
-        if date:
+        date = parse_date(line.text, evidence(line), whole=True)
+        if date is not None:
+            break
+        if is_unknown(line.text):
+            undated = evidence(line)
             break
 
     citation_index = labels["citation"]
     citation_group = _block_after(source, citation_index)
     if not citation_group:
         raise SourceError(
-            source.path,
-            citation_index + 1,
-            "citation",
-            "expected the citation text after 'Citation:'",
+            source.path, citation_index + 1, "citation", "expected the citation text after 'Citation:'"
         )
-    citation_text = " ".join(ln.text.strip() for ln in citation_group)
     where = evidence(citation_group)
-    if date is None:
-        date = parse_date(citation_text, where)
-    if date is None:
+    citation = read_citation(" ".join(ln.text.strip() for ln in citation_group), where, cited=True)
+    if date is None and undated is None and citation.date:
+        if is_unknown(citation.date):
+            undated = where
+        else:
+            date = parse_date(citation.date, where, whole=True)
+    if date is None and undated is None:
         raise SourceError(
             source.path,
             lines[0].number,
             "date",
-            "expected a date line such as 'September 9, 1958' before the title",
+            "expected a date line such as 'September 9, 1958', '1961' or '[date unknown]' before the title",
         )
 
-    archival_text = _CITED_TITLE.sub("", citation_text)
-    cited_date = parse_date(archival_text, where)
-    if cited_date is not None and archival_text.find(cited_date.label) < 40:
-        archival_text = archival_text[archival_text.find(cited_date.label) + len(cited_date.label) :]
-    publisher = None
-    published = _PUBLISHER.match(archival_text)
-    if published:
-        publisher = Value(published.group("publisher"), where)
-        archival_text = archival_text[published.end() :]
-
+    body_start = citation_index + 1 + len(citation_group)
     record_url = None
     for line in lines:
         match = _URL.fullmatch(line.text.strip())
         if match:
             record_url = Value(match.group("url"), evidence(line))
+            body_start = max(body_start, source.index_of(line) + 1)
             break
+    if record_url is None and citation.url:
+        record_url = Value(citation.url, where)
 
-    original_language = None
+    languages: tuple[Value, ...] = ()
     if "original language" in labels:
-        lang_group = _block_after(source, labels["original language"])
-        if lang_group:
-            original_language = Value(lang_group[0].text.strip(), evidence(lang_group[0]))
+        group = _block_after(source, labels["original language"])
+        if group:
+            names = [n for n in _LANGUAGES.split(group[0].text.strip().rstrip(".")) if n.strip()]
+            languages = tuple(Value(n.strip(), evidence(group[0])) for n in names)
+            body_start = max(body_start, source.index_of(group[-1]) + 1)
+    if not languages and citation.translated_from is not None:
+        languages = (citation.translated_from,)
 
     translation_language = None
-    body_start = citation_index + 1 + len(citation_group)
     if "contents" in labels:
-        contents = _block_after(source, labels["contents"])
-        for item in contents:
+        for item in _block_after(source, labels["contents"]):
             match = _CONTENT_ITEM.match(item.text)
             if not match:
                 break
             body_start = source.index_of(item) + 1
-            if match.group("kind").lower() == "translation" and match.group("language"):
-                translation_language = Value(match.group("language").strip(), evidence(item))
-        else:
-            body_start = max(body_start, labels["contents"] + 1)
+            kind = (match.group("kind") or match.group("kind2") or "").lower()
+            language = match.group("language") or match.group("language2")
+            if kind == "translation" and language:
+                translation_language = Value(language.strip(), evidence(item))
+        body_start = max(body_start, labels["contents"] + 1)
+    if translation_language is None and citation.translators:
+        # A translator is credited and the text is in English: an English translation.
+        translation_language = Value("English", Evidence(where.line, where.text, Basis.INFERRED))
 
     rights = rights_paragraph(source)
     frame = read_frame(source, body_start, len(source.lines), frozenset(ln.number for ln in rights))
@@ -141,7 +125,11 @@ def read(source: SourceText, letter_id: str) -> Letter:
         raise SourceError(
             source.path, body_start + 1, "body", "expected the text of the letter after 'Contents:'"
         )
-    title_sender, title_addressee = parties_in_title(title)
+    title_senders, title_addressees = title_parties(title)
+    notices = tuple(
+        Notice("citation", f"not recognised, kept verbatim: {segment}", where.line)
+        for segment in citation.unrecognised
+    )
     return Letter(
         id=letter_id,
         path=str(source.path),
@@ -149,19 +137,43 @@ def read(source: SourceText, letter_id: str) -> Letter:
         layout=NAME,
         title=title,
         date=date,
+        undated=undated,
         body=frame.body,
-        senders=tuple(v for v in (frame.signature, title_sender) if v),
-        addressees=tuple(v for v in (frame.addressee, title_addressee) if v),
-        original_language=original_language,
+        senders=tuple(v for v in (frame.signature,) if v) + title_senders,
+        addressees=tuple(v for v in (frame.addressee,) if v) + title_addressees,
+        original_languages=languages,
         translation_language=translation_language,
-        translators=translators_in(citation_text, where),
-        archival=parse_archival(citation_text, where, archival_text.strip(" ,"))
-        if archival_text.strip(" ,.")
-        else None,
-        publisher=publisher,
+        translators=citation.translators,
+        archival=ArchivalRef(citation.text, where, citation.holdings, citation.notes, citation.unrecognised),
+        publisher=Value(citation.publisher, where) if citation.publisher else None,
         record_url=record_url,
         rights=Value(" ".join(ln.text.strip() for ln in rights), evidence(rights)) if rights else None,
+        editions=citation.editions,
+        notices=notices,
     )
+
+
+def _title(source: SourceText, lines: list[Line]) -> tuple[Value, int]:
+    """The bold title (it may wrap over several lines) and its position among ``lines``."""
+    start = next((i for i, ln in enumerate(lines) if ln.text.lstrip().startswith("**")), None)
+    if start is None:
+        raise SourceError(
+            source.path,
+            lines[0].number,
+            "title",
+            "expected the title in bold ('**Letter …**') before 'Citation:'",
+        )
+    group = [lines[start]]
+    while not group[-1].text.rstrip().endswith("**") or (len(group[-1].text.strip()) < 3 and len(group) == 1):
+        if start + len(group) >= len(lines):
+            raise SourceError(
+                source.path, group[0].number, "title", "expected the bold title to end with '**'"
+            )
+        group.append(lines[start + len(group)])
+    text = " ".join(ln.text.strip() for ln in group).strip("* ").strip()
+    if not text:
+        raise SourceError(source.path, group[0].number, "title", "expected a non-empty title")
+    return Value(text, evidence(group)), start
 
 
 def _block_after(source: SourceText, label_index: int) -> list[Line]:

@@ -1,0 +1,323 @@
+"""The citation grammar: one parser for the citations both layouts give.
+
+A citation is read into segments: the cited title, the date, the record's publisher (the digital
+archive that publishes the record, never the archive), archival statements (an archive and its
+call number; several archives are several statements), printed editions, translator credits,
+acquisition notes, and the record URL. A segment that fits none of these is kept verbatim and
+reported: it never becomes an entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..model import Edition, Evidence, Holding, Value
+from ..textutil import collapse
+from .dates import is_unknown, parse_date
+from .names import is_name_shaped, strip_affiliation
+
+PUBLISHERS = re.compile(
+    r"^(?P<publisher>Wilson Center Digital Archive|History and Public Policy Program Digital Archive|"
+    r"Cold War International History Project Digital Archive|Digital Archive)\s*$",
+    re.I,
+)
+_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+?)>?[.,]?$")
+# Words after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "f ff l ll d dd op p pp no nr vol vols t k bl sygn sign nos fol fols cf ed eds trans dr mr mrs ms prof "
+    "st cde cdes tov gen col lt jr sr ph inv cat ser doc docs art fasc sv ibid e g i".split()
+)
+_CREDIT = re.compile(
+    r"\b(?:translat\w*|obtained|contributed|edited|transcribed|provided|donated|courtesy|selected)\b", re.I
+)
+_EDITION = re.compile(
+    r"^(?:published|reprinted|first\s+published|see\s+also|also\s+published|printed|excerpts?\s+published)\b"
+    r"|\bdocument\s+(?:no\.?|nr\.?|number)\s*\d+\w*\s+in\b"
+    r"|\bin\s+[^()]*\(\s*(?:1[89]|20)\d{2}\s*\)"
+    r"|\(\s*[^():]+:\s*[^()]+,\s*(?:1[89]|20)\d{2}\s*\)"
+    r"|\*[^*]+\*",
+    re.I,
+)
+_ACQUISITION = re.compile(r"^(?:obtained|contributed|provided|donated|courtesy)\b", re.I)
+_TRANSLATED = re.compile(
+    r"\btranslat(?:ed|ion)(?:\s+and\s+(?:edited|annotated|transcribed))?"
+    r"(?:\s+(?:for|by\s+the)\s+(?P<for>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*))?"
+    r"(?:\s+from\s+(?:the\s+)?(?P<from>[A-Z][a-z]+)(?:\s+original)?)?"
+    r"(?:\s+into\s+English)?\s+by\s+(?P<names>.+)$",
+    re.I,
+)
+_CLAUSE = re.compile(
+    r"\s*(?:;|,?\s+and\s+(?=(?:was\s+)?(?:translated|obtained|contributed|edited|transcribed)\b))\s*", re.I
+)
+_NAME_LIST = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation read into its segments; ``text`` keeps it verbatim."""
+
+    text: str
+    evidence: Evidence
+    title: str | None = None
+    date: str | None = None
+    publisher: str | None = None
+    holdings: tuple[Holding, ...] = ()
+    editions: tuple[Edition, ...] = ()
+    translators: tuple[Value, ...] = ()
+    translated_from: Value | None = None
+    notes: tuple[str, ...] = ()
+    unrecognised: tuple[str, ...] = ()
+    url: str | None = None
+
+
+def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
+    """Read a citation. ``cited``: it opens with the quoted title and the date (the Wilson
+    Center's form); otherwise it is an archival source line (PHP's ``[Source: …]``)."""
+    whole = collapse(text)
+    rest = whole
+    title = date = publisher = url = None
+    if cited:
+        title, date, rest = _title_and_date(rest)
+        head, _, tail = rest.partition(",")
+        if PUBLISHERS.match(head.strip()):
+            publisher, rest = head.strip(), tail
+    found = _URL.search(rest.strip())
+    if found:
+        url = found.group("url")
+        rest = rest.strip()[: found.start()]
+    holdings: list[Holding] = []
+    editions: list[Edition] = []
+    translators: list[Value] = []
+    translated_from: Value | None = None
+    notes: list[str] = []
+    unrecognised: list[str] = []
+    for sentence in sentences(rest):
+        if _EDITION.search(sentence):
+            editions.append(_edition(sentence, where))
+        elif _CREDIT.search(sentence):
+            names, language = credits(sentence)
+            translators.extend(Value(n, where) for n in names)
+            if language and translated_from is None:
+                translated_from = Value(language, where)
+            if _ACQUISITION.match(sentence) or not names:
+                notes.append(sentence)
+        else:
+            for statement in _statements(sentence):
+                if _looks_archival(statement):
+                    holdings.append(Holding(statement, where))
+                else:
+                    unrecognised.append(statement)
+    return Citation(
+        text=whole,
+        evidence=where,
+        title=title,
+        date=date,
+        publisher=publisher,
+        holdings=tuple(holdings),
+        editions=tuple(editions),
+        translators=tuple(translators),
+        translated_from=translated_from,
+        notes=tuple(notes),
+        unrecognised=tuple(unrecognised),
+        url=url,
+    )
+
+
+def _title_and_date(text: str) -> tuple[str | None, str | None, str]:
+    """The quoted title, the date segment after it, and the rest of the citation."""
+    match = re.match(r'^\s*["“](?P<title>.*?)(?:,["”]|["”]\s*,)\s*', text)
+    if not match:
+        return None, None, text
+    rest = text[match.end() :]
+    head, _, tail = rest.partition(", ")
+    probe = Evidence(0, head)
+    if is_unknown(head) or parse_date(head, probe, whole=True) is not None:
+        return match.group("title").strip(), head.strip(), tail
+    # "September 9, 1958" holds a comma of its own
+    two = ", ".join(rest.split(", ")[:2])
+    if parse_date(two, probe, whole=True) is not None:
+        return match.group("title").strip(), two.strip(), rest[len(two) + 2 :]
+    return match.group("title").strip(), None, rest
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` split at full stops that end a sentence (not after initials or abbreviations
+    such as ``f.``, ``op.``, ``pp.``, ``Prof.``); stripped, empty ones left out."""
+    out: list[str] = []
+    start = 0
+    for match in re.finditer(r"\.(?=\s+[^\s\d(a-z])|\.\s*$", text):
+        before = text[start : match.start()]
+        word = re.search(r"([\w]+)$", before)
+        token = word.group(1) if word else ""
+        if token and ((len(token) == 1 and token.isalpha()) or token.casefold() in _ABBREVIATIONS):
+            continue
+        out.append(before)
+        start = match.end()
+    out.append(text[start:])
+    return [s.strip(" ,;") for s in out if s.strip(" ,;.")]
+
+
+def _statements(sentence: str) -> list[str]:
+    """A sentence as an archival statement; several archives in it are told apart in the
+    mapping (``split_holdings``), where the archives are known."""
+    return [sentence.strip()] if sentence.strip() else []
+
+
+def split_holdings(text: str, known: Callable[[str], bool]) -> list[str]:
+    """An archival sentence as one statement per archive: it is cut at ``;``, ``and`` or ``,``
+    only where a known archive follows (``APRF, …; AVPRF, …; and RGASPI, …``, ``APRF, … and
+    AVPRF, …``); a semicolon inside one archive's call number stays."""
+    out: list[str] = []
+    last = 0
+    for match in re.finditer(r"\s*(?:;\s*(?:and\s+)?|,?\s+and\s+)", text):
+        rest = text[match.end() :]
+        head = re.split(r"[,;]", rest, maxsplit=1)[0].strip()
+        words = head.split(" ")
+        if (
+            any(known(" ".join(words[:n])) for n in range(len(words), 0, -1))
+            and text[last : match.start()].strip()
+        ):
+            out.append(text[last : match.start()].strip())
+            last = match.end()
+    out.append(text[last:].strip())
+    return [o for o in out if o]
+
+
+_CALL_WORD = re.compile(
+    r"(?:^|[\s,(])(?:f|ff|fond|fonds|fund|op|opis|d|delo|dd|l|ll|list|listy|papka|p|pp|file|dosar|folder|"
+    r"box|carton|rg|record\s+group|sygn|sign|signatur|k|bl|doboz|vol|t|inv|tom|filele|fila|sv|č)"
+    r"\.?\s*[0-9IVXLC]",
+    re.I,
+)
+
+
+def _looks_archival(statement: str) -> bool:
+    return bool(
+        _CALL_WORD.search(statement) or re.search(r"\d", statement) or _ARCHIVE_WORD.search(statement)
+    )
+
+
+_ARCHIVE_WORD = re.compile(
+    r"\b(?:archives?|archiv\w*|arhiv\w*|archiwum|archivum|levéltár\w*|archivio|archivo|archief|"
+    r"arkhiv|library|records\s+administration|papers)\b",
+    re.I,
+)
+
+
+def has_archive_word(name: str) -> bool:
+    """True for a name that says it is an archive (or a library, or a collection of papers)."""
+    return bool(_ARCHIVE_WORD.search(name))
+
+
+def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, str] | None:
+    """An archival statement as (archive as written, call number as written), or None when no
+    archive can be told apart. ``known`` says whether a span names an archive the authority
+    data knows. The archive is a leading or a trailing run of the statement's comma-separated
+    parts (or words of its first part: ``SAPMO-BArch DY 30/3386``)."""
+    parts = [p for p in re.split(r",\s*(?![^()]*\))", statement) if p.strip()]
+    for count in range(len(parts), 0, -1):
+        head = ", ".join(parts[:count])
+        if known(head):
+            while count < len(parts) - 1 and _place_of_archive(parts[count], known):
+                count += 1  # "…, Berlin (PolA AA)", "…, Warsaw", "…, Republic of Poland"
+            return ", ".join(parts[:count]), ", ".join(parts[count:])
+    for count in range(len(parts) - 1, 0, -1):
+        tail = ", ".join(parts[-count:])
+        if known(tail):
+            return tail, ", ".join(parts[:-count])
+    words = parts[0].split(" ") if parts else []
+    for count in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:count])
+        if known(head):
+            return head, statement[len(head) :].strip(" ,")
+    # Not in the authority data: an archive by its name's own words, never by position alone.
+    if parts and has_archive_word(parts[0]) and is_name_shaped(_without_siglum(parts[0]), longest=14):
+        count = 1
+        while count < len(parts) - 1 and _place_of_archive(parts[count], known):
+            count += 1
+        rest = parts[count:]
+        if rest and not re.search(r"\d", rest[0]):
+            # what follows is no call number we can tell apart (sub-units, series names):
+            # the archive is known by its words, the rest stays in the verbatim citation
+            return ", ".join(parts[:count]), ""
+        return ", ".join(parts[:count]), ", ".join(rest)
+    if (
+        len(parts) > 1
+        and has_archive_word(parts[-1])
+        and is_name_shaped(_without_siglum(parts[-1]), longest=14)
+    ):
+        return parts[-1], ", ".join(parts[:-1])
+    return None
+
+
+def _place_of_archive(piece: str, known: Callable[[str], bool]) -> bool:
+    """A piece after an archive's name that belongs to the name: its city or country
+    (``Warsaw``, ``Republic of Poland``) or its siglum in parentheses (``Berlin (PolA AA)``)."""
+    if re.search(r"\d", piece):
+        return False
+    siglum = re.search(r"\(([^()]+)\)\s*$", piece)
+    if siglum and known(siglum.group(1)):
+        return True
+    words = [w for w in piece.split() if w.casefold() not in ("of", "the")]
+    return 0 < len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
+
+
+def _without_siglum(name: str) -> str:
+    return re.sub(r"\s*\([^)]*\)\s*$", "", name)
+
+
+def credits(sentence: str) -> tuple[list[str], str | None]:
+    """The translators a credit sentence names and the language it says they translated from.
+
+    ``Translated by X and Y``, ``Translated for CWIHP from Russian by X``, ``Obtained and
+    translated for NPIHP by X``, ``Obtained by X and translated by Y (Affiliation)``,
+    ``Contributed by X and translated by Y``. Only name-shaped spans count."""
+    names: list[str] = []
+    language = None
+    for clause in _CLAUSE.split(sentence):
+        clause = re.sub(r"^(?:obtained|contributed|provided)\s+and\s+", "", clause.strip(), flags=re.I)
+        match = _TRANSLATED.search(clause)
+        if not match:
+            continue
+        language = language or match.group("from")
+        for name in _NAME_LIST.split(match.group("names").strip(" .")):
+            person, _ = strip_affiliation(name.strip(" .;"))
+            if person and is_name_shaped(person, longest=6):
+                names.append(person)
+    return names, language
+
+
+_EDITION_PAGES = re.compile(
+    r"(?:,\s*|\s+)(?P<pages>(?:pp?\.|p\.)\s*[0-9][0-9\-–, ]*|[0-9]+[-–][0-9]+)\.?\s*$"
+)
+_EDITION_YEAR = re.compile(r"\((?:[^()]*,\s*)?(?P<year>(?:1[89]|20)\d{2})\)")
+
+
+def _edition(sentence: str, where: Evidence) -> Edition:
+    """A printed edition named inside a citation (``Document No. 7 in Buga (2012), pp. 77-80``,
+    ``Published in …``); the text is kept verbatim, with its year and pages where given."""
+    from .text import parse_edition  # the "See also" grammar: title in asterisks, editors, place
+
+    if sentence.lower().startswith("see also") or "*" in sentence:
+        return parse_edition(sentence, where)
+    pages = _EDITION_PAGES.search(sentence)
+    year = _EDITION_YEAR.search(sentence)
+    work = re.sub(
+        r"^(?:published|reprinted|first\s+published|also\s+published|printed)\s+(?:in\s+)?",
+        "",
+        sentence,
+        flags=re.I,
+    )
+    work = re.sub(r"^document\s+(?:no\.?|nr\.?|number)\s*\d+\w*\s+in\s+", "", work, flags=re.I)
+    if pages:
+        work = work[: max(0, pages.start() - (len(sentence) - len(work)))]
+    return Edition(
+        citation=sentence,
+        evidence=where,
+        title=None,
+        year=int(year.group("year")) if year else None,
+        pages=collapse(pages.group("pages")).rstrip(" ,.") if pages else None,
+        work=collapse(work).strip(" ,.") or None,
+    )

@@ -1,0 +1,128 @@
+"""What a name looks like: the shape tests the party grammar and the credit grammar share.
+
+A span becomes an entity only when it is shaped like a name (precision first): capitalised words,
+initials, connectors ("of", "the"), brackets with the editors' identification. A span with other
+lower-case words ("proposal made by the Soviet Union to withdraw its troops") is no name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..textutil import collapse
+
+CONNECTORS = frozenset(
+    "of the and for in on at de la le du des al a lui din von van der den di da do dos y i na w z ze "
+    "und et".split()
+)
+HONORIFICS = re.compile(
+    r"^(?:(?:the|to|dear|comrades?|cdes?\.?|cde|tov\.?|tovarishch|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|"
+    r"professor|sir|herr|frau|monsieur|m\.|citizen|ambassador|marshal|general|gen\.|colonel|col\.|"
+    r"premier|minister|chairman|secretary|president|deputy|first|second)\s+)+",
+    re.IGNORECASE,
+)
+GROUP_WORDS = re.compile(
+    r"\b(committees?|party|parties|ministry|ministries|embassy|embassies|government|council|presidium|"
+    r"politburo|politbureau|secretariat|department|bureau|delegation|legation|consulate|mission|"
+    r"command|headquarters|staff|office|agency|section|directorate|administration|commission|"
+    r"union|front|league|academy|institute|university|archives?|cc|kc|ck|tsk|cpsu|cpc|ccp|pzpr|sed|"
+    r"rwp|pcr|kpss|mfa|ussr|prc|dprk|gdr|frg|pzpr|kgb|stb|mgb|nkvd|tass|xinhua|people's\s+republic|"
+    r"republic|leadership|group|organization|organisation|association|federation|workers|army|navy|"
+    r"forces|sovnarkom|comintern|cominform|foreign\s+ministry|state\s+department)\b",
+    re.IGNORECASE,
+)
+_INITIALS = re.compile(r"^(?:[^\W\d_]{1,3}\.)+$")
+_WORD = re.compile(r"^[^\W\d_][\w'’\-]*\.?$")
+_SPACED = re.compile(r"^(?:[^\W\d_] ){2,}[^\W\d_]$")
+
+
+def tokens(span: str) -> list[str]:
+    """The words of a span, brackets and parentheses kept as single tokens."""
+    out: list[str] = []
+    for part in re.findall(r"\[[^\]]*\]|\([^)]*\)|[^\s,;:]+", span):
+        out.append(part)
+    return out
+
+
+def is_name_shaped(span: str, longest: int = 16) -> bool:
+    """True for a span made of capitalised words, initials, connectors and bracketed notes."""
+    words = tokens(collapse(span))
+    if not words or len(words) > longest:
+        return False
+    capitalised = 0
+    for word in words:
+        if word.startswith(("[", "(")):
+            continue
+        bare = word.strip(".,'’\"")
+        if not bare:
+            continue
+        if bare.casefold() in CONNECTORS:
+            continue
+        if _INITIALS.match(word) or (_WORD.match(word) and word[0].isupper()):
+            capitalised += 1
+            continue
+        return False
+    return capitalised > 0
+
+
+def unspace(span: str) -> str:
+    """``S H T Y K O V`` -> ``SHTYKOV``; anything else unchanged."""
+    text = collapse(span)
+    return text.replace(" ", "") if _SPACED.match(text) else text
+
+
+def kind_of(span: str) -> str | None:
+    """``group`` or ``person`` by what the span says, None where it does not tell.
+
+    Group words ("Embassy of …", "Central Committee …") make a group; initials, an honorific or
+    two to four capitalised words with no group word make a person; a lone word only when an
+    honorific or a role position vouches for it (``role=True`` in ``person_or_group``).
+    """
+    text = collapse(span)
+    if GROUP_WORDS.search(strip_affiliation(text)[0]):
+        return "group"
+    if not is_name_shaped(text):
+        return None
+    bare = HONORIFICS.sub("", text)
+    words = [w for w in tokens(bare) if not w.startswith(("[", "(")) and w.casefold() not in CONNECTORS]
+    if HONORIFICS.match(text) and words:
+        return "person"
+    if any(_INITIALS.match(w) for w in words) and len(words) >= 2:
+        return "person"
+    if 2 <= len(words) <= 4:
+        return "person"
+    return None
+
+
+def strip_affiliation(span: str) -> tuple[str, str | None]:
+    """``Margaret K. Gnoinska (Troy University)`` -> the name and the affiliation."""
+    match = re.match(r"^(?P<name>.*?)\s*\((?P<aff>[^)]*)\)\s*$", collapse(span))
+    if match and match.group("name") and GROUP_WORDS.search(match.group("aff")):
+        return match.group("name"), match.group("aff")
+    return collapse(span), None
+
+
+def bracketed_identity(span: str) -> tuple[str, str | None]:
+    """``Filippov [Stalin]`` -> (``Filippov``, ``Stalin``): the name as marked and the identity
+    the editors give in brackets. ``Feng Xi (Stalin)`` and ``Maneli (Hanoi)`` -> the name outside
+    the parentheses (what is inside may be a person or a place); ``First Secretary of the PZPR
+    (Władysław Gomułka)`` -> the person inside, for a role outside."""
+    text = collapse(span)
+    match = re.match(r"^(?P<name>[^\[\]]+?)\s*\[(?P<who>[^\]]+)\]\s*$", text)
+    if match and is_name_shaped(match.group("who")):
+        return match.group("name"), match.group("who")
+    paren = re.match(r"^(?P<name>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$", text)
+    if paren and not GROUP_WORDS.search(paren.group("inner")):
+        outer, inner = paren.group("name"), paren.group("inner")
+        if _ROLE_WORDS.match(outer) and len(inner.split()) >= 2 and is_name_shaped(inner):
+            return inner, None
+        if is_name_shaped(outer) and not GROUP_WORDS.search(outer):
+            return outer, None
+    return text, None
+
+
+_ROLE_WORDS = re.compile(
+    r"^(?:the\s+)?(?:first|general|deputy|prime|foreign)?\s*(?:secretary|chairman|minister|president|premier|"
+    r"ambassador|head|leader)\b",
+    re.I,
+)

@@ -1,0 +1,216 @@
+"""The party grammar: who wrote to whom, from titles, address lines and signatures.
+
+Titles: ``Letter from X to Y``, ``Letter addressed by X to Y``, ``Letter of X to Y``, ``Telegram,
+X to Y``, ``Ciphered Telegram No. 709, Filippov [Stalin] to Krasovsky, for Mao Zedong``,
+``Telegram from X (Name), date``, ``Report, Embassy of Hungary in North Korea to the Hungarian
+Foreign Ministry``, ``Report … by X``, ``Information Note from X to Y``, ``Letter to Y``. A
+conversation, meeting or minutes ``between X and Y`` names no sender and no addressee.
+Address lines: ``TO THE CENTRAL COMMITTEE …``, ``To: Comrade …``, ``TO KRASOVSKY``. Signatures:
+the name lines after a closing formula, with dates (``24.III.50 Shtykov``) and service lines
+(``Confirm receipt.``, ``No. 72/III``) left out, spaced letters (``S H T Y K O V``) joined.
+Every phrase must be shaped like a name; title phrases are inferred, address lines and
+signatures stated.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Basis, Evidence, Value
+from ..textutil import collapse
+from .dates import parse_date
+from .names import GROUP_WORDS, is_name_shaped, kind_of, unspace
+
+_KINDS = (
+    r"(?:ciphered\s+|cipher\s+|coded\s+|secret\s+|urgent\s+|top\s+secret\s+)*"
+    r"(?:letter|telegram|cable|cablegram|note|information\s+note|information|report|message|"
+    r"memorandum|memo|dispatch|despatch|radiogram|circular|instructions?|directive|appeal|"
+    r"statement|reply|answer|response|request|notification|aide-m[ée]moire|excerpt)"
+)
+_STOP = (
+    r"(?=\s+(?:on|about|regarding|concerning|in\s+connection\s+with|with\s+regard\s+to|re|"
+    r"dated|containing|with|transmitting|forwarding|summarizing|and\s+reply|requesting|asking|"
+    r"informing|announcing|describing|reporting)\b|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|[^\w\s])|\s*\(\s*\d"
+    r"|\s*,\s*(?=(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b)|$)"
+)
+_TITLE_PATTERNS = [
+    # Telegram, X to Y / Report, Embassy of … to … / Ciphered Telegram No. 709, X to Y
+    re.compile(
+        rf"^{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*,\s*(?P<sender>[^,;:]+?)\s+to\s+(?P<addressee>[^;:]+?){_STOP}",
+        re.I,
+    ),
+    # Letter from X to Y / Letter addressed by X to Y / Letter of X to Y
+    re.compile(
+        rf"\b{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+(?:(?:sent|addressed|written)\s+)?(?:from|by|of)\s+"
+        rf"(?P<sender>[^;:]+?)\s+to\s+(?P<addressee>[^;:]+?){_STOP}",
+        re.I,
+    ),
+    # from X to Y anywhere (Translation of a letter from X to Y)
+    re.compile(rf"\bfrom\s+(?P<sender>[^;:]+?)\s+to\s+(?P<addressee>[^;:]+?){_STOP}", re.I),
+    # Letter to Y
+    re.compile(rf"^{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+to\s+(?P<addressee>[^;:]+?){_STOP}", re.I),
+    # Telegram from X / Report from X
+    re.compile(rf"^{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+from\s+(?P<sender>[^;:]+?){_STOP}", re.I),
+    # Report … by X
+    re.compile(rf"^{_KINDS}\b.*?\bby\s+(?P<sender>[^;:]+?){_STOP}", re.I),
+]
+_NO_PARTIES = re.compile(
+    r"^(?:memorandum\s+of\s+(?:a\s+)?conversation|record\s+of\s+(?:a\s+)?conversation|minutes|"
+    r"transcript|conversation|meeting|discussion|talks|notes\s+of|protocol|record\s+of\s+(?:a\s+)?meeting)\b",
+    re.I,
+)
+_LIST = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+
+
+def title_parties(title: Value) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
+    """Sender and addressee phrases a title names (inferred: the title is the editors')."""
+    text = collapse(title.text)
+    if _NO_PARTIES.match(text):
+        return (), ()
+    inferred = Evidence(title.evidence.line, title.evidence.text, Basis.INFERRED)
+    for pattern in _TITLE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        senders = _phrases(groups.get("sender"), inferred)
+        addressees = _phrases(groups.get("addressee"), inferred)
+        if (groups.get("sender") and not senders) or (groups.get("addressee") and not addressees):
+            return (), ()  # a phrase that is no name: assert nothing from this title
+        return senders, addressees
+    return (), ()
+
+
+def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
+    """A party phrase as one or more names: ``Cdes. Stalin, Molotov, and Voroshilov`` is three;
+    ``the Deputy Chairman of the Soviet Committee of the MGG, Prof. Pushkov`` is Pushkov."""
+    if not phrase:
+        return ()
+    text = collapse(phrase).strip(" ,.")
+    if not text:
+        return ()
+    via = re.search(r"\s*\[via\s+(?P<who>[^\]]+)\]\s*$", text, re.I)
+    if via:  # "Mao Zedong [via Terebin]": the addressee and the intermediary
+        return _phrases(text[: via.start()], where) + _phrases(via.group("who"), where)
+    pieces = [p.strip() for p in re.split(r",\s*(?![^()\[\]]*[)\]])", text) if p.strip()]
+    if len(pieces) == 2 and _ROLE.match(pieces[1]) and kind_of(pieces[0]) == "person":
+        return (Value(pieces[0], where),)  # "Cde. G. Apresov, Consul General in Urumqi"
+    pair = re.split(r"\s+and\s+", text)
+    if len(pair) == 2 and all(kind_of(p) == "person" and not GROUP_WORDS.search(p) for p in pair):
+        return tuple(Value(p.strip(), where) for p in pair)  # "Wu Xiuquan and Qiao Guanhua"
+    if len(pieces) == 2 and re.match(r"^(?:the\s+)?[A-Z]", pieces[0]) and _person_after_role(pieces[1]):
+        return (Value(pieces[1], where),) if is_name_shaped(pieces[1]) else ()
+    plural = re.match(r"^(?:cdes\.?|comrades)\s+", text, re.I)
+    if plural or (len(pieces) > 1 and all(len(p.split()) <= 3 for p in _LIST.split(text))):
+        names = [n.strip() for n in _LIST.split(text[plural.end() :] if plural else text) if n.strip()]
+        if names and all(is_name_shaped(n) for n in names):
+            return tuple(Value(n, where) for n in names)
+        return ()
+    return (Value(text, where),) if is_name_shaped(text) else ()
+
+
+_ROLE = re.compile(
+    r"^(?:the\s+)?(?:consul|ambassador|minister|chairman|secretary|first\s+secretary|general\s+secretary|"
+    r"head|deputy|director|chief|envoy|charg[ée]|counsellor|counselor|attach[ée]|member|president|premier)\b",
+    re.I,
+)
+
+
+def _person_after_role(piece: str) -> bool:
+    return bool(
+        re.match(r"^(?:Prof\.|Professor|Comrade|Cde\.|Dr\.|Mr\.|Mrs\.|Ambassador|Marshal|General)\s", piece)
+    )
+
+
+_ADDRESS = re.compile(r"^(?:to\s*:\s*|to\s+)(?P<who>.+)$", re.I)
+_SERVICE = re.compile(
+    r"^(?:top\s+secret|secret|strictly\s+secret|confidential|urgent|copy\s+no|no\.|nr\.|ciphered|cipher|"
+    r"telegram|special|personal|highest\s+priority|priority|from\s*:|from\s+|[A-Z\-]+\s*--\s*$)",
+    re.I,
+)
+
+
+def address_line(lines: list[tuple[int, str]], where_text: str = "") -> tuple[Value | None, int]:
+    """The addressee an address line names among the first lines of a letter, and how many
+    lines it and the lines before it take (service lines such as ``Top Secret`` are passed over)."""
+    for position, (number, raw) in enumerate(lines[:4]):
+        text = collapse(raw)
+        if not text:
+            continue
+        match = _ADDRESS.match(text)
+        if match and (text.isupper() or text.lower().startswith(("to comrade", "to the", "to:"))):
+            who = match.group("who").strip(" ,.:")
+            taken = position + 1
+            if position + 1 < len(lines) and lines[position + 1][1].strip().lower().startswith("comrade"):
+                who = f"{who} {collapse(lines[position + 1][1])}"
+                taken += 1
+            if is_name_shaped(who, longest=24):
+                return Value(
+                    who, Evidence(number, collapse(" ".join(t for _, t in lines[position:taken])))
+                ), taken
+            return None, 0
+        if _SERVICE.match(text) or re.fullmatch(r"[A-Z][A-Z\s\-]*--", text):
+            continue
+        return None, 0
+    return None, 0
+
+
+_GREETING = re.compile(
+    r"^(?:with\s+(?:communist|comradely|fraternal|warm|best|kind|friendly|sincere)?\s*(?:greetings|regards|salutations)|"
+    r"yours\s+(?:sincerely|faithfully|truly)|sincerely(?:\s+yours)?|respectfully(?:\s+yours)?|"
+    r"with\s+respect|best\s+regards|regards)\s*[,.!]?\s*",
+    re.IGNORECASE,
+)
+_SIGN_DATE = re.compile(
+    r"(?:^|\s)(?:[0-3]?\d\.(?:[01]?\d|[IVX]{1,4})\.(?:\d{4}|\d{2})|\d{1,2}\s+[A-Za-z]+\s+\d{4})(?=\s|$)"
+)
+
+
+def split_greeting(text: str) -> str | None:
+    """If ``text`` starts with a closing formula, the rest of it (maybe ''); else None."""
+    match = _GREETING.match(text.strip())
+    return text.strip()[match.end() :].strip() if match else None
+
+
+def signature(lines: list[tuple[int, str]]) -> Value | None:
+    """The signature in the lines after a closing formula: the name lines only. A date on a
+    name line is left out (``24.III.50 Shtykov``); the first line that is no name ends it."""
+    names: list[str] = []
+    first: int | None = None
+    quoted: list[str] = []
+    for number, raw in lines:
+        text = collapse(raw)
+        if not text:
+            if names:
+                break
+            continue
+        bare = collapse(_SIGN_DATE.sub(" ", text)).strip(" ,.")
+        if not bare and parse_date(text, Evidence(number, text)) is not None:
+            if names:
+                break
+            continue
+        if parse_date(text, Evidence(number, text), whole=True) is not None:
+            break
+        bare = unspace(bare)
+        if not bare or not is_name_shaped(bare, longest=14) or len(names) >= 3:
+            break
+        names.append(bare)
+        quoted.append(text)
+        first = number if first is None else first
+    if not names or first is None:
+        return None
+    return Value(" ".join(names), Evidence(first, " ".join(quoted)))
+
+
+def closing_signature(lines: list[tuple[int, str]]) -> tuple[int, Value | None] | None:
+    """The position of the closing formula in ``lines`` (searched from the end) and the
+    signature after it; None when the letter has no closing formula."""
+    for position in range(len(lines) - 1, -1, -1):
+        rest = split_greeting(lines[position][1])
+        if rest is None:
+            continue
+        number = lines[position][0]
+        after = ([(number, rest)] if rest else []) + lines[position + 1 :]
+        return position, signature(after)
+    return None
