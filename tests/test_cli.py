@@ -45,7 +45,7 @@ BAD_INPUTS = {
         SEED_PHP.replace("Moscow, 17 April 1958", "Moscow").encode(),
         2,
         "date",
-        "expected a line such as 'Moscow, 17 April 1958' after the title",
+        "expected a line such as 'Moscow, 17 April 1958' (or '[date unknown]') after the title",
     ),
     "php-no-title": (
         SEED_PHP.split("\n", 2)[2].encode(),
