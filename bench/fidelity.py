@@ -140,7 +140,7 @@ def letter_values(data: Dataset, ident: str) -> dict[str, list[object]]:
             calls = [
                 c
                 for ident_node in data.objects(item, CRM + "P1_is_identified_by")
-                if f"{CRM[:-1]}" and ident_node.endswith("/call-number")
+                if ident_node.endswith("/call-number")
                 for c in data.objects(ident_node, CRM + "P190_has_symbolic_content")
             ]
             out["archives"].append(keeper)
@@ -164,20 +164,22 @@ def iso_of(begin: str, end: str) -> str:
     return f"{begin}/{end}"
 
 
-def expected_date(value: str) -> str:
-    return value
-
-
 def compare(data: Dataset, ident: str, expected: dict[str, object], scores: dict[str, Score]) -> None:
     """Score one letter's published values against what its record states."""
     got = letter_values(data, ident)
 
+    def not_stated(name: str, want: object, have: list[object] | list[str]) -> bool:
+        """True where the record does not state the field; anything published there is invented."""
+        if want is not False and want is not None:
+            return False
+        if have:
+            scores[name].invented += len(have)
+            scores[name].notes.append(f"{ident}: {name}: invented {have}")
+        return True
+
     def single(name: str, want: object, have: list[object], same: object) -> None:
         score = scores[name]
-        if want is False or want is None:
-            if have:
-                score.invented += len(have)
-                score.notes.append(f"{ident}: {name}: invented {have}")
+        if not_stated(name, want, have):
             return
         score.stated += 1
         if not have:
@@ -195,10 +197,7 @@ def compare(data: Dataset, ident: str, expected: dict[str, object], scores: dict
 
     def many(name: str, wants: object, have: list[str], same: object) -> None:
         score = scores[name]
-        if wants is False or wants is None:
-            if have:
-                score.invented += len(have)
-                score.notes.append(f"{ident}: {name}: invented {have}")
+        if not_stated(name, wants, have):
             return
         assert isinstance(wants, list)
         used: set[str] = set()
@@ -274,6 +273,8 @@ def party_matches(data: Dataset, want: object, have: str) -> bool:
     assert isinstance(want, dict)
     names = set(data.names(have))
     spans = [want["name"], *want.get("also", []), *([want["identity"]] if want.get("identity") else [])]
+    # "Member of Politburo …, Comrade Hermann Axen": the person after the role.
+    spans += [s.rsplit(",", 1)[1] for s in spans if "," in s and want.get("kind") == "person"]
     if not any(name_forms(s) & names for s in spans):
         return False
     return data.kind(have) == want.get("kind", data.kind(have))

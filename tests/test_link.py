@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Namespace, URIRef
 
+from lodpub import __version__
 from lodpub.cli import main
 from lodpub.errors import LinkError
 from lodpub.link.wikidata import Cache, WikidataClient
@@ -49,7 +50,7 @@ def test_candidates_review_accept_and_provenance(corpus: Path, tmp_path: Path) -
         assert stdout.startswith(
             f"wrote {corpus / 'link-review.toml'}: 12 entities without a QID, 11 with candidates"
         )
-        assert all(r["agent"] == "lodpub/0.1.0 (tests@example.org)" for r in Fake.seen)
+        assert all(r["agent"] == f"lodpub/{__version__} (tests@example.org)" for r in Fake.seen)
         assert all(r["params"]["maxlag"] == "5" for r in Fake.seen)
         gets = [r for r in Fake.seen if r["params"]["action"] == "wbgetentities"]
         assert len(gets) == 2 and all(len(r["params"]["ids"].split("|")) <= 50 for r in gets)

@@ -40,7 +40,7 @@ def test_real_records_nothing_wrong_or_invented() -> None:
     assert sum(s.wrong + s.invented for s in scores.values()) == 0, notes
     right = sum(s.right for s in scores.values())
     stated = sum(s.stated for s in scores.values())
-    assert right / stated >= 0.85  # the floor measured this round; the goal is 0.98
+    assert right / stated >= 0.98, [n for s in scores.values() for n in s.notes]
 
 
 @pytest.mark.parametrize(
@@ -160,7 +160,7 @@ def test_call_number_grammar() -> None:
         (
             "Ciphered Telegram No. 709, Filippov [Stalin] to Krasovsky, for Mao Zedong",
             ["Filippov [Stalin]"],
-            ["Krasovsky"],
+            ["Krasovsky", "Mao Zedong"],
         ),
         (
             "Report, Embassy of Hungary in North Korea to the Hungarian Foreign Ministry",
@@ -188,6 +188,54 @@ def test_call_number_grammar() -> None:
             ["Stalin [Kuznetsov]"],
             ["Mao Zedong", "Terebin"],
         ),
+        # a mission "to" somewhere: the first "to" is part of its name
+        (
+            "Report, Permanent Mission of Hungary to the International Organizations in Vienna to the "
+            "Hungarian Foreign Ministry",
+            ["Permanent Mission of Hungary to the International Organizations in Vienna"],
+            ["the Hungarian Foreign Ministry"],
+        ),
+        # a part of the document, a count, "by X" after "to Y on …", a sub-title after " - "
+        (
+            "Excerpts of Report to the Hungarian Politburo on the PCC Meeting by the First Secretary of the "
+            "MSzMP (János Kádár)",
+            ["the First Secretary of the MSzMP (János Kádár)"],
+            ["the Hungarian Politburo"],
+        ),
+        (
+            "Reports (3) by Hungarian Deputy Foreign Minister István Roska on the Meeting of the Warsaw Pact",
+            ["Hungarian Deputy Foreign Minister István Roska"],
+            [],
+        ),
+        (
+            "Minutes of the BCP CC Plenum - Report on the PCC Meeting by the Deputy Head of State (Stanko Todorov)",  # noqa: E501
+            ["the Deputy Head of State (Stanko Todorov)"],
+            [],
+        ),
+        (
+            "Report of the Secretary General of the CC CPSU (Leonid I. Brezhnev) at the WP Leaders' Meeting",
+            ["the Secretary General of the CC CPSU (Leonid I. Brezhnev)"],
+            [],
+        ),
+        # an agency's digest, "distributed to" a list of people
+        (
+            "TASS Digest Distributed to Cde. I.V. Stalin and Cde. C.M. Molotov, 'The Anti-Soviet Fabrications'",  # noqa: E501
+            ["TASS"],
+            ["Cde. I.V. Stalin", "Cde. C.M. Molotov"],
+        ),
+        # the topic after a comma is no part of the sender; the editors' numbering names no one
+        (
+            "Cryptogram No 1144 from Polish Embassy in Bucharest, Romania Strengthening Relations with the USSR",  # noqa: E501
+            ["Polish Embassy in Bucharest"],
+            [],
+        ),
+        (
+            "Secret Telegram from Maneli (Hanoi) to Spasowski-Morski (Warsaw) [Ciphergram No. 3175]",
+            ["Maneli (Hanoi)"],
+            ["Spasowski-Morski (Warsaw)"],
+        ),
+        # a report *on* a meeting names no party; a title of Title Case words is no party either
+        ("Czechoslovak Report on the PCC Meeting in Warsaw", [], []),
     ],
 )
 def test_title_parties(title: str, senders: list[str], addressees: list[str]) -> None:
@@ -243,3 +291,211 @@ def test_archives_table_sigla_and_ambiguity() -> None:
         assert found is not None and found.key == key, span
     assert authorities.archive("AMAE") is None  # Romania's and France's: ambiguous, names neither
     assert authorities.archive("ANIC") is not None and authorities.archive("ANIC").key == "anic"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("lines", "place", "basis"),
+    [
+        (["Appendix 1", "Pyongyang, 19 October 1986", "", "The talks open."], "Pyongyang", Basis.STATED),
+        (["The author reads the questions.", "", "Budapest, 1972 July 1."], "Budapest", Basis.STATED),
+        (["Cryptogram No 1144", "from Bucharest, on Feb 1st, 1972", "", "Text."], "Bucharest", Basis.STATED),
+        (["From BEIJING No. 1309 20 hours 05", "minutes, 13.1.1951", "", "Text."], "BEIJING", Basis.STATED),
+        (["FROM: PYONGYANG", "", "Text."], "PYONGYANG", Basis.STATED),
+        (["From Pyongyang.", "", "Text."], "Pyongyang", Basis.STATED),
+        # a header naming a person, not a city, is no place
+        (["FROM: SHTYKOV", "", "Text."], None, None),
+        (["From Comrade Kim", "", "Text."], None, None),
+    ],
+)
+def test_places_from_datelines_and_telegram_headers(
+    lines: list[str], place: str | None, basis: Basis | None
+) -> None:
+    from lodpub.sources.places import dateline, header_place
+    from lodpub.sources.text import Line
+
+    found = None
+    for number, text in enumerate(lines, start=10):
+        line = Line(number, text)
+        found = dateline(line)[1] or header_place(line)
+        if found:
+            break
+    assert (found.text if found else None) == place
+    if found is not None:
+        assert found.evidence.basis is basis
+
+
+@pytest.mark.parametrize(
+    ("title", "place"),
+    [
+        (
+            "Speech by the General Secretary (Nicolae Ceauşescu) at the January 1972 PCC Meeting in Prague",
+            "Prague",
+        ),
+        (
+            "Report of the Secretary General (Leonid I. Brezhnev) at the WP Leaders' Meeting in Crimea",
+            "Crimea",
+        ),
+        ("Secret Telegram from Maneli (Hanoi) to Spasowski-Morski (Warsaw)", "Hanoi"),
+        ("Czechoslovak Report on the PCC Meeting in Warsaw", None),  # written about it, not at it
+        ("Telegram from Feng Xi (Stalin) to Mao Zedong", None),  # a pseudonym in brackets is no city
+    ],
+)
+def test_places_from_titles_are_inferred(title: str, place: str | None) -> None:
+    from lodpub.sources.places import title_place
+
+    found = title_place(Value(title, HERE))
+    assert (found.text if found else None) == place
+    assert found is None or found.evidence.basis is Basis.INFERRED
+
+
+@pytest.mark.parametrize(
+    ("lines", "addressees"),
+    [
+        (
+            ["To Minister Endre Sík, D. Min. Károly Szarka.", "", "Text."],
+            ["Minister Endre Sík", "D. Min. Károly Szarka"],
+        ),
+        (
+            [
+                "GDR Embassy to the People’s Republic of Bulgaria",
+                "Sofia, 18 June 1975",
+                "To: Member of Politburo and Secretary of SED Central Committee, Comrade Hermann Axen",
+                "",
+                "Text.",
+            ],
+            ["Comrade Hermann Axen"],
+        ),
+        (["Top Secret", "[To the] Foreign Ministry:", "", "Text."], ["Foreign Ministry"]),
+        (["CIPHERED TELEGRAM", "BEIJING - SOVIET AMBASSADOR", "", "Text."], ["SOVIET AMBASSADOR"]),
+        (["MOSCOW - BEIJING", "", "Text."], []),  # a route between two cities names no one
+    ],
+)
+def test_address_lines(lines: list[str], addressees: list[str]) -> None:
+    from lodpub.sources.parties import address_line
+
+    found, _ = address_line([(n, t) for n, t in enumerate(lines, start=10) if t])
+    assert [v.text for v in found] == addressees
+
+
+@pytest.mark.parametrize(
+    ("lines", "sender", "letterhead"),
+    [
+        (["Text of the report.", "", "Zoltán Fodor", "Ambassador"], "Zoltán Fodor", None),
+        (["Text of the report.", "", "Chargé d’affaires", "Alexeenco Simion"], "Alexeenco Simion", None),
+        (
+            ["Text of the report.", "", "Wang Bingnan", "", "12:00 noon, 20 August [1955]"],
+            "Wang Bingnan",
+            None,
+        ),
+        (
+            [
+                "GDR Embassy to the People’s Republic of Bulgaria",
+                "Sofia, 18 June 1975",
+                "",
+                "Text.",
+                "",
+                "With socialist greetings",
+                "Wenning",
+                "[GDR Ambassador]",
+            ],
+            "Wenning",
+            "GDR Embassy to the People’s Republic of Bulgaria",
+        ),
+        # a short last paragraph that is no signature
+        (["Text of the report.", "", "Confirm receipt.", "No. 72/III"], None, None),
+        (["Text of the report.", "", "Moscow and Warsaw", "agree"], None, None),
+    ],
+)
+def test_signature_blocks_and_letterheads(
+    lines: list[str], sender: str | None, letterhead: str | None
+) -> None:
+    from lodpub.sources.closing import read_frame
+    from lodpub.sources.text import SourceText
+
+    source = SourceText.from_bytes(Path("x.txt"), ("\n".join(lines) + "\n").encode())
+    frame = read_frame(source, 0, len(source.lines), frozenset())
+    assert (frame.signature.text if frame.signature else None) == sender
+    assert (frame.letterhead.text if frame.letterhead else None) == letterhead
+    assert frame.body.strip()
+
+
+def test_citation_credit_clauses_sigla_labels_and_working_papers() -> None:
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+    known = lambda span: authorities.archive(span) is not None  # noqa: E731
+    citation = read_citation(
+        '"A telegram," March 11, 1963, History and Public Policy Program Digital Archive, AMSZ, Warsaw, '
+        "6/77, 1963: w-96, t-1368, obtained and translated by Margaret Gnoinska. Published in CWIHP "
+        "Working Paper No. 45.",
+        HERE,
+        cited=True,
+    )
+    assert [h.text for h in citation.holdings] == ["AMSZ, Warsaw, 6/77, 1963: w-96, t-1368"]
+    assert [t.text for t in citation.translators] == ["Margaret Gnoinska"]
+    assert split_statement(citation.holdings[0].text, known) == ("AMSZ, Warsaw", "6/77, 1963: w-96, t-1368")
+    # a colon after the siglum; the call number stays verbatim
+    assert split_statement("APRF: F. 39, Op. 1, D. 31, L. 25", known) == (
+        "APRF",
+        "F. 39, Op. 1, D. 31, L. 25",
+    )
+    # "Year:" is a label of the call number, not the archive's city
+    assert split_statement(
+        "Archive of the Romanian Ministry of Foreign Affairs (AMAE), Year: 1954; Issues 20 221", known
+    ) == ("Archive of the Romanian Ministry of Foreign Affairs (AMAE)", "Year: 1954; Issues 20 221")
+    # an archive known by its words, its sub-units' sigla, then the call number
+    assert split_statement("SED Archives, IfGA, ZPA, J IV 2/202/130", known) == (
+        "SED Archives, IfGA, ZPA",
+        "J IV 2/202/130",
+    )
+    assert split_statement("Romanian State Archives, CC RCP files, Chancellery, 55/1964, pp. 25", known) == (
+        "Romanian State Archives",
+        "CC RCP files, Chancellery, 55/1964, pp. 25",
+    )
+    # a working paper is an edition, and the credit after its quoted title is still a credit
+    second = read_citation(
+        '"A letter," 1961, History and Public Policy Program Digital Archive, SED Archives, IfGA, ZPA, '
+        "J IV 2/202/130. CWIHP Working Paper No. 5, \"Ulbricht and the Concrete 'Rose.'\" Translated for "
+        "CWIHP by Hope Harrison.",
+        HERE,
+        cited=True,
+    )
+    assert [e.citation for e in second.editions] == [
+        "CWIHP Working Paper No. 5, \"Ulbricht and the Concrete 'Rose.'\""
+    ]
+    assert [t.text for t in second.translators] == ["Hope Harrison"]
+    # the record's own slip, "Translated by for NKIDP by", still credits the translator
+    third = read_citation(
+        '"A note," June 18, 1975, Wilson Center Digital Archive, MfAA, C 294/78. Obtained and Translated '
+        "by for NKIDP by Bernd Schaefer.",
+        HERE,
+        cited=True,
+    )
+    assert [t.text for t in third.translators] == ["Bernd Schaefer"]
+
+
+def test_role_before_a_name_and_echoes_of_a_stated_party() -> None:
+    from lodpub.sources.names import without_role
+
+    assert without_role("Hungarian Deputy Foreign Minister István Roska") == "István Roska"
+    assert without_role("Minister of Foreign Affairs Endre Sík") == "Endre Sík"
+    assert without_role("Secretary of the CC of the CPSU") == "Secretary of the CC of the CPSU"
+    assert without_role("Minister of Foreign Affairs") == "Minister of Foreign Affairs"
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+    (found,) = authorities.resolve("Hungarian Deputy Foreign Minister István Roska")
+    assert (found.kind, found.label) == ("person", "István Roska")
+    assert [e.key for e in authorities.resolve("Spasowski-Morski (Warsaw)")] == ["spasowski-morski"]
+
+
+def test_volumes_of_a_series_do_not_collapse_in_the_synthetic_build(tmp_path: Path) -> None:
+    """300 generated letters cite volumes of editions ("România. Documente 5"): each volume is an
+    edition of its own, so no letter is warned that its edition's description was not published."""
+    from lodpub.pipeline import validate_corpus
+    from lodpub.settings import Settings
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+    from generate import generate
+
+    generate(300, tmp_path / "corpus")
+    result = validate_corpus(tmp_path / "corpus", Settings(base_iri="https://lod.example.org/"))
+    assert result.conforms and result.letters == 300
+    assert result.issues, "the generated corpus still has groups written in two casings"
+    assert not [i for i in result.issues if "/edition/" in str(i)]

@@ -93,7 +93,8 @@ def test_archive_fund_file_pages(store: ox.Store) -> None:
         """
         SELECT ?letter ?archive ?fonds ?file ?pages ?citation WHERE {
           ?letter crm:P128i_is_carried_by ?item . ?item dcterms:bibliographicCitation ?citation ;
-            crm:P46i_forms_part_of ?f ; crm:P1_is_identified_by/crm:P190_has_symbolic_content ?pages .
+            crm:P46i_forms_part_of ?f ; crm:P1_is_identified_by ?range .
+          ?range crm:P2_has_type lodpub:PageRange ; crm:P190_has_symbolic_content ?pages .
           ?f crm:P1_is_identified_by/crm:P190_has_symbolic_content ?file ;
              crm:P46i_forms_part_of ?h . ?h rdfs:label ?fonds ;
              crm:P109_has_current_or_former_curator/rdfs:label ?archive .

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import languages as language_table
 from .errors import ConfigError
 from .resources import data_path
-from .sources.names import bracketed_identity, kind_of, strip_affiliation
+from .sources.names import bracketed_identity, kind_of, strip_affiliation, without_role
 from .textutil import collapse, normalise_name, shape_name, slug
 
 KINDS = ("person", "group", "place", "language")
@@ -164,7 +164,8 @@ class Authorities:
         Central Committee is curated and Ivan Petrov, left over, becomes a local person.
         """
         name, identity = bracketed_identity(phrase)
-        known, residue = self._scan(identity or phrase, kinds)
+        name = without_role(name) if identity is None else name
+        known, residue = self._scan(identity or name, kinds)
         if not known:
             local = local_entity(identity or name, kinds)
             return [local] if local is not None else []
@@ -202,7 +203,7 @@ def _role_kind(name: str) -> str | None:
     word = words[0].strip(".")
     if word.isupper() and len(word) <= 5:
         return "group"
-    return "person" if word.isalpha() else None
+    return "person" if word.replace("-", "").isalpha() else None  # "Spasowski-Morski"
 
 
 def _clean_name(name: str) -> str:

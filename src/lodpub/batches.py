@@ -27,7 +27,7 @@ from .authorities import Authorities, Entity
 from .errors import LodpubError, SourceError
 from .mapping import Iris, LetterMapper, MappedLetter
 from .model import Letter, Notice
-from .settings import SHACL_ENGINES
+from .settings import SHACL_ENGINES, TEXTS
 from .sources import read_letter
 from .validate import Issue, Validator
 
@@ -61,6 +61,7 @@ class _Packed:
     field_lines: dict[str, int]
     named: tuple[Entity, ...]
     notices: tuple[Notice, ...]
+    withheld: bool = False
 
 
 def _nt(triples: list[Triple]) -> bytes:
@@ -73,7 +74,9 @@ def _triples(data: bytes) -> list[Triple]:
 
 def _pack(m: MappedLetter) -> _Packed:
     entities = {k: _nt(v) for k, v in m.entities.items()}
-    return _Packed(m.letter, m.graph.value, _nt(m.triples), entities, m.field_lines, m.named, m.notices)
+    return _Packed(
+        m.letter, m.graph.value, _nt(m.triples), entities, m.field_lines, m.named, m.notices, m.withheld
+    )
 
 
 def _unpack_letter(p: _Packed) -> MappedLetter:
@@ -85,6 +88,7 @@ def _unpack_letter(p: _Packed) -> MappedLetter:
         field_lines=p.field_lines,
         named=p.named,
         notices=p.notices,
+        withheld=p.withheld,
     )
 
 
@@ -269,17 +273,20 @@ def run(
     cache: LetterCache | None = None,
     engine: str = SHACL_ENGINES[0],
     validator: Validator | None = None,
+    texts: str = TEXTS[0],
 ) -> Iterator[BatchResult]:
     """Every batch's result, in order; with ``jobs`` > 1 the batches run in worker processes.
-    ``validator``: one already made with these shapes, for a run in this process."""
+    ``validator``: one already made with these shapes, for a run in this process. ``texts``:
+    the setting of that name (which texts the letters publish)."""
     if jobs <= 1 or len(tasks) <= 1:
         iris = Iris(base_iri)
-        mapper = LetterMapper(iris, authorities, __version__)
+        mapper = LetterMapper(iris, authorities, __version__, texts)
         validator = validator or Validator(iris, engine=engine)
         for task in tasks:
             yield process(task, mapper, validator, cache)
         return
-    work = [(base_iri, str(authority_file) if authority_file else "", engine, task, cache) for task in tasks]
+    authority = str(authority_file) if authority_file else ""
+    work = [(base_iri, authority, engine, texts, task, cache) for task in tasks]
     # At most a few batches in flight per worker: Pool.imap would run ahead of a slower consumer
     # without bound (letters from the cache come back much faster than they are written) and
     # hold every finished batch in memory.
@@ -295,19 +302,19 @@ def run(
 
 
 @functools.cache
-def _tools(base_iri: str, authority_file: str, engine: str) -> tuple[LetterMapper, Validator]:
+def _tools(base_iri: str, authority_file: str, engine: str, texts: str) -> tuple[LetterMapper, Validator]:
     """One mapper and validator per worker process (shapes and authorities parsed once)."""
     iris = Iris(base_iri)
     authorities = Authorities.load(Path(authority_file)) if authority_file else Authorities([])
-    return LetterMapper(iris, authorities, __version__), Validator(iris, engine=engine)
+    return LetterMapper(iris, authorities, __version__, texts), Validator(iris, engine=engine)
 
 
 _Shipped = tuple[list[tuple[_Packed | None, list[Issue]]], BatchResult]
 
 
-def _work(job: tuple[str, str, str, Task, LetterCache | None]) -> _Shipped:
-    base_iri, authority_file, engine, task, cache = job
-    mapper, validator = _tools(base_iri, authority_file, engine)
+def _work(job: tuple[str, str, str, str, Task, LetterCache | None]) -> _Shipped:
+    base_iri, authority_file, engine, texts, task, cache = job
+    mapper, validator = _tools(base_iri, authority_file, engine, texts)
     return _process(task, mapper, validator, cache)
 
 

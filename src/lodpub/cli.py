@@ -18,7 +18,7 @@ from .errors import ConfigError, LodpubError
 from .publish.dist import Dist
 from .publish.push import PROTOCOLS, PushState, plan_push, push
 from .publish.sparql import Retry, SparqlStore, make_auth
-from .settings import AUTH_KINDS, DUMP_LAYOUTS, SHACL_ENGINES, Settings, load_settings
+from .settings import AUTH_KINDS, DUMP_LAYOUTS, SHACL_ENGINES, TEXTS, Settings, load_settings
 
 if TYPE_CHECKING:
     from .pipeline import Progress
@@ -29,9 +29,15 @@ if TYPE_CHECKING:
 
 
 def _settings(
-    config: Path | None, base_iri: str | None, engine: str | None = None, dumps: str | None = None
+    config: Path | None,
+    base_iri: str | None,
+    engine: str | None = None,
+    dumps: str | None = None,
+    texts: str | None = None,
 ) -> Settings:
-    return load_settings(config, {"base_iri": base_iri, "shacl_engine": engine, "dumps": dumps})
+    return load_settings(
+        config, {"base_iri": base_iri, "shacl_engine": engine, "dumps": dumps, "texts": texts}
+    )
 
 
 def _fail(error: LodpubError) -> None:
@@ -75,6 +81,14 @@ dumps_option = click.option(
     "each, for large corpora: a rebuild after an edit rewrites only the parts it touches.",
 )
 
+texts_option = click.option(
+    "--texts",
+    type=click.Choice(TEXTS),
+    default=None,
+    help="Which letters' texts to publish: all (default); open: not those under an In Copyright "
+    "rights statement; none: the metadata only. A text left out keeps its rights statement.",
+)
+
 
 @click.group()
 @click.version_option(__version__, prog_name="lodpub")
@@ -112,6 +126,7 @@ def main() -> None:
 @base_option
 @engine_option
 @dumps_option
+@texts_option
 def build_command(
     corpus: Path,
     out: Path,
@@ -126,12 +141,13 @@ def build_command(
     base_iri: str | None,
     engine: str | None,
     dumps: str | None,
+    texts: str | None,
 ) -> None:
     """Read, map, validate and write the CORPUS folder as RDF files in --out."""
     from .pipeline import build
 
     try:
-        settings = _settings(config, base_iri, engine, dumps)
+        settings = _settings(config, base_iri, engine, dumps, texts)
         result = build(
             corpus,
             out,
@@ -153,8 +169,12 @@ def build_command(
     if not result.written:
         click.echo(f"{len(result.problems)} problem(s); nothing was written to {result.out}", err=True)
         sys.exit(1)
+    withheld = ""
+    if settings.texts != "all":
+        withheld = f", {result.withheld} text{'' if result.withheld == 1 else 's'} withheld"
     click.echo(
         f"wrote {result.out}: {result.letters} letters, {result.triples} triples, {result.entities} resources"
+        + withheld
     )
     for name, size in sorted(result.files.items()):
         click.echo(f"  {name}  {size} bytes")
@@ -215,14 +235,20 @@ def merge_command(
 @config_option
 @base_option
 @engine_option
+@texts_option
 def validate_command(
-    corpus: Path, fmt: str, config: Path | None, base_iri: str | None, engine: str | None
+    corpus: Path,
+    fmt: str,
+    config: Path | None,
+    base_iri: str | None,
+    engine: str | None,
+    texts: str | None,
 ) -> None:
     """Read, map and validate CORPUS against the SHACL shapes; write nothing."""
     from .pipeline import validate_corpus
 
     try:
-        report = validate_corpus(corpus, _settings(config, base_iri, engine))
+        report = validate_corpus(corpus, _settings(config, base_iri, engine, texts=texts))
     except LodpubError as error:
         _fail(error)
         return
@@ -514,31 +540,66 @@ def link_command(
 
 
 @main.command("inspect")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--authorities",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Authority file (default: the corpus's authorities.toml above FILE, if any).",
+    help="Authority file (default: the corpus's authorities.toml: in PATH, or beside or above FILE).",
 )
-def inspect_command(file: Path, authorities: Path | None) -> None:
-    """Show every field extracted from one source FILE, with the line it came from."""
-    from .inspect_letter import inspect_file
+@click.option(
+    "--unresolved",
+    is_flag=True,
+    help="List every name, archive and language the authority data does not know, with counts and "
+    "file:line, likely variants grouped, and a snippet to append to authorities.toml.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output of --unresolved.",
+)
+def inspect_command(path: Path, authorities: Path | None, unresolved: bool, fmt: str) -> None:
+    """Show every field extracted from one source FILE, or from each letter of a CORPUS folder
+    in file-name order, with the line it came from; --unresolved lists what the authority data
+    does not know."""
+    from .authorities import Authorities
+    from .inspect_letter import authority_file, corpus_files, inspect_letter, render
 
-    if authorities is None:
-        for folder in (file.parent, file.parent.parent):
-            if (folder / "authorities.toml").exists():
-                authorities = folder / "authorities.toml"
-                break
+    if fmt != "text" and not unresolved:
+        raise click.UsageError("--format json goes with --unresolved")
     try:
-        letter, fields = inspect_file(file, authorities)
+        files = corpus_files(path) if path.is_dir() else [path]
+        authority_path = authorities or authority_file(path)
+        table = Authorities.load(authority_path) if authority_path else Authorities([])
     except LodpubError as error:
         _fail(error)
         return
-    click.echo(f"{file} ({letter.layout} layout)")
-    for field in fields:
-        where = f"line {field.line}" if field.line else "-"
-        basis = "" if field.basis == "Stated" else f" [{field.basis.lower()}]"
-        click.echo(f"  {field.name:<22} {where:<9} {field.value}{basis}")
-        if field.resolved:
-            click.echo(f"  {'':<22} {'':<9} -> {field.resolved}")
+    if unresolved:
+        from .unresolved import collect
+
+        target = authority_path or (path if path.is_dir() else path.parent) / "authorities.toml"
+        report = collect(files, table, target)
+        for problem in report.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(report.to_json() if fmt == "json" else "\n".join(report.lines()))
+        if report.problems:
+            sys.exit(1)
+        return
+    failed = 0
+    shown = 0
+    for file in files:
+        try:
+            letter, fields = inspect_letter(file, table)
+        except LodpubError as error:
+            click.echo(f"error: {error}", err=True)
+            failed += 1
+            continue
+        if shown:
+            click.echo("")
+        click.echo("\n".join(render(file, letter, fields)))
+        shown += 1
+    if failed:
+        sys.exit(1)

@@ -67,7 +67,7 @@ JOURNAL = "journal.json"
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE letters (id TEXT PRIMARY KEY, file TEXT NOT NULL, stat TEXT NOT NULL, key TEXT, issues TEXT,
-                      notes TEXT);
+                      notes TEXT, withheld INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE entities (id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);
 CREATE TABLE mentions (entity INTEGER NOT NULL, variant TEXT NOT NULL, letter TEXT NOT NULL, line INTEGER);
 CREATE TABLE variants (entity INTEGER NOT NULL, variant TEXT NOT NULL, nt BLOB NOT NULL,
@@ -262,11 +262,21 @@ class StateRecorder:
         key: str | None,
         issues: list[Issue],
         notes: list[Issue],
+        withheld: bool = False,
     ) -> None:
-        """One letter's file, stat, key, issues and warnings."""
+        """One letter's file, stat, key, issues and warnings, and whether its text was left out."""
         self.db.db.execute(
-            "INSERT OR REPLACE INTO letters (id, file, stat, key, issues, notes) VALUES (?, ?, ?, ?, ?, ?)",
-            (ident, paths[0].name if len(paths) == 1 else "", stat, key, _failures(issues), _failures(notes)),
+            "INSERT OR REPLACE INTO letters (id, file, stat, key, issues, notes, withheld) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                ident,
+                paths[0].name if len(paths) == 1 else "",
+                stat,
+                key,
+                _failures(issues),
+                _failures(notes),
+                int(withheld),
+            ),
         )
 
     def mentions(self, mapped: MappedLetter, base: str) -> None:
@@ -601,6 +611,9 @@ class _Rebuild:
         self.timings.finish = time.perf_counter() - started
         self.timings.mode = "incremental"
         published = db.db.execute("SELECT count(*) FROM letters WHERE issues IS NULL").fetchone()[0]
+        withheld = db.db.execute(
+            "SELECT count(*) FROM letters WHERE issues IS NULL AND withheld = 1"
+        ).fetchone()[0]
         return BuildResult(
             out=self.out,
             written=True,
@@ -611,6 +624,7 @@ class _Rebuild:
             entities=update.stats.entities,
             files=part_sizes(self.out, count),
             timings=self.timings,
+            withheld=withheld,
         )
 
     def _process(self, todo: list[tuple[str, list[Path]]], jobs: int) -> dict[str, batches.LetterResult]:
@@ -626,6 +640,7 @@ class _Rebuild:
             self.cache,
             self.settings.shacl_engine,
             self.validator,
+            self.settings.texts,
         )
         out = {}
         for task, result in zip(tasks, results, strict=True):
@@ -681,9 +696,12 @@ class _Rebuild:
                 _failures(batches.warnings_of(letter.mapped)) if letter.mapped and not letter.issues else None
             )
             single = letter.paths[0] if len(letter.paths) == 1 else None
+            withheld = int(letter.mapped is not None and letter.mapped.withheld)
+            name = single.name if single else ""
             db.db.execute(
-                "INSERT OR REPLACE INTO letters (id, file, stat, key, issues, notes) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: E501
-                (ident, single.name if single else "", stats.get(ident, ""), letter.key, failures, notes),
+                "INSERT OR REPLACE INTO letters (id, file, stat, key, issues, notes, withheld) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (ident, name, stats.get(ident, ""), letter.key, failures, notes, withheld),
             )
             if letter.key is not None:
                 forget.discard(letter.key)

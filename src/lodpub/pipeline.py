@@ -68,6 +68,7 @@ class BuildResult:
     entities: int = 0
     files: dict[str, int] = field(default_factory=dict)
     timings: Timings = field(default_factory=Timings)
+    withheld: int = 0  # published letters whose text the setting ``texts`` left out
 
 
 @dataclass
@@ -135,6 +136,7 @@ class _Corpus:
             cache,
             settings.shacl_engine,
             validator,
+            settings.texts,
         )
         done = 0
         for task, result in zip(tasks, results, strict=True):
@@ -184,8 +186,9 @@ def build(
     recover(out)
     if cache_dir is not None:
         inputs = [Path(source.authority_path), *sorted(data_path("shapes").glob("*.ttl"))]
-        inputs += [data_path("ontology.ttl"), Path(__file__).parent / "data" / "context.jsonld"]
-        key = f"{settings.base_iri}\0{settings.shacl_engine}"
+        data = Path(__file__).parent / "data"
+        inputs += [data_path("ontology.ttl"), data / "context.jsonld", data / "archives.toml"]
+        key = f"{settings.base_iri}\0{settings.shacl_engine}\0texts={settings.texts}"
         cache = batches.LetterCache(cache_dir, batches.fingerprint(key, inputs))
     recorder = None
     stats: dict[str, str] = {}
@@ -198,6 +201,7 @@ def build(
         recorder = StateRecorder(cache_dir, cache.fingerprint, settings, part_count(letter_ids))
         stats = {ident: stat_of(paths[0]) for ident, paths in source.ids().items() if len(paths) == 1}
     letter_warnings: list[Issue] = []
+    withheld = 0
     try:
         with Assembly(out, settings, validator, letter_ids, jobs) as assembly:
             for letter in source.letters(settings, jobs, progress, timings, cache, validator):
@@ -206,7 +210,13 @@ def build(
                 letter_warnings.extend(notes)
                 if recorder is not None:
                     recorder.letter(
-                        letter.ident, letter.paths, stats.get(letter.ident, ""), letter.key, issues, notes
+                        letter.ident,
+                        letter.paths,
+                        stats.get(letter.ident, ""),
+                        letter.key,
+                        issues,
+                        notes,
+                        mapped is not None and mapped.withheld,
                     )
                 if issues or mapped is None:
                     problems.extend(issues)
@@ -216,6 +226,7 @@ def build(
                 started = time.perf_counter()
                 origin = Origin(mapped.letter.id, mapped.letter.path, mapped.field_lines)
                 assembly.add_letter(mapped.letter.id, mapped.graph, mapped.triples, mapped.entities, origin)
+                withheld += mapped.withheld
                 if recorder is not None:
                     recorder.mentions(mapped, settings.base_iri)
                 timings.write += time.perf_counter() - started
@@ -246,6 +257,7 @@ def build(
         entities=assembly.stats.entities,
         files=assembly.sizes,
         timings=timings,
+        withheld=withheld,
     )
 
 
@@ -282,8 +294,10 @@ def named_entities(
     mapper = LetterMapper(Iris(settings.base_iri), source.authorities, __version__)
     years: dict[tuple[str, str], list[int]] = defaultdict(list)
     found: dict[tuple[str, str], Entity] = {}
+    # The authority file's own entities; the shipped archives only where a letter names them.
+    own = {(e.kind, e.key) for e in Authorities.load(Path(source.authority_path), archives=False).entities()}
     for entity in source.authorities.entities():
-        if entity.kind != "language":
+        if entity.kind != "language" and (entity.kind, entity.key) in own:
             found[(entity.kind, entity.key)] = entity
     for path in source.files:
         try:

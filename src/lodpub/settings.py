@@ -15,6 +15,7 @@ DEFAULT_CONFIG = "lodpub.toml"
 AUTH_KINDS = ("none", "basic", "digest", "bearer")
 SHACL_ENGINES = ("turbo", "pyshacl")
 DUMP_LAYOUTS = ("whole", "parts")
+TEXTS = ("all", "open", "none")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Settings:
     source_date_epoch: int | None = None
     shacl_engine: str = SHACL_ENGINES[0]
     dumps: str = DUMP_LAYOUTS[0]
+    texts: str = TEXTS[0]
 
     def check(self, origins: Mapping[str, str]) -> Settings:
         """Raise ``ConfigError`` for values a build cannot use, naming where each came from."""
@@ -64,6 +66,12 @@ class Settings:
                 f"{where('dumps')}: dumps {self.dumps!r} is not one of " + ", ".join(DUMP_LAYOUTS),
                 hint="whole: one file per format; parts: files of about 128 letters each, for large "
                 "corpora and fast rebuilds",
+            )
+        if self.texts not in TEXTS:
+            raise ConfigError(
+                f"{where('texts')}: texts {self.texts!r} is not one of " + ", ".join(TEXTS),
+                hint="all: every letter's text; open: not the texts under an In Copyright statement; "
+                "none: the metadata without the texts",
             )
         for name in (
             "license",

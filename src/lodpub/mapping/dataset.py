@@ -24,6 +24,25 @@ DUMPS = {
     "dataset.jsonld": "application/ld+json",
 }
 
+#: What the dataset licence covers (MODEL.md, Rights): lodpub's metadata, not the letters' texts
+RIGHTS_LABEL = "Rights of the metadata and of the letters' texts"
+RIGHTS_LICENSED = (
+    "The licence of this dataset, {license} (dcterms:license), applies to the metadata lodpub "
+    "publishes about the letters: their descriptions, provenance, evidence and links. It does not "
+    "apply to the letters' texts: each text carries its own rights statement, as its source states "
+    "it (crm:P104_is_subject_to and dcterms:rights on the text), and a text whose source states no "
+    "rights carries none."
+)
+RIGHTS_UNLICENSED = (
+    "No licence is stated for the metadata lodpub publishes about the letters. The letters' texts "
+    "carry their own rights: each text's rights statement, as its source states it, is on the text "
+    "(crm:P104_is_subject_to and dcterms:rights), and a text whose source states no rights carries "
+    "none."
+)
+
+
+COMMENT = term(vocab.RDFS, "comment")
+
 
 def v(local: str) -> NamedNode:
     return term(vocab.VOID, local)
@@ -102,8 +121,15 @@ def describe_dataset(
     out.add(d, TYPE, dcat("Dataset"))
     out.add(d, dct("title"), text(settings.title, "en"))
     out.add(d, dct("description"), text(settings.description, "en"))
-    if settings.license:
-        out.add(d, dct("license"), NamedNode(settings.license))
+    licence = NamedNode(settings.license) if settings.license else None
+    if licence is not None:
+        out.add(d, dct("license"), licence)
+    rights = NamedNode(f"{iris.base}dataset/rights")
+    out.add(d, dct("rights"), rights)
+    out.add(rights, TYPE, dct("RightsStatement"))
+    out.add(rights, LABEL, text(RIGHTS_LABEL, "en"))
+    statement = RIGHTS_LICENSED.format(license=settings.license) if licence else RIGHTS_UNLICENSED
+    out.add(rights, COMMENT, text(statement, "en"))
     if settings.publisher:
         publisher = NamedNode(iris.base + "agent/publisher")
         out.add(d, dct("publisher"), publisher)
@@ -141,6 +167,7 @@ def describe_dataset(
         out.add(dist, dcat("downloadURL"), NamedNode(f"{iris.base}dump/{name}"))
         out.add(dist, dcat("mediaType"), NamedNode(vocab.IANA_MEDIA + media))
         out.add(dist, dct("format"), text(media))
+        _rights(out, dist, licence, rights)
         if sizes is not None and name in sizes:
             out.add(dist, dcat("byteSize"), integer(sizes[name]))
     for name, size in sorted((chunks or {}).items()):
@@ -151,6 +178,7 @@ def describe_dataset(
         out.add(dist, dcat("downloadURL"), NamedNode(f"{iris.base}{name}"))
         out.add(dist, dcat("mediaType"), NamedNode(vocab.IANA_MEDIA + "application/n-quads"))
         out.add(dist, dcat("compressFormat"), NamedNode(vocab.IANA_MEDIA + "application/gzip"))
+        _rights(out, dist, licence, rights)
         if size is not None:
             out.add(dist, dcat("byteSize"), integer(size))
     activity, agent = iris.build_activity(__version__), iris.software(__version__)
@@ -162,6 +190,13 @@ def describe_dataset(
     out.add(agent, LABEL, text(f"lodpub {__version__}"))
     out.add(agent, dct("hasVersion"), text(__version__))
     return out.sorted()
+
+
+def _rights(out: Triples, dist: NamedNode, licence: NamedNode | None, rights: NamedNode) -> None:
+    """A dump's licence (the dataset's, for the metadata) and the dataset's rights statement."""
+    if licence is not None:
+        out.add(dist, dct("license"), licence)
+    out.add(dist, dct("rights"), rights)
 
 
 def integer(value: int) -> Literal:

@@ -11,7 +11,7 @@ from pyoxigraph import NamedNode, Triple
 
 from .. import vocab
 from ..authorities import Authorities, Entity
-from ..errors import MappingError
+from ..errors import SourceError
 from ..model import Basis, DateValue, Evidence, Letter, Notice, Value
 from ..textutil import slug
 from .custody import Custody
@@ -22,6 +22,14 @@ from .shortcuts import derive_shortcuts
 
 P2 = crm("P2_has_type")
 TEXT = term(vocab.DCMITYPE, "Text")
+#: Every rightsstatements.org In Copyright statement (InC, InC-OW-EU, InC-EDU, InC-NC, InC-RUU)
+IN_COPYRIGHT = "http://rightsstatements.org/vocab/InC"
+#: The note on a text the setting ``texts`` leaves out; ``{reason}`` says why
+WITHHELD = "text withheld by the publisher's setting texts = {setting}: {reason}"
+WITHHELD_REASONS = {
+    "open": "the text is under {right}, an In Copyright rights statement",
+    "none": "the dataset publishes no texts",
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,7 @@ class MappedLetter:
     field_lines: dict[str, int]
     named: tuple[Entity, ...] = ()
     notices: tuple[Notice, ...] = ()  # what was kept verbatim instead of asserted
+    withheld: bool = False  # the text was left out (setting ``texts``)
 
 
 @dataclass(frozen=True)
@@ -47,15 +56,18 @@ class Resolved:
 
 
 class LetterMapper:
-    """Maps letters under one base IRI with one authority file."""
+    """Maps letters under one base IRI with one authority file. ``texts`` (the setting): "all"
+    publishes every letter's text, "open" leaves out the texts under an In Copyright statement,
+    "none" leaves out every text; a text left out keeps its rights and says it was withheld."""
 
-    def __init__(self, iris: Iris, authorities: Authorities, version: str) -> None:
+    def __init__(self, iris: Iris, authorities: Authorities, version: str, texts: str = "all") -> None:
         self.iris = iris
         self.authorities = authorities
         self.version = version
+        self.texts = texts
 
     def map(self, letter: Letter) -> MappedLetter:
-        """Build the named graph of ``letter``; raise ``MappingError`` naming the field at fault."""
+        """Build the named graph of ``letter``; raise ``SourceError`` naming its file, line and field."""
         return _LetterBuild(self, letter).run()
 
 
@@ -66,12 +78,14 @@ class _LetterBuild:
         self.iris = mapper.iris
         self.authorities = mapper.authorities
         self.version = mapper.version
+        self.texts = mapper.texts
         self.letter = letter
         self.t = Triples()
         self.entities: dict[str, list[Triple]] = {}
         self.fields: dict[str, int] = {}
         self.named: list[Entity] = []
         self.notices: list[Notice] = list(letter.notices)
+        self.verbatim: dict[str, list[Value]] = {}
         self.uri = self.iris.letter(letter.id)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -91,9 +105,11 @@ class _LetterBuild:
         return iri
 
     def resolve(self, values: tuple[Value, ...], kinds: tuple[str, ...], field: str = "") -> list[Resolved]:
-        """The entities a field's values name. When a stated value (a signature, an address
-        line) names someone, inferred values (the title) only add evidence, never entities:
-        an inferred phrase spelled differently would otherwise add a second, local entity."""
+        """The entities a field's values name. An inferred value (the title) that echoes a
+        stated one (a signature, an address line) — a local entity of the same kind sharing a
+        name word, "N. Khrushchev" beside "N. S. KHRUSHCHEV" — adds no second entity. A
+        title's embassy beside a signature's ambassador, or a title's Zhou Enlai beside the
+        address line's Kotov, stays."""
         found: dict[tuple[str, str], list[Evidence]] = {}
         spans: dict[tuple[str, str], list[str]] = {}
         entities: dict[tuple[str, str], Entity] = {}
@@ -105,6 +121,7 @@ class _LetterBuild:
                         field, f"not recognised as a name, kept verbatim: {value.text}", value.evidence.line
                     )
                 )
+                self.verbatim.setdefault(field, []).append(value)
             for entity in resolved:
                 key = (entity.kind, entity.key)
                 entities.setdefault(key, entity)
@@ -112,7 +129,7 @@ class _LetterBuild:
                 if value.text not in spans.setdefault(key, []):
                     spans[key].append(value.text)
         stated = {k for k, ev in found.items() if any(e.basis is Basis.STATED for e in ev)}
-        keep = stated or set(found)
+        keep = {k for k in found if k in stated or not _echoes(entities[k], [entities[s] for s in stated])}
         return [Resolved(entities[k], tuple(ev), tuple(spans[k])) for k, ev in found.items() if k in keep]
 
     def language(self, value: Value, field: str) -> Entity | None:
@@ -124,7 +141,25 @@ class _LetterBuild:
                     field, f"not a language lodpub knows, kept verbatim: {value.text}", value.evidence.line
                 )
             )
+            self.verbatim.setdefault(field, []).append(value)
         return entity
+
+    def keep_verbatim(self, field: str, target: NamedNode, prop: str) -> None:
+        """The values of ``field`` that named nothing, quoted on an evidence node that assigns
+        no value (precision first: the text stays, no entity is made of it)."""
+        values = self.verbatim.pop(field, [])
+        if not values:
+            return
+        ev = self.iris.evidence(self.letter.id, f"{slug(field)}-verbatim")
+        stated = all(v.evidence.basis is Basis.STATED for v in values)
+        self.t.add(ev, TYPE, crm("E13_Attribute_Assignment"))
+        self.t.add(ev, crm("P140_assigned_attribute_to"), target)
+        self.t.add(ev, crm("P177_assigned_property_of_type"), crm(prop))
+        self.t.add(ev, P2, lp((Basis.STATED if stated else Basis.INFERRED).value))
+        for value in values:
+            note = f"{value.evidence.note()} (not recognised, kept verbatim: {value.text})"
+            self.t.add(ev, crm("P3_has_note"), text(note))
+        self.fields.setdefault(slug(field), min(v.evidence.line for v in values))
 
     def assign(
         self,
@@ -207,9 +242,15 @@ class _LetterBuild:
             t.add_all(uri, crm("P72_has_language"), languages)
             evidence = [v.evidence for v in letter.original_languages]
             self.assign("original-language", uri, "P72_has_language", languages, evidence)
-        t.add(carrier, crm("P190_has_symbolic_content"), text(letter.body))
+        self.keep_verbatim("original language", uri, "P72_has_language")
+        right = self.right_type()
+        withheld = self.withheld(right)
+        if withheld is None:
+            t.add(carrier, crm("P190_has_symbolic_content"), text(letter.body))
+        else:
+            t.add(carrier, crm("P3_has_note"), text(withheld))
         self.web_record(carrier)
-        self.rights(carrier)
+        self.rights(carrier, right)
         self.editions()
         for entity in self.authorities.find(letter.body):
             t.add(uri, crm("P67_refers_to"), self.need(entity))
@@ -223,7 +264,24 @@ class _LetterBuild:
             field_lines=self.fields,
             named=tuple(self.named),
             notices=tuple(self.notices),
+            withheld=withheld is not None,
         )
+
+    def withheld(self, right: str | None) -> str | None:
+        """The note that the text is left out, or None when the setting ``texts`` publishes it."""
+        if self.texts == "none":
+            return WITHHELD.format(setting=self.texts, reason=WITHHELD_REASONS["none"])
+        if self.texts == "open" and right is not None and in_copyright(right):
+            reason = WITHHELD_REASONS["open"].format(right=right)
+            return WITHHELD.format(setting=self.texts, reason=reason)
+        return None
+
+    def right_type(self) -> str | None:
+        """The rightsstatements.org statement the text's stated rights amount to, if any."""
+        rights = self.letter.rights
+        if rights is not None and re.search(r"all rights reserved", rights.text, re.I):
+            return vocab.RIGHTS_IN_COPYRIGHT
+        return None
 
     def creation(self, senders: list[Resolved]) -> None:
         letter, t = self.letter, self.t
@@ -255,9 +313,11 @@ class _LetterBuild:
         # The writer(s); the dispatch states the same parties as sender(s) and carries the
         # evidence of the "sender" field.
         t.add_all(creation, crm("P14_carried_out_by"), [self.need(r.entity) for r in senders])
+        self.keep_verbatim("sender", creation, "P14_carried_out_by")
         if letter.place:
             places = self.resolve((letter.place,), ("place",), "place")
             self.assign_entities("place", creation, "P7_took_place_at", places)
+            self.keep_verbatim("place", creation, "P7_took_place_at")
 
     def item(self) -> NamedNode:
         item = self.node("item")
@@ -288,7 +348,7 @@ class _LetterBuild:
         return item
 
     def dispatch(self, item: NamedNode, senders: list[Resolved], addressees: list[Resolved]) -> None:
-        if not senders and not addressees:
+        if not senders and not addressees and "addressee" not in self.verbatim:
             return
         dispatch = self.node("dispatch")
         self.t.add(dispatch, TYPE, crm("E10_Transfer_of_Custody"))
@@ -298,6 +358,7 @@ class _LetterBuild:
             self.assign_entities("sender", dispatch, "P28_custody_surrendered_by", senders)
         if addressees:
             self.assign_entities("addressee", dispatch, "P29_custody_received_by", addressees)
+        self.keep_verbatim("addressee", dispatch, "P29_custody_received_by")
 
     def translation(self) -> NamedNode:
         """The translation node if the source gives one; the text's carrier either way."""
@@ -336,6 +397,7 @@ class _LetterBuild:
                 "P14_carried_out_by",
                 self.resolve(letter.translators, ("person",), "translator"),
             )
+            self.keep_verbatim("translator", creation, "P14_carried_out_by")
         return node
 
     def web_record(self, carrier: NamedNode) -> None:
@@ -346,13 +408,15 @@ class _LetterBuild:
         try:
             page = NamedNode(url)
         except ValueError as exc:
-            raise MappingError(
-                f"{letter.path}:{letter.record_url.evidence.line}: source URL: {url!r} is not a valid IRI"
+            raise SourceError(
+                letter.path, letter.record_url.evidence.line, "source URL", f"expected an IRI, found {url!r}"
             ) from exc
         segment = url.rstrip("/").rsplit("/", 1)[-1]
         publisher = None
         if letter.publisher is not None:
-            publisher = self.resolve((letter.publisher,), ("group",), "publisher")[0].entity
+            found = self.resolve((letter.publisher,), ("group",), "publisher")
+            publisher = found[0].entity if found else None
+            self.verbatim.pop("publisher", None)  # the record's page and citation keep it
         host = re.sub(r"^www\.", "", url.split("/")[2]).split(".")[0]
         key = f"{publisher.key if publisher else host}-{segment}"
         record = self.iris.edition(slug(key))
@@ -375,7 +439,7 @@ class _LetterBuild:
             [letter.record_url.evidence],
         )
 
-    def rights(self, carrier: NamedNode) -> None:
+    def rights(self, carrier: NamedNode, kind: str | None) -> None:
         rights = self.letter.rights
         if rights is None:
             return
@@ -385,8 +449,8 @@ class _LetterBuild:
         t.add(carrier, dct("rights"), text(rights.text))
         t.add(right, TYPE, crm("E30_Right"))
         t.add(right, crm("P3_has_note"), text(rights.text))
-        if re.search(r"all rights reserved", rights.text, re.I):
-            t.add(right, P2, NamedNode(vocab.RIGHTS_IN_COPYRIGHT))
+        if kind is not None:
+            t.add(right, P2, NamedNode(kind))
         holder = re.match(
             r"^\s*(?:copyright|©)\s*(?:\(c\)\s*)?[\d\s,\-–]*(?P<holder>[^.]+?)\s*(?:\.|all rights|$)",
             rights.text,
@@ -452,6 +516,23 @@ class _LetterBuild:
         t.add(source, LABEL, text(name))
         t.add(source, dct("identifier"), text(f"sha256:{letter.sha256}"))
         t.add(source, dct("format"), text("text/plain"))
+
+
+def in_copyright(right: str) -> bool:
+    """Whether a rights statement IRI is one of rightsstatements.org's In Copyright family."""
+    return right.startswith(IN_COPYRIGHT) and right[len(IN_COPYRIGHT) : len(IN_COPYRIGHT) + 1] in ("/", "-")
+
+
+def _echoes(entity: Entity, stated: list[Entity]) -> bool:
+    """Whether an inferred local entity repeats one of the stated ones in other words."""
+    if not entity.local:
+        return False
+    words = _name_words(entity.label)
+    return any(other.kind == entity.kind and words & _name_words(other.label) for other in stated)
+
+
+def _name_words(label: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{3,}", label.casefold()) if w not in {"the", "and"}}
 
 
 def bounds(date: DateValue) -> tuple[str, str]:

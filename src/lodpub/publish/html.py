@@ -9,6 +9,7 @@ from html import escape
 from pyoxigraph import Literal, NamedNode, Triple
 
 from .. import vocab
+from ..mapping.letter import WITHHELD
 from ..mapping.rdf import object_of, subject_of
 
 CRM, DCT = vocab.CRM, vocab.DCTERMS
@@ -51,6 +52,12 @@ class Page:
     def links(self, subject: str, predicate: str) -> str:
         return ", ".join(self.link(v) for v in self.values(subject, predicate))
 
+    def withheld(self, subject: str) -> str | None:
+        """The note saying a text was left out by the setting ``texts``, if it was."""
+        prefix = WITHHELD.split("{", 1)[0]
+        notes = [v.value for v in self.values(subject, CRM + "P3_has_note") if v.value.startswith(prefix)]
+        return notes[0] if notes else None
+
     def render(self) -> str:
         me = self.iri
         title = self.first(me, LABEL) or _short(me)
@@ -91,6 +98,8 @@ class Page:
             text = self.first(t, CRM + "P190_has_symbolic_content")
             if text:
                 out.append(f"<pre>{escape(text)}</pre>")
+            elif (withheld := self.withheld(t)) is not None:
+                out.append(f"<p><em>{escape(withheld[:1].upper() + withheld[1:])}.</em></p>")
             rights = self.first(t, DCT + "rights")
             if rights:
                 out.append(f"<p><strong>Rights:</strong> {escape(rights)}</p>")
@@ -100,6 +109,11 @@ class Page:
         original = self.first(me, CRM + "P190_has_symbolic_content")
         if original:
             out.append(f"<h2>Text</h2><pre>{escape(original)}</pre>")
+        elif (withheld := self.withheld(me)) is not None:
+            out.append(f"<h2>Text</h2><p><em>{escape(withheld[:1].upper() + withheld[1:])}.</em></p>")
+            rights = self.first(me, DCT + "rights")
+            if rights:
+                out.append(f"<p><strong>Rights:</strong> {escape(rights)}</p>")
         return "\n".join(out)
 
     def table(self) -> str:

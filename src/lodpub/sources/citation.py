@@ -35,6 +35,8 @@ _CREDIT = re.compile(
 _EDITION = re.compile(
     r"^(?:published|reprinted|first\s+published|see\s+also|also\s+published|printed|excerpts?\s+published)\b"
     r"|\bdocument\s+(?:no\.?|nr\.?|number)\s*\d+\w*\s+in\b"
+    r"|^(?:CWIHP|NKIDP|NPIHP|CWIHP\s+Bulletin|Cold\s+War\s+International\s+History\s+Project)?\s*"
+    r"(?:working\s+paper|bulletin|e-dossier)\s+(?:no\.?|#|nr\.?)\s*\d+"
     r"|\bin\s+[^()]*\(\s*(?:1[89]|20)\d{2}\s*\)"
     r"|\(\s*[^():]+:\s*[^()]+,\s*(?:1[89]|20)\d{2}\s*\)"
     r"|\*[^*]+\*",
@@ -43,7 +45,8 @@ _EDITION = re.compile(
 _ACQUISITION = re.compile(r"^(?:obtained|contributed|provided|donated|courtesy)\b", re.I)
 _TRANSLATED = re.compile(
     r"\btranslat(?:ed|ion)(?:\s+and\s+(?:edited|annotated|transcribed))?"
-    r"(?:\s+(?:for|by\s+the)\s+(?P<for>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*))?"
+    # "by for NKIDP by": one record has the slip, the credit still holds
+    r"(?:\s+(?:by\s+)?(?:for|by\s+the)\s+(?P<for>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*))?"
     r"(?:\s+from\s+(?:the\s+)?(?P<from>[A-Z][a-z]+)(?:\s+original)?)?"
     r"(?:\s+into\s+English)?\s+by\s+(?P<names>.+)$",
     re.I,
@@ -93,7 +96,7 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
     translated_from: Value | None = None
     notes: list[str] = []
     unrecognised: list[str] = []
-    for sentence in sentences(rest):
+    for sentence in [piece for whole_sentence in sentences(rest) for piece in _credit_apart(whole_sentence)]:
         if _EDITION.search(sentence):
             editions.append(_edition(sentence, where))
         elif _CREDIT.search(sentence):
@@ -159,6 +162,24 @@ def sentences(text: str) -> list[str]:
     return [s.strip(" ,;") for s in out if s.strip(" ,;.")]
 
 
+# ", obtained and translated by X" at the end of an archival statement, or a credit sentence
+# right after a quoted title ("…'Rose.'\" Translated for CWIHP by …").
+_CREDIT_CLAUSE = re.compile(
+    r",\s*(?=(?:obtained|translated|contributed|provided|donated)\b[^,]*\bby\s)"
+    r"|(?:(?<=[.!?][\"'”’])|(?<=[.!?][\"'”’][\"'”’]))\s+(?=(?:Obtained|Translated|Contributed|Provided|Donated)\b)",
+    re.I,
+)
+
+
+def _credit_apart(sentence: str) -> list[str]:
+    """``AMSZ, Warsaw, 6/77, 1963: w-96, t-1368, obtained and translated by X``: the archival
+    statement and the credit clause after it, apart."""
+    match = _CREDIT_CLAUSE.search(sentence)
+    if match is None or not match.start() or _CREDIT.search(sentence[: match.start()]):
+        return [sentence]
+    return [sentence[: match.start()].strip(), sentence[match.end() :].strip()]
+
+
 def _statements(sentence: str) -> list[str]:
     """A sentence as an archival statement; several archives in it are told apart in the
     mapping (``split_holdings``), where the archives are known."""
@@ -215,18 +236,30 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
     """An archival statement as (archive as written, call number as written), or None when no
     archive can be told apart. ``known`` says whether a span names an archive the authority
     data knows. The archive is a leading or a trailing run of the statement's comma-separated
-    parts (or words of its first part: ``SAPMO-BArch DY 30/3386``)."""
-    parts = [p for p in re.split(r",\s*(?![^()]*\))", statement) if p.strip()]
+    parts (or words of its first part: ``SAPMO-BArch DY 30/3386``); ``APRF: F. 39, …`` has a
+    colon after it. The call number is the rest of the statement, verbatim."""
+    cuts = [0] + [m.end() for m in re.finditer(r"(?:,|:(?=\s))\s*(?![^()]*\))", statement)]
+    ends = [m.start() for m in re.finditer(r"(?:,|:(?=\s))\s*(?![^()]*\))", statement)] + [len(statement)]
+    parts = [statement[a:b].strip() for a, b in zip(cuts, ends, strict=True)]
+
+    def head_of(count: int) -> str:
+        return statement[: ends[count - 1]].strip()
+
+    def label(count: int) -> bool:  # "Year: 1954": a label, not the archive's city
+        return statement[ends[count] : ends[count] + 1] == ":"
+
+    def rest_from(count: int) -> str:
+        return statement[cuts[count] :].strip(" ,:") if count < len(parts) else ""
+
     for count in range(len(parts), 0, -1):
-        head = ", ".join(parts[:count])
-        if known(head):
-            while count < len(parts) - 1 and _place_of_archive(parts[count], known):
+        if parts[count - 1] and known(head_of(count)):
+            while count < len(parts) - 1 and _place_of_archive(parts[count], known) and not label(count):
                 count += 1  # "…, Berlin (PolA AA)", "…, Warsaw", "…, Republic of Poland"
-            return ", ".join(parts[:count]), ", ".join(parts[count:])
+            return head_of(count), rest_from(count)
     for count in range(len(parts) - 1, 0, -1):
-        tail = ", ".join(parts[-count:])
+        tail = statement[cuts[len(parts) - count] :].strip()
         if known(tail):
-            return tail, ", ".join(parts[:-count])
+            return tail, statement[: ends[len(parts) - count - 1]].strip(" ,:")
     words = parts[0].split(" ") if parts else []
     for count in range(len(words) - 1, 0, -1):
         head = " ".join(words[:count])
@@ -235,21 +268,26 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
     # Not in the authority data: an archive by its name's own words, never by position alone.
     if parts and has_archive_word(parts[0]) and is_name_shaped(_without_siglum(parts[0]), longest=14):
         count = 1
-        while count < len(parts) - 1 and _place_of_archive(parts[count], known):
-            count += 1
-        rest = parts[count:]
-        if rest and not re.search(r"\d", rest[0]):
-            # what follows is no call number we can tell apart (sub-units, series names):
-            # the archive is known by its words, the rest stays in the verbatim citation
-            return ", ".join(parts[:count]), ""
-        return ", ".join(parts[:count]), ", ".join(rest)
+        while (
+            count < len(parts) - 1
+            and (_place_of_archive(parts[count], known) or _SIGLUM.match(parts[count]))
+            and not label(count)
+        ):
+            count += 1  # "SED Archives, IfGA, ZPA, J IV 2/202/130": the sub-units' sigla
+        rest = rest_from(count)
+        # what follows holds no number (sub-units, series names): no call number we can tell
+        # apart; it stays in the verbatim citation
+        return head_of(count), rest if re.search(r"\d", rest) else ""
     if (
         len(parts) > 1
         and has_archive_word(parts[-1])
         and is_name_shaped(_without_siglum(parts[-1]), longest=14)
     ):
-        return parts[-1], ", ".join(parts[:-1])
+        return parts[-1], statement[: ends[len(parts) - 2]].strip(" ,:")
     return None
+
+
+_SIGLUM = re.compile(r"^[A-Z][A-Za-z]{0,3}[A-Z][A-Za-z]{0,3}$")  # IfGA, ZPA, AMSZ
 
 
 def _place_of_archive(piece: str, known: Callable[[str], bool]) -> bool:

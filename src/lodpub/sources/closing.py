@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from ..model import Evidence, Value
 from ..textutil import collapse
-from .names import is_name_shaped, unspace
+from .dates import parse_date
+from .names import is_name_shaped, kind_of, unspace
 from .parties import address_line, closing_signature
+from .places import dateline
 from .text import Line, SourceText
 
 
@@ -16,9 +18,15 @@ from .text import Line, SourceText
 class Frame:
     """Address, body and signature found between two line positions of a source."""
 
-    addressee: Value | None
+    addressees: tuple[Value, ...]
     body: str
     signature: Value | None
+    letterhead: Value | None = None
+
+    @property
+    def senders(self) -> tuple[Value, ...]:
+        """The signer, then the body the letterhead names."""
+        return tuple(v for v in (self.signature, self.letterhead) if v)
 
 
 def read_frame(source: SourceText, start: int, end: int, skip: frozenset[int]) -> Frame:
@@ -31,7 +39,7 @@ def read_frame(source: SourceText, start: int, end: int, skip: frozenset[int]) -
     """
     window = [ln for ln in source.lines[start:end] if ln.number not in skip]
     pairs = [(ln.number, ln.text) for ln in window if ln.text.strip()]
-    addressee, taken = address_line(pairs)
+    addressees, taken = address_line(pairs)
     body_from = (
         window.index(next(ln for ln in window if ln.number == pairs[taken - 1][0])) + 1 if taken else 0
     )
@@ -47,8 +55,26 @@ def read_frame(source: SourceText, start: int, end: int, skip: frozenset[int]) -
         signature = _bare_signature(*rest[-1])
         if signature is not None:
             body_to = next(i for i, ln in enumerate(window) if ln.number == rest[-1][0])
+        else:
+            block = _signature_block(window[body_from:])
+            if block is not None:
+                start_line, signature = block
+                body_to = next(i for i, ln in enumerate(window) if ln.number == start_line)
     body = "\n".join(_paragraphs(window[body_from:body_to]))
-    return Frame(addressee=addressee, body=body, signature=signature)
+    return Frame(addressees=addressees, body=body, signature=signature, letterhead=_letterhead(window))
+
+
+def _letterhead(window: list[Line]) -> Value | None:
+    """A body's name on the first line, right above the dateline: ``GDR Embassy to the People’s
+    Republic of Bulgaria`` / ``Sofia, 18 June 1975``."""
+    written = [ln for ln in window if ln.text.strip()][:2]
+    if len(written) < 2 or dateline(written[1])[1] is None:
+        return None
+    text = collapse(written[0].text)
+    shape = re.sub(r"\s+to\s+", " of ", text)  # a mission "to" a country
+    if kind_of(text) == "group" and is_name_shaped(shape, longest=12):
+        return Value(text, Evidence(written[0].number, text))
+    return None
 
 
 def _bare_signature(number: int, raw: str) -> Value | None:
@@ -60,6 +86,44 @@ def _bare_signature(number: int, raw: str) -> Value | None:
     if bare and bare.isupper() and len(bare.split()) <= 3 and is_name_shaped(bare.title()):
         return Value(bare, Evidence(number, text))
     return None
+
+
+# The signer's office under or above the name: "Ambassador", "Chargé d'Affaires ad interim",
+# "[GDR Ambassador]".
+_OFFICE = re.compile(
+    r"^\[?(?:[A-Z][\w\-]*\s+)?(?:first\s+|second\s+|third\s+|deputy\s+|vice\s+)?"
+    r"(?:ambassador|charg[ée]\s+d[’']affaires(?:\s+a\.?\s?i\.?|\s+ad\s+interim)?|consul(?:\s+general)?|"
+    r"minister|secretary|counsell?or|attach[ée]|envoy|head\s+of\s+[\w\s]+|director|chief\s+of\s+[\w\s]+)\]?\.?$",
+    re.I,
+)
+_TIME = re.compile(r"^\d{1,2}[:.]\d{2}\b")
+
+
+def _signature_block(lines: list[Line]) -> tuple[int, Value] | None:
+    """The last lines when they are a signature without a closing formula: one person's name
+    and the signer's office or the time of dispatch, two or three short lines, blank lines
+    between them allowed (``Zoltán Fodor`` / ``Ambassador``; ``Wang Bingnan`` / ``12:00 noon,
+    20 August [1955]``)."""
+    written = [ln for ln in lines if ln.text.strip()]
+    names: list[Line] = []
+    block: list[Line] = []
+    for line in reversed(written[-3:]):
+        text = collapse(line.text)
+        if (
+            _OFFICE.match(text)
+            or _TIME.match(text)
+            or parse_date(text, Evidence(line.number, text), whole=True)
+        ):
+            block.insert(0, line)
+        elif is_name_shaped(text, longest=4) and kind_of(text) == "person" and not names:
+            names.append(line)
+            block.insert(0, line)
+        else:
+            break
+    if len(names) != 1 or len(block) < 2 or len(block) == len(written):
+        return None
+    name = collapse(names[0].text)
+    return block[0].number, Value(name, Evidence(names[0].number, name))
 
 
 def _paragraphs(lines: list[Line]) -> list[str]:

@@ -91,6 +91,7 @@ _PATTERNS = [
     re.compile(rf"{_DAY}\s+{_MONTH}{_DASH}{_DAY2}\s+{_MONTH2},?\s+{_YEAR}", re.I),  # 28 March - 2 April 1964
     re.compile(rf"{_MONTH}\s+{_DAY}{_DASH}{_DAY2},?\s+{_YEAR}", re.I),  # March 3-10, 1964
     re.compile(rf"{_MONTH}\s+{_DAY}{_DASH}{_MONTH2}\s+{_DAY2},?\s+{_YEAR}", re.I),  # March 28 - April 2, 1964
+    re.compile(rf"{_YEAR}\.?\s+{_MONTH}\s+{_DAY}(?!\d)", re.I),  # 1972 July 1, 1972. július 1.
     re.compile(rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", re.I),  # 17 April 1958, 10 Jul 1963
     re.compile(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.I),  # September 9, 1958; November 03, 1962
     re.compile(rf"(?<![\d.]){_DAY}\.\s?(?P<monthnum>[01]?[0-9])\.\s?{_YEAR}"),  # 17.04.1958

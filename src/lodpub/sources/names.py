@@ -122,7 +122,34 @@ def bracketed_identity(span: str) -> tuple[str, str | None]:
 
 
 _ROLE_WORDS = re.compile(
-    r"^(?:the\s+)?(?:first|general|deputy|prime|foreign)?\s*(?:secretary|chairman|minister|president|premier|"
-    r"ambassador|head|leader)\b",
+    r"^(?:the\s+)?(?:[^\W\d_][\w\-]*\s+){0,3}?(?:(?:first|general|deputy|prime|foreign|vice)\s+)*"
+    r"(?:secretary|chairman|minister|president|premier|ambassador|head|leader)\b",
     re.I,
 )
+
+
+_ROLE_PREFIX = re.compile(
+    r"^(?:the\s+)?(?:[^\W\d_][\w\-]*\s+){0,3}?(?:(?:first|general|deputy|prime|foreign|vice)\s+)*"
+    r"(?:secretary|chairman|minister|president|premier|ambassador|consul|envoy|head|leader)\s+"
+    r"(?:of\s+(?:the\s+)?(?:(?:foreign|internal|home|national|public|state)\s+)?(?:affairs|defen[cs]e|"
+    r"interior|trade|finance|culture|health|education|justice|security|agriculture|industry)\s+)?"
+    r"(?P<name>[^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-.]*){1,2})$",
+    re.I,
+)
+
+
+def without_role(span: str) -> str:
+    """``Hungarian Deputy Foreign Minister István Roska``, ``Minister of Foreign Affairs Endre Sík``
+    -> ``István Roska``, ``Endre Sík``: a role written
+    before a person's name (two or three capitalised words, no group word) is left out."""
+    text = collapse(span)
+    match = _ROLE_PREFIX.match(text)
+    if not match:
+        return text
+    name = match.group("name")
+    words = name.split()
+    if GROUP_WORDS.search(name) or not all(w[0].isupper() for w in words):
+        return text
+    if any(w.casefold() in CONNECTORS for w in words):
+        return text
+    return name

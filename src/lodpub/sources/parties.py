@@ -19,25 +19,36 @@ import re
 from ..model import Basis, Evidence, Value
 from ..textutil import collapse
 from .dates import parse_date
-from .names import GROUP_WORDS, is_name_shaped, kind_of, unspace
+from .names import GROUP_WORDS, HONORIFICS, is_name_shaped, kind_of, unspace
+from .places import is_city
 
 _KINDS = (
     r"(?:ciphered\s+|cipher\s+|coded\s+|secret\s+|urgent\s+|top\s+secret\s+)*"
     r"(?:letter|telegram|cable|cablegram|note|information\s+note|information|report|message|"
     r"memorandum|memo|dispatch|despatch|radiogram|circular|instructions?|directive|appeal|"
-    r"statement|reply|answer|response|request|notification|aide-m[ée]moire|excerpt)"
+    r"statement|reply|answer|response|request|notification|aide-m[ée]moire|speech|address|"
+    r"cryptogram|ciphergram|digest|bulletin)"
+    r"(?<!s)s?(?:\s*\(\d+\))?"  # plural, with a count: "Reports (3) by …"
 )
+# "Excerpts of Report …", "Summary of a Letter …": a part of the document names the same parties.
+_PART = r"(?:(?:excerpts?|extracts?|summary|text|draft|copy|translation)\s+(?:of|from)\s+(?:the\s+|a\s+)?)?"
 _STOP = (
     r"(?=\s+(?:on|about|regarding|concerning|in\s+connection\s+with|with\s+regard\s+to|re|"
     r"dated|containing|with|transmitting|forwarding|summarizing|and\s+reply|requesting|asking|"
-    r"informing|announcing|describing|reporting)\b|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|[^\w\s])|\s*\(\s*\d"
+    r"informing|announcing|describing|reporting|at)\b|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|[^\w\s])|\s*\(\s*\d"
     r"|\s*,\s*(?=(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\b)|$)"
 )
 _TITLE_PATTERNS = [
     # Telegram, X to Y / Report, Embassy of … to … / Ciphered Telegram No. 709, X to Y
     re.compile(
-        rf"^{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*,\s*(?P<sender>[^,;:]+?)\s+to\s+(?P<addressee>[^;:]+?){_STOP}",
+        rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*,\s*(?P<sender>[^,;:]+?)\s+to\s+(?P<addressee>[^;:]+?){_STOP}",
+        re.I,
+    ),
+    # TASS Digest Distributed to Y / Embassy Report sent to Y
+    re.compile(
+        rf"^(?P<sender>[^,;:]+?)\s+{_KINDS}\s+(?:distributed|sent|addressed|delivered|forwarded)\s+to\s+"
+        rf"(?P<addressee>[^;:]+?){_STOP}",
         re.I,
     ),
     # Letter from X to Y / Letter addressed by X to Y / Letter of X to Y
@@ -48,12 +59,18 @@ _TITLE_PATTERNS = [
     ),
     # from X to Y anywhere (Translation of a letter from X to Y)
     re.compile(rf"\bfrom\s+(?P<sender>[^;:]+?)\s+to\s+(?P<addressee>[^;:]+?){_STOP}", re.I),
+    # Report to Y on … by X
+    re.compile(
+        rf"^{_PART}{_KINDS}\s+to\s+(?P<addressee>[^;:]+?)\s+(?:on|about|concerning|regarding)\s.*?"
+        rf"\bby\s+(?P<sender>[^;:]+?){_STOP}",
+        re.I,
+    ),
     # Letter to Y
-    re.compile(rf"^{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+to\s+(?P<addressee>[^;:]+?){_STOP}", re.I),
-    # Telegram from X / Report from X
-    re.compile(rf"^{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+from\s+(?P<sender>[^;:]+?){_STOP}", re.I),
+    re.compile(rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+to\s+(?P<addressee>[^;:]+?){_STOP}", re.I),
+    # Telegram from X / Report from X / Report of X (at the meeting …)
+    re.compile(rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+(?:from|of)\s+(?P<sender>[^;:]+?){_STOP}", re.I),
     # Report … by X
-    re.compile(rf"^{_KINDS}\b.*?\bby\s+(?P<sender>[^;:]+?){_STOP}", re.I),
+    re.compile(rf"^{_PART}{_KINDS}\b.*?\bby\s+(?P<sender>[^;:]+?){_STOP}", re.I),
 ]
 _NO_PARTIES = re.compile(
     r"^(?:memorandum\s+of\s+(?:a\s+)?conversation|record\s+of\s+(?:a\s+)?conversation|minutes|"
@@ -65,21 +82,54 @@ _LIST = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 def title_parties(title: Value) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
     """Sender and addressee phrases a title names (inferred: the title is the editors')."""
-    text = collapse(title.text)
+    inferred = Evidence(title.evidence.line, title.evidence.text, Basis.INFERRED)
+    # "[Ciphergram No. 3175]": the editors' numbering names no one.
+    text = collapse(re.sub(r"\s*\[[^\]]*\bNo\.?\s*\d[^\]]*\]", "", title.text))
+    # "Minutes of the BCP CC Plenum - Report on the PCC Meeting by …": each part in turn.
+    for part in re.split(r"\s+[-–—]\s+", text):
+        found = _parties_of(part, inferred)
+        if found != ((), ()):
+            return found
+    return (), ()
+
+
+def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
     if _NO_PARTIES.match(text):
         return (), ()
-    inferred = Evidence(title.evidence.line, title.evidence.text, Basis.INFERRED)
     for pattern in _TITLE_PATTERNS:
         match = pattern.search(text)
         if not match:
             continue
-        groups = match.groupdict()
+        groups = _split_at_to(match.groupdict())
         senders = _phrases(groups.get("sender"), inferred)
         addressees = _phrases(groups.get("addressee"), inferred)
+        # "… to Krasovsky, for Mao Zedong": the one the addressee is to pass it to.
+        final = re.match(r"^\s*,\s*for\s+(?P<who>[^,;:]+?)\s*(?:[,;:]|$)", text[match.end() :])
+        if groups.get("addressee") and addressees and final:
+            addressees += _phrases(final.group("who"), inferred)
         if (groups.get("sender") and not senders) or (groups.get("addressee") and not addressees):
             return (), ()  # a phrase that is no name: assert nothing from this title
         return senders, addressees
     return (), ()
+
+
+# A mission "to" a country or an organisation: the "to" belongs to the sender's name.
+_TO_NOUN = re.compile(
+    r"\b(?:mission|embassy|delegation|legation|representation|ambassador|envoy)\b[^,;]*$", re.I
+)
+
+
+def _split_at_to(groups: dict[str, str | None]) -> dict[str, str | None]:
+    """``Permanent Mission of Hungary to the International Organizations in Vienna to the
+    Hungarian Foreign Ministry``: the first "to" is part of the mission's name, so the sender
+    runs on to the next one."""
+    sender, addressee = groups.get("sender"), groups.get("addressee")
+    if not sender or not addressee or not _TO_NOUN.search(sender):
+        return groups
+    head, to, tail = addressee.rpartition(" to ")
+    if not to:
+        return groups
+    return {**groups, "sender": f"{sender} to {head}", "addressee": tail}
 
 
 def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
@@ -96,6 +146,10 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     pieces = [p.strip() for p in re.split(r",\s*(?![^()\[\]]*[)\]])", text) if p.strip()]
     if len(pieces) == 2 and _ROLE.match(pieces[1]) and kind_of(pieces[0]) == "person":
         return (Value(pieces[0], where),)  # "Cde. G. Apresov, Consul General in Urumqi"
+    if 2 <= len(pieces) <= 3 and all(
+        (kind_of(p) == "person" and HONORIFICS.match(p)) or _INITIAL.match(p) for p in pieces
+    ):
+        return tuple(Value(p, where) for p in pieces)  # "Minister Endre Sík, D. Min. Károly Szarka"
     pair = re.split(r"\s+and\s+", text)
     if len(pair) == 2 and all(kind_of(p) == "person" and not GROUP_WORDS.search(p) for p in pair):
         return tuple(Value(p.strip(), where) for p in pair)  # "Wu Xiuquan and Qiao Guanhua"
@@ -107,9 +161,14 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
         if names and all(is_name_shaped(n) for n in names):
             return tuple(Value(n, where) for n in names)
         return ()
-    return (Value(text, where),) if is_name_shaped(text) else ()
+    if len(pieces) > 1 and kind_of(pieces[0]) == "group" and is_name_shaped(pieces[0]):
+        return (Value(pieces[0], where),)  # "Polish Embassy in Bucharest, Romania Strengthening …"
+    # "GDR Embassy to the People's Republic of Bulgaria": a mission's "to" is part of its name.
+    shape = re.sub(r"\s+to\s+", " of ", text) if _TO_NOUN.search(text) else text
+    return (Value(text, where),) if is_name_shaped(shape) else ()
 
 
+_INITIAL = re.compile(r"^(?:[^\W\d_]{1,3}\.\s*)+[^\W\d_][\w'’\-]+(?:\s+[^\W\d_][\w'’\-]+){0,2}$")
 _ROLE = re.compile(
     r"^(?:the\s+)?(?:consul|ambassador|minister|chairman|secretary|first\s+secretary|general\s+secretary|"
     r"head|deputy|director|chief|envoy|charg[ée]|counsellor|counselor|attach[ée]|member|president|premier)\b",
@@ -123,7 +182,9 @@ def _person_after_role(piece: str) -> bool:
     )
 
 
-_ADDRESS = re.compile(r"^(?:to\s*:\s*|to\s+)(?P<who>.+)$", re.I)
+_RELAY = re.compile(r"^(?P<city>[A-Z][A-Z\-]+)\s*(?:-|–|—|--)\s*(?P<who>[A-Z][A-Z .'\-]+)$")
+_DATELINE = re.compile(r"^[^\W\d_][\w\s\-]*,\s+.*\b1[5-9]\d\d\.?$")
+_ADDRESS = re.compile(r"^(?:\[\s*to(?:\s+the)?\s*\]\s*|to\s*:\s*|to\s+)(?P<who>.+)$", re.I)
 _SERVICE = re.compile(
     r"^(?:top\s+secret|secret|strictly\s+secret|confidential|urgent|copy\s+no|no\.|nr\.|ciphered|cipher|"
     r"telegram|special|personal|highest\s+priority|priority|from\s*:|from\s+|[A-Z\-]+\s*--\s*$)",
@@ -131,33 +192,51 @@ _SERVICE = re.compile(
 )
 
 
-def address_line(lines: list[tuple[int, str]], where_text: str = "") -> tuple[Value | None, int]:
-    """The addressee an address line names among the first lines of a letter, and how many
+def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
+    """The addressees an address line names among the first lines of a letter, and how many
     lines it and the lines before it take (service lines such as ``Top Secret`` are passed over)."""
     for position, (number, raw) in enumerate(lines[:4]):
         text = collapse(raw)
         if not text:
             continue
         match = _ADDRESS.match(text)
-        if match and (text.isupper() or text.lower().startswith(("to comrade", "to the", "to:"))):
+        if match and (
+            text.isupper()
+            or text.lower().startswith(("to comrade", "to the", "to:", "[to"))
+            or HONORIFICS.match(match.group("who"))
+        ):
             who = match.group("who").strip(" ,.:")
             taken = position + 1
             if position + 1 < len(lines) and lines[position + 1][1].strip().lower().startswith("comrade"):
                 who = f"{who} {collapse(lines[position + 1][1])}"
                 taken += 1
+            where = Evidence(number, collapse(" ".join(t for _, t in lines[position:taken])))
+            found = _phrases(who, where)  # "Member of Politburo …, Comrade Hermann Axen"
+            if found:
+                return found, taken
             if is_name_shaped(who, longest=24):
-                return Value(
-                    who, Evidence(number, collapse(" ".join(t for _, t in lines[position:taken])))
-                ), taken
-            return None, 0
+                return (Value(who, where),), taken
+            return (), 0
+        relay = _RELAY.match(text)
+        if (
+            relay
+            and is_city(relay.group("city"))
+            and not is_city(relay.group("who"))
+            and is_name_shaped(relay.group("who").title(), longest=4)
+        ):
+            # "BEIJING - SOVIET AMBASSADOR": the city it goes to, and who receives it there
+            return (Value(relay.group("who"), Evidence(number, text)),), position + 1
         if _SERVICE.match(text) or re.fullmatch(r"[A-Z][A-Z\s\-]*--", text):
             continue
-        return None, 0
-    return None, 0
+        if position < 2 and (kind_of(text) == "group" or _DATELINE.match(text)):
+            continue  # a letterhead ("GDR Embassy to …") or a dateline ("Sofia, 18 June 1975")
+        return (), 0
+    return (), 0
 
 
 _GREETING = re.compile(
-    r"^(?:with\s+(?:communist|comradely|fraternal|warm|best|kind|friendly|sincere)?\s*(?:greetings|regards|salutations)|"
+    r"^(?:with\s+(?:communist|comradely|fraternal|socialist|revolutionary|warm|best|kind|friendly|sincere)?"
+    r"\s*(?:greetings|regards|salutations)|"
     r"yours\s+(?:sincerely|faithfully|truly)|sincerely(?:\s+yours)?|respectfully(?:\s+yours)?|"
     r"with\s+respect|best\s+regards|regards)\s*[,.!]?\s*",
     re.IGNORECASE,

@@ -13,8 +13,8 @@ from ..model import ArchivalRef, Basis, DateValue, Evidence, Letter, Notice, Val
 from .citation import read_citation
 from .closing import read_frame
 from .dates import is_unknown, parse_date
-from .names import is_name_shaped
 from .parties import title_parties
+from .places import dateline, title_place
 from .text import Line, SourceText, evidence, parse_edition, rights_paragraph
 
 NAME = "php"
@@ -30,7 +30,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
     """Extract every field of a PHP letter, each with its line."""
     lines = source.nonblank()
     title_line = lines[0]
-    if _SOURCE.match(title_line.text) or parse_date(title_line.text, evidence(title_line), whole=True):
+    if _SOURCE.match(title_line.text) or dateline(title_line) != (None, None):
         raise SourceError(
             source.path,
             title_line.number,
@@ -46,7 +46,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
     for line in lines[1:4]:
         if _SOURCE.match(line.text):
             break
-        found, named = _place_and_date(line)
+        found, named = dateline(line)
         if found is not None or named is not None:
             date, place, date_index = found, named, source.index_of(line)
             break
@@ -58,7 +58,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
     if date is None and undated is None:
         raise SourceError(
             source.path,
-            title_line.number + 1,
+            lines[1].number if len(lines) > 1 else title_line.number,  # the line the date should be on
             "date",
             "expected a line such as 'Moscow, 17 April 1958' (or '[date unknown]') after the title",
         )
@@ -109,9 +109,9 @@ def read(source: SourceText, letter_id: str) -> Letter:
         date=date,
         undated=undated,
         body=frame.body,
-        place=place,
-        senders=tuple(v for v in (frame.signature,) if v) + title_senders,
-        addressees=tuple(v for v in (frame.addressee,) if v) + title_addressees,
+        place=place or title_place(title),
+        senders=frame.senders + title_senders,
+        addressees=frame.addressees + title_addressees,
         original_languages=(citation.translated_from,) if citation.translated_from else (),
         translation_language=translation_language,
         translators=citation.translators,
@@ -120,19 +120,6 @@ def read(source: SourceText, letter_id: str) -> Letter:
         editions=tuple(editions),
         notices=notices,
     )
-
-
-def _place_and_date(line: Line) -> tuple[DateValue | None, Value | None]:
-    """ "Moscow, 17 April 1958" -> the date and the place; a date line alone -> the date."""
-    whole = parse_date(line.text, evidence(line), whole=True)
-    if whole is not None:
-        return whole, None
-    head, comma, tail = line.text.strip().partition(",")
-    if comma:
-        found = parse_date(tail, evidence(line), whole=True)
-        if found is not None and is_name_shaped(head, longest=5):
-            return found, Value(head.strip(), evidence(line))
-    return None, None
 
 
 def _bracketed(lines: tuple[Line, ...]) -> list[Line]:

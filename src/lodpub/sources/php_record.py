@@ -15,6 +15,7 @@ from ..model import ArchivalRef, Basis, DateValue, Edition, Evidence, Holding, L
 from .dates import is_unknown, parse_date
 from .names import is_name_shaped
 from .parties import title_parties
+from .places import title_place
 from .text import SourceText, evidence
 
 NAME = "php-record"
@@ -116,6 +117,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
         title=title,
         date=date,
         undated=undated,
+        place=title_place(title),
         body=body,
         senders=senders + title_senders,
         addressees=addressees + title_addressees,

@@ -15,6 +15,7 @@ from .citation import read_citation
 from .closing import read_frame
 from .dates import is_unknown, parse_date
 from .parties import title_parties
+from .places import dateline, header_place, title_place
 from .text import Line, SourceText, evidence, rights_paragraph
 
 NAME = "wilson"
@@ -126,6 +127,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
             source.path, body_start + 1, "body", "expected the text of the letter after 'Contents:'"
         )
     title_senders, title_addressees = title_parties(title)
+    place = _place(source.lines[body_start:], rights) or title_place(title)
     notices = tuple(
         Notice("citation", f"not recognised, kept verbatim: {segment}", where.line)
         for segment in citation.unrecognised
@@ -138,9 +140,10 @@ def read(source: SourceText, letter_id: str) -> Letter:
         title=title,
         date=date,
         undated=undated,
+        place=place,
         body=frame.body,
-        senders=tuple(v for v in (frame.signature,) if v) + title_senders,
-        addressees=tuple(v for v in (frame.addressee,) if v) + title_addressees,
+        senders=frame.senders + title_senders,
+        addressees=frame.addressees + title_addressees,
         original_languages=languages,
         translation_language=translation_language,
         translators=citation.translators,
@@ -151,6 +154,19 @@ def read(source: SourceText, letter_id: str) -> Letter:
         editions=citation.editions,
         notices=notices,
     )
+
+
+def _place(lines: tuple[Line, ...] | list[Line], rights: list[Line]) -> Value | None:
+    """The place of the first dateline (``Pyongyang, 19 October 1986``) or telegram header
+    (``FROM: PYONGYANG``) of the letter's own lines."""
+    skip = {ln.number for ln in rights}
+    for line in lines:
+        if line.number in skip or not line.text.strip():
+            continue
+        place = dateline(line)[1] or header_place(line)
+        if place is not None:
+            return place
+    return None
 
 
 def _title(source: SourceText, lines: list[Line]) -> tuple[Value, int]:

