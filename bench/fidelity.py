@@ -213,7 +213,8 @@ def compare(data: Dataset, ident: str, expected: dict[str, object], scores: dict
         for h in have:
             if h not in used and not any(callable(same) and same(w, h) for w in wants):
                 score.wrong += 1
-                score.notes.append(f"{ident}: {name}: wrong {h} ({sorted(data.names(h))[:3]})")
+                known = sorted(data.names(h))[:3] if h.startswith(BASE) else ""
+                score.notes.append(f"{ident}: {name}: wrong {h!r} {known}".rstrip())
 
     single("title", expected.get("title"), got["title"], lambda w, h: fold(str(w)) == fold(str(h)))
     single(

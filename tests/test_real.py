@@ -22,6 +22,11 @@ HERE = Evidence(1, "test")
 REAL = Path(__file__).parent / "real"
 
 
+def cite(text: str):  # type: ignore[no-untyped-def]
+    """A Wilson Center citation read as the reader reads it."""
+    return read_citation(text, HERE, cited=True)
+
+
 def _fidelity():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location(
         "fidelity", Path(__file__).parents[1] / "bench" / "fidelity.py"
@@ -33,9 +38,12 @@ def _fidelity():  # type: ignore[no-untyped-def]
     return module
 
 
-def test_real_records_nothing_wrong_or_invented() -> None:
-    scores, built, letters = _fidelity().run(REAL)
-    assert built == letters == 44
+@pytest.mark.parametrize(("folder", "count"), [(REAL, 44), (Path(__file__).parent / "holdout", 24)])
+def test_real_records_nothing_wrong_or_invented(folder: Path, count: int) -> None:
+    """The development set, and the second set (tests/holdout, measured blind before the readers
+    were mended for the classes it showed): nothing wrong, nothing invented, 98% right."""
+    scores, built, letters = _fidelity().run(folder)
+    assert built == letters == count
     notes = [n for s in scores.values() for n in s.notes if "wrong" in n or "invented" in n]
     assert sum(s.wrong + s.invented for s in scores.values()) == 0, notes
     right = sum(s.right for s in scores.values())
@@ -90,11 +98,9 @@ def test_site_style_citation_segments() -> None:
 
 
 def test_acquisition_notes_and_editions_are_no_archives() -> None:
-    citation = read_citation(
+    citation = cite(
         '"A title", 1961, Wilson Center Digital Archive, Obtained through CIA mandatory declassification review. '  # noqa: E501
-        "Document No. 7 in Buga (2012), pp. 77-80.",
-        HERE,
-        cited=True,
+        "Document No. 7 in Buga (2012), pp. 77-80."
     )
     assert citation.holdings == ()
     assert citation.notes == ("Obtained through CIA mandatory declassification review",)
@@ -422,12 +428,10 @@ def test_signature_blocks_and_letterheads(
 def test_citation_credit_clauses_sigla_labels_and_working_papers() -> None:
     authorities = Authorities.load(CORPUS / "authorities.toml")
     known = lambda span: authorities.archive(span) is not None  # noqa: E731
-    citation = read_citation(
+    citation = cite(
         '"A telegram," March 11, 1963, History and Public Policy Program Digital Archive, AMSZ, Warsaw, '
         "6/77, 1963: w-96, t-1368, obtained and translated by Margaret Gnoinska. Published in CWIHP "
-        "Working Paper No. 45.",
-        HERE,
-        cited=True,
+        "Working Paper No. 45."
     )
     assert [h.text for h in citation.holdings] == ["AMSZ, Warsaw, 6/77, 1963: w-96, t-1368"]
     assert [t.text for t in citation.translators] == ["Margaret Gnoinska"]
@@ -451,23 +455,19 @@ def test_citation_credit_clauses_sigla_labels_and_working_papers() -> None:
         "CC RCP files, Chancellery, 55/1964, pp. 25",
     )
     # a working paper is an edition, and the credit after its quoted title is still a credit
-    second = read_citation(
+    second = cite(
         '"A letter," 1961, History and Public Policy Program Digital Archive, SED Archives, IfGA, ZPA, '
         "J IV 2/202/130. CWIHP Working Paper No. 5, \"Ulbricht and the Concrete 'Rose.'\" Translated for "
-        "CWIHP by Hope Harrison.",
-        HERE,
-        cited=True,
+        "CWIHP by Hope Harrison."
     )
     assert [e.citation for e in second.editions] == [
         "CWIHP Working Paper No. 5, \"Ulbricht and the Concrete 'Rose.'\""
     ]
     assert [t.text for t in second.translators] == ["Hope Harrison"]
     # the record's own slip, "Translated by for NKIDP by", still credits the translator
-    third = read_citation(
+    third = cite(
         '"A note," June 18, 1975, Wilson Center Digital Archive, MfAA, C 294/78. Obtained and Translated '
-        "by for NKIDP by Bernd Schaefer.",
-        HERE,
-        cited=True,
+        "by for NKIDP by Bernd Schaefer."
     )
     assert [t.text for t in third.translators] == ["Bernd Schaefer"]
 
@@ -499,3 +499,89 @@ def test_volumes_of_a_series_do_not_collapse_in_the_synthetic_build(tmp_path: Pa
     assert result.conforms and result.letters == 300
     assert result.issues, "the generated corpus still has groups written in two casings"
     assert not [i for i in result.issues if "/edition/" in str(i)]
+
+
+def test_classes_of_the_second_set() -> None:
+    """What the second set showed: cities are never parties, bodies of people are groups, a
+    dashed "undated", an edition whose title holds full stops, a call number after "(…)." and
+    credits such as "compiled by" inside an archival sentence."""
+    from lodpub.sources.names import kind_of
+
+    found = title_parties(Value("Report of the Indian Embassy, Moscow, on the USSR in 1955", HERE))
+    assert ([v.text for v in found[0]], found[1]) == (["the Indian Embassy"], ())
+    found = title_parties(Value("Letter, Jorge Risquet to Fidel Castro, Luanda", HERE))
+    assert [v.text for v in found[1]] == ["Fidel Castro"]
+    assert kind_of("All Provincial Premiers") == "group"
+    assert kind_of("the Ambassadors of the Socialist Countries") == "group"
+    assert Authorities([]).resolve("Luanda") == []  # a city, not a person
+    assert is_unknown("-undated-") and is_unknown("(undated)")
+    own = title_parties(Value("Party Secretariat Cable No. 601", HERE))[0]
+    assert [v.text for v in own] == ["Party Secretariat"]
+    title = "Asian Affairs Bureau [Ministry of Foreign Affairs, Japan], 'The Chinese Communist Problem'"
+    assert [v.text for v in title_parties(Value(title, HERE))[0]] == [
+        "Asian Affairs Bureau [Ministry of Foreign Affairs, Japan]"
+    ]
+    title = (
+        "Information Note from the Foreign Information Section of the ''Securitate'' with regard to "
+        "encouragement from Radio Free Europe"
+    )
+    assert [v.text for v in title_parties(Value(title, HERE))[0]] == [
+        "the Foreign Information Section of the ''Securitate''"
+    ]
+    citation = cite(
+        '"A note," January 30, 1964, Wilson Center Digital Archive, ACNSAS, fond SIE, file 16, p. 110. '
+        "Published in Florian Banu and Liviu Tarau, ''April 1964. Bucharest Spring. How did [they] adopt "
+        "Romania's 'Declaration of Independence.''' (Enciclopedica Press: Bucharest, 2004), pp. 3-4."
+    )
+    assert [h.text for h in citation.holdings] == ["ACNSAS, fond SIE, file 16, p. 110"]
+    (edition,) = citation.editions
+    assert edition.citation.endswith("(Enciclopedica Press: Bucharest, 2004), pp. 3-4")
+    assert not citation.unrecognised
+    second = cite(
+        '"A telegram," July 28, 1983, History and Public Policy Program Digital Archive, Hungarian '
+        "National Archives (Magyar Országos Levéltár, MOL). XIX-J-1-j India, 1983, 60. doboz, 60-103, "
+        "004413/2/1983. Obtained and translated for NPIHP by Balazs Szalontai."
+    )
+    (holding,) = second.holdings
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+    known = lambda span: authorities.archive(span) is not None  # noqa: E731
+    assert split_statement(holding.text, known) == (
+        "Hungarian National Archives (Magyar Országos Levéltár, MOL)",
+        "XIX-J-1-j India, 1983, 60. doboz, 60-103, 004413/2/1983",
+    )
+    third = cite(
+        '"Notes," July 09, 1956, History and Public Policy Program Digital Archive, TsKhSD, F. 3, Op. 12, '
+        "D. 1005, Ll. 2-2ob, compiled by V. N. Malin. Published in CWIHP Bulletin 8-9, p. 388."
+    )
+    assert [h.text for h in third.holdings] == ["TsKhSD, F. 3, Op. 12, D. 1005, Ll. 2-2ob"]
+    assert third.notes == ("compiled by V. N. Malin",) and not third.unrecognised
+    # the corpus file's [group.rgani] keeps the table's earlier siglum
+    rgani = authorities.archive("TsKhSD")
+    assert rgani is not None and rgani.key == "rgani"
+
+
+@pytest.mark.parametrize(
+    ("lines", "sender"),
+    [
+        (["Text of the telegram.", "", "– 152 – János Barabás –"], "János Barabás"),
+        (["Text.", "", "ss. Major Caraman", "", "For Conformity", "Major Florian Plaiasu"], "Major Caraman"),
+        (["Text.", "", "/s/ Dean Rusk"], "Dean Rusk"),
+        (["Text.", "", "– 152 – Budapest –"], None),  # a city is no signer
+    ],
+)
+def test_signatures_marked_as_signed(lines: list[str], sender: str | None) -> None:
+    from lodpub.sources.closing import read_frame
+    from lodpub.sources.text import SourceText
+
+    source = SourceText.from_bytes(Path("x.txt"), ("\n".join(lines) + "\n").encode())
+    frame = read_frame(source, 0, len(source.lines), frozenset())
+    assert (frame.signature.text if frame.signature else None) == sender
+
+
+def test_memorandum_from_lines_name_the_sender_and_cities_do_not() -> None:
+    from lodpub.sources.parties import from_line
+
+    found = from_line([(1, "To: Ushiba Nobuhiko"), (2, "Vice Minister"), (3, "From: Kawase Ikkan")])
+    assert found is not None and (found.text, found.evidence.line) == ("Kawase Ikkan", 3)
+    assert from_line([(1, "FROM: PYONGYANG")]) is None
+    assert from_line([(1, "From the archives of the ministry, a short note.")]) is None

@@ -278,8 +278,9 @@ def test_archives_languages_and_kinds_from_the_evidence(tmp_path: Path) -> None:
     assert listed == [
         ("name", "not recognised", "person", "NKIDP", [f"{letters / 'b.txt'}:9"]),
         ("name", "not recognised", "person", "TASS", [f"{letters / 'a.txt'}:9"]),
+        # a city signing: never a person by its shape (and the file has it as a place)
+        ("name", "not recognised", "person", "Warsaw", [f"{letters / 'b.txt'}:26"]),
         ("name", "local", "person", "Gary Goldberg", [f"{letters / 'c.txt'}:10"]),
-        ("name", "local", "person", "Warsaw", [f"{letters / 'b.txt'}:26"]),
         ("name", "local", "group", "TASS", [f"{letters / 'a.txt'}:26"]),
         ("archive", "not recognised", "archive", "ZAXA, f. 1, op. 2, d. 3", [f"{letters / 'b.txt'}:9"]),
         ("archive", "local", "archive", "Polish Foreign Ministry Archive", [f"{letters / 'a.txt'}:9"]),
@@ -294,8 +295,8 @@ def test_archives_languages_and_kinds_from_the_evidence(tmp_path: Path) -> None:
     assert [c["entry"] for c in data["unresolved"]] == [
         "person.nkidp",
         None,  # TASS goes to the group (whose kind the evidence gives): one name, one entity
-        "person.gary-goldberg",
         None,  # Warsaw is the file's place already
+        "person.gary-goldberg",
         "group.tass",
         "group.zaxa",
         "group.polish-foreign-ministry-archive",
@@ -318,7 +319,7 @@ def test_archives_languages_and_kinds_from_the_evidence(tmp_path: Path) -> None:
     left = [(c["status"], c["kind"], c["label"]) for c in unresolved(folder)["unresolved"]]
     assert left == [
         ("not recognised", "person", "TASS"),  # as a translator still: TASS is a group
-        ("local", "person", "Warsaw"),
+        ("not recognised", "person", "Warsaw"),
         ("not recognised", "language", "Elvish"),
     ]
 

@@ -18,6 +18,7 @@ from . import languages as language_table
 from .errors import ConfigError
 from .resources import data_path
 from .sources.names import bracketed_identity, kind_of, strip_affiliation, without_role
+from .sources.places import is_city
 from .textutil import collapse, normalise_name, shape_name, slug
 
 KINDS = ("person", "group", "place", "language")
@@ -201,13 +202,17 @@ def _role_kind(name: str) -> str | None:
     if len(words) != 1 or not words[0][:1].isupper():
         return None
     word = words[0].strip(".")
+    if is_city(word):
+        return None  # "Moscow", "Luanda": a place, whatever position it is in
     if word.isupper() and len(word) <= 5:
         return "group"
     return "person" if word.replace("-", "").isalpha() else None  # "Spasowski-Morski"
 
 
 def _clean_name(name: str) -> str:
-    text = collapse(name).strip(" ,.;:()[]\"'")
+    text = collapse(name).strip(" ,.;:()[]")
+    if text[:1] in "\"'“‘" and text[-1:] in "\"'”’" and len(text) > 2:
+        text = text[1:-1].strip()  # a name in quotes as a whole; quotes inside it stay
     text = _HONORIFICS.sub("", text)
     return text.strip(" ,.;:") or collapse(name)
 
@@ -336,18 +341,41 @@ def shipped_archives() -> list[Entity]:
 
 
 def _with_archives(entities: list[Entity], table: list[Entity]) -> list[Entity]:
-    """The authority file's entities and the table's archives beneath them."""
+    """The authority file's entities and the table's archives beneath them. An archive the file
+    describes under the table's key keeps the file's label and gains the table's other names
+    (its sigla, its own-language name), unless the file gives one of them to another entity."""
+    by_key = {a.key: a for a in table}
+    taken: dict[str, tuple[str, str]] = {}
+    for e in entities:
+        for n in e.names:
+            taken.setdefault(normalise_name(n), (e.kind, e.key))
+    out = []
+    for entity in entities:
+        shipped = by_key.get(entity.key) if entity.kind == "group" else None
+        if shipped is not None:
+            more = [
+                n
+                for n in (shipped.label, *shipped.variants)
+                if taken.get(normalise_name(n), ("group", entity.key)) == ("group", entity.key)
+                and normalise_name(n) not in {normalise_name(m) for m in entity.names}
+            ]
+            entity = dataclasses.replace(
+                entity,
+                variants=(*entity.variants, *more),
+                labels=entity.labels or shipped.labels,
+                archive=True,
+            )
+        out.append(entity)
     keys = {(e.kind, e.key) for e in entities}
-    taken = {normalise_name(n) for e in entities for n in e.names}
-    out = list(entities)
+    names = set(taken)
     for archive in table:
         if ("group", archive.key) in keys:
             continue
-        variants = tuple(v for v in archive.variants if normalise_name(v) not in taken)
-        if normalise_name(archive.label) in taken:
+        variants = tuple(v for v in archive.variants if normalise_name(v) not in names)
+        if normalise_name(archive.label) in names:
             continue
         out.append(dataclasses.replace(archive, variants=variants))
-        taken.update(normalise_name(n) for n in (archive.label, *variants))
+        names.update(normalise_name(n) for n in (archive.label, *variants))
     return out
 
 

@@ -30,7 +30,15 @@ _ABBREVIATIONS = frozenset(
     "st cde cdes tov gen col lt jr sr ph inv cat ser doc docs art fasc sv ibid e g i".split()
 )
 _CREDIT = re.compile(
-    r"\b(?:translat\w*|obtained|contributed|edited|transcribed|provided|donated|courtesy|selected)\b", re.I
+    r"\b(?:translat\w*|obtained|contributed|edited|transcribed|provided|donated|courtesy|selected|compiled)\b",
+    re.I,
+)
+# What opens the account of an edition (the rest of _EDITION may be inside one: "(Press: City, 2004)").
+_EDITION_START = re.compile(
+    r"^(?:published|reprinted|first\s+published|see\s+also|also\s+published|printed|excerpts?\s+published|"
+    r"document\s+(?:no\.?|nr\.?|number)\s*\d+\w*\s+in\b|(?:CWIHP\s+|NKIDP\s+|NPIHP\s+)?"
+    r"(?:working\s+paper|bulletin|e-dossier)\s+(?:no\.?|#|nr\.?)\s*\d+)",
+    re.I,
 )
 _EDITION = re.compile(
     r"^(?:published|reprinted|first\s+published|see\s+also|also\s+published|printed|excerpts?\s+published)\b"
@@ -96,22 +104,37 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
     translated_from: Value | None = None
     notes: list[str] = []
     unrecognised: list[str] = []
+    edition_text = None  # the edition being read: a book title may hold full stops
+    last_holding = False  # the sentence before was an archival statement
     for sentence in [piece for whole_sentence in sentences(rest) for piece in _credit_apart(whole_sentence)]:
-        if _EDITION.search(sentence):
+        holding = False
+        if edition_text is not None and not _CREDIT.search(sentence) and not _EDITION_START.match(sentence):
+            edition_text = f"{edition_text}. {sentence}"  # "''April 1964. Bucharest Spring. How did …"
+            editions[-1] = _edition(edition_text, where)
+        elif _EDITION.search(sentence):
+            edition_text = sentence
             editions.append(_edition(sentence, where))
         elif _CREDIT.search(sentence):
+            edition_text = None
             names, language = credits(sentence)
             translators.extend(Value(n, where) for n in names)
             if language and translated_from is None:
                 translated_from = Value(language, where)
             if _ACQUISITION.match(sentence) or not names:
                 notes.append(sentence)
+        elif last_holding and _CALL_START.match(sentence) and not has_archive_word(sentence):
+            # "Hungarian National Archives (…, MOL). XIX-J-1-j India, 1983, …": the call number
+            # of the archive just named, after a full stop
+            holdings[-1] = Holding(f"{holdings[-1].text}. {sentence}", where)
+            holding = True
         else:
             for statement in _statements(sentence):
                 if _looks_archival(statement):
                     holdings.append(Holding(statement, where))
+                    holding = True
                 else:
                     unrecognised.append(statement)
+        last_holding = holding
     return Citation(
         text=whole,
         evidence=where,
@@ -165,7 +188,8 @@ def sentences(text: str) -> list[str]:
 # ", obtained and translated by X" at the end of an archival statement, or a credit sentence
 # right after a quoted title ("…'Rose.'\" Translated for CWIHP by …").
 _CREDIT_CLAUSE = re.compile(
-    r",\s*(?=(?:obtained|translated|contributed|provided|donated)\b[^,]*\bby\s)"
+    r",\s*(?=(?:obtained|translated|contributed|provided|donated|compiled|edited|transcribed|selected)\b"
+    r"[^,]*\bby\s)"
     r"|(?:(?<=[.!?][\"'”’])|(?<=[.!?][\"'”’][\"'”’]))\s+(?=(?:Obtained|Translated|Contributed|Provided|Donated)\b)",
     re.I,
 )
@@ -238,8 +262,9 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
     data knows. The archive is a leading or a trailing run of the statement's comma-separated
     parts (or words of its first part: ``SAPMO-BArch DY 30/3386``); ``APRF: F. 39, …`` has a
     colon after it. The call number is the rest of the statement, verbatim."""
-    cuts = [0] + [m.end() for m in re.finditer(r"(?:,|:(?=\s))\s*(?![^()]*\))", statement)]
-    ends = [m.start() for m in re.finditer(r"(?:,|:(?=\s))\s*(?![^()]*\))", statement)] + [len(statement)]
+    separator = r"(?:,|:(?=\s)|(?<=\))\.(?=\s))\s*(?![^()]*\))"  # "…, MOL). XIX-J-1-j": a stop after ")"
+    cuts = [0] + [m.end() for m in re.finditer(separator, statement)]
+    ends = [m.start() for m in re.finditer(separator, statement)] + [len(statement)]
     parts = [statement[a:b].strip() for a, b in zip(cuts, ends, strict=True)]
 
     def head_of(count: int) -> str:
@@ -287,6 +312,11 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
     return None
 
 
+# A sentence that opens with a call number: a fond word, a Roman-numbered series, a number.
+_CALL_START = re.compile(
+    r"^(?:[IVXLC]+-[A-Za-z0-9]|(?:f|fond|fonds|op|opis|d|delo|l|ll|rg|box|file|dosar|sygn|sign)\.?\s*\d|\d)",
+    re.I,
+)
 _SIGLUM = re.compile(r"^[A-Z][A-Za-z]{0,3}[A-Z][A-Za-z]{0,3}$")  # IfGA, ZPA, AMSZ
 
 

@@ -9,7 +9,7 @@ from ..model import Evidence, Value
 from ..textutil import collapse
 from .dates import parse_date
 from .names import is_name_shaped, kind_of, unspace
-from .parties import address_line, closing_signature
+from .parties import address_line, closing_signature, from_line
 from .places import dateline
 from .text import Line, SourceText
 
@@ -22,11 +22,12 @@ class Frame:
     body: str
     signature: Value | None
     letterhead: Value | None = None
+    from_line: Value | None = None
 
     @property
     def senders(self) -> tuple[Value, ...]:
-        """The signer, then the body the letterhead names."""
-        return tuple(v for v in (self.signature, self.letterhead) if v)
+        """The signer, the memorandum's "From:" line, then the body the letterhead names."""
+        return tuple(v for v in (self.signature, self.from_line, self.letterhead) if v)
 
 
 def read_frame(source: SourceText, start: int, end: int, skip: frozenset[int]) -> Frame:
@@ -53,15 +54,45 @@ def read_frame(source: SourceText, start: int, end: int, skip: frozenset[int]) -
         body_to = next(i for i, ln in enumerate(window) if ln.number == closing_line)
     elif rest and len(rest) > 1:
         signature = _bare_signature(*rest[-1])
+        marked = _marked_signature(rest)
         if signature is not None:
             body_to = next(i for i, ln in enumerate(window) if ln.number == rest[-1][0])
+        elif marked is not None:
+            line_number, signature = marked
+            body_to = next(i for i, ln in enumerate(window) if ln.number == line_number)
         else:
             block = _signature_block(window[body_from:])
             if block is not None:
                 start_line, signature = block
                 body_to = next(i for i, ln in enumerate(window) if ln.number == start_line)
     body = "\n".join(_paragraphs(window[body_from:body_to]))
-    return Frame(addressees=addressees, body=body, signature=signature, letterhead=_letterhead(window))
+    return Frame(
+        addressees=addressees,
+        body=body,
+        signature=signature,
+        letterhead=_letterhead(window),
+        from_line=from_line(pairs),
+    )
+
+
+# "– 152 – János Barabás –" (a Hungarian cipher telegram's number and signer); "ss. Major Caraman",
+# "(Sd) …", "/s/ …": the signer, marked as signed.
+_MARKED = [
+    re.compile(r"^[–—-]+\s*\d+\s*[–—-]+\s*(?P<name>[^–—]+?)\s*[–—-]*$"),
+    re.compile(r"^(?:ss\.|s\.s\.|/s/|\(s\)|\(signed\)|signed:?|\(sd\)\.?|sd/-?)\s*(?P<name>.+?)\.?$", re.I),
+]
+
+
+def _marked_signature(rest: list[tuple[int, str]]) -> tuple[int, Value] | None:
+    """A signer's line among the last four, marked as signed or framed by the telegram's number."""
+    for number, raw in reversed(rest[-4:]):
+        text = collapse(raw)
+        for pattern in _MARKED:
+            match = pattern.match(text)
+            name = match.group("name") if match else ""
+            if match and is_name_shaped(name, longest=5) and kind_of(name) == "person":
+                return number, Value(name, Evidence(number, text))
+    return None
 
 
 def _letterhead(window: list[Line]) -> Value | None:

@@ -103,7 +103,8 @@ _PATTERNS = [
 _YEAR_RANGE = re.compile(rf"^{_YEAR}{_DASH}(?P<year2>1[5-9][0-9]{{2}}|20[0-9]{{2}})$")
 _YEAR_ONLY = re.compile(rf"^{_YEAR}$")
 _UNKNOWN = re.compile(
-    r"^\[?\s*(?:date\s+unknown|undated|no\s+date|n\.\s?d\.|date\s+not\s+known|unknown\s+date)\s*\]?\.?$",
+    r"^[\[(\-–]*\s*(?:date\s+unknown|undated|no\s+date|n\.\s?d\.|date\s+not\s+known|unknown\s+date)"
+    r"\s*[\])\-–]*\.?$",
     re.I,
 )
 _WORD = re.compile(r"\w")

@@ -31,6 +31,12 @@ GROUP_WORDS = re.compile(
     r"forces|sovnarkom|comintern|cominform|foreign\s+ministry|state\s+department)\b",
     re.IGNORECASE,
 )
+# "All Provincial Premiers", "the Ambassadors of the Socialist Countries": people as a body.
+_PLURAL_BODY = re.compile(
+    r"^(?:all|the)\s.*\b(?:premiers|ministers|secretaries|ambassadors|members|comrades|leaders|heads|"
+    r"chairmen|presidents|governors|envoys|consuls|delegates|representatives)\b",
+    re.I,
+)
 _INITIALS = re.compile(r"^(?:[^\W\d_]{1,3}\.)+$")
 _WORD = re.compile(r"^[^\W\d_][\w'’\-]*\.?$")
 _SPACED = re.compile(r"^(?:[^\W\d_] ){2,}[^\W\d_]$")
@@ -58,7 +64,8 @@ def is_name_shaped(span: str, longest: int = 16) -> bool:
             continue
         if bare.casefold() in CONNECTORS:
             continue
-        if _INITIALS.match(word) or (_WORD.match(word) and word[0].isupper()):
+        quoted = word.strip("'’‘\"“”")  # "the ''Securitate''": a name in quotes is still a name
+        if _INITIALS.match(word) or (_WORD.match(quoted) and quoted[:1].isupper()):
             capitalised += 1
             continue
         return False
@@ -79,7 +86,7 @@ def kind_of(span: str) -> str | None:
     honorific or a role position vouches for it (``role=True`` in ``person_or_group``).
     """
     text = collapse(span)
-    if GROUP_WORDS.search(strip_affiliation(text)[0]):
+    if GROUP_WORDS.search(strip_affiliation(text)[0]) or _PLURAL_BODY.search(text):
         return "group"
     if not is_name_shaped(text):
         return None

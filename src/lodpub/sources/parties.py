@@ -32,17 +32,25 @@ _KINDS = (
 )
 # "Excerpts of Report …", "Summary of a Letter …": a part of the document names the same parties.
 _PART = r"(?:(?:excerpts?|extracts?|summary|text|draft|copy|translation)\s+(?:of|from)\s+(?:the\s+|a\s+)?)?"
+# What follows a party in a title: its topic ("on …", "Opposing the Visit …"), its date, a number.
+_TOPIC = (
+    r"(?:on|about|regarding|concerning|in\s+connection\s+with|with\s+regard\s+to|with\s+respect\s+to|re|"
+    r"dated|containing|with|transmitting|forwarding|summarizing|and\s+reply|requesting|asking|informing|"
+    r"announcing|describing|reporting|opposing|protesting|supporting|condemning|welcoming|expressing|"
+    r"proposing|urging|criticizing|criticising|thanking|congratulating|explaining|discussing|outlining|at)"
+)
 _STOP = (
-    r"(?=\s+(?:on|about|regarding|concerning|in\s+connection\s+with|with\s+regard\s+to|re|"
-    r"dated|containing|with|transmitting|forwarding|summarizing|and\s+reply|requesting|asking|"
-    r"informing|announcing|describing|reporting|at)\b|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|[^\w\s])|\s*\(\s*\d"
+    rf"(?=\s+{_TOPIC}\b|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|[^\w\s])|\s*\(\s*\d"
     r"|\s*,\s*(?=(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\b)|$)"
 )
+# A sender runs on to " to ", never through a topic: "Note from X with regard to …" names no addressee.
+_SENDER = rf"(?P<sender>(?:(?!\s+{_TOPIC}\b)[^;:])+?)"
 _TITLE_PATTERNS = [
     # Telegram, X to Y / Report, Embassy of … to … / Ciphered Telegram No. 709, X to Y
     re.compile(
-        rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*,\s*(?P<sender>[^,;:]+?)\s+to\s+(?P<addressee>[^;:]+?){_STOP}",
+        rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*,\s*(?P<sender>[^,;:]+?)\s+to\s+"
+        rf"(?P<addressee>[^;:]+?){_STOP}",
         re.I,
     ),
     # TASS Digest Distributed to Y / Embassy Report sent to Y
@@ -54,11 +62,11 @@ _TITLE_PATTERNS = [
     # Letter from X to Y / Letter addressed by X to Y / Letter of X to Y
     re.compile(
         rf"\b{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+(?:(?:sent|addressed|written)\s+)?(?:from|by|of)\s+"
-        rf"(?P<sender>[^;:]+?)\s+to\s+(?P<addressee>[^;:]+?){_STOP}",
+        rf"{_SENDER}\s+to\s+(?P<addressee>[^;:]+?){_STOP}",
         re.I,
     ),
     # from X to Y anywhere (Translation of a letter from X to Y)
-    re.compile(rf"\bfrom\s+(?P<sender>[^;:]+?)\s+to\s+(?P<addressee>[^;:]+?){_STOP}", re.I),
+    re.compile(rf"\bfrom\s+{_SENDER}\s+to\s+(?P<addressee>[^;:]+?){_STOP}", re.I),
     # Report to Y on … by X
     re.compile(
         rf"^{_PART}{_KINDS}\s+to\s+(?P<addressee>[^;:]+?)\s+(?:on|about|concerning|regarding)\s.*?"
@@ -96,6 +104,14 @@ def title_parties(title: Value) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
 def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
     if _NO_PARTIES.match(text):
         return (), ()
+    # "Party Secretariat Cable No. 601": a body's own document, named by the body
+    own = re.match(rf"^(?P<sender>[^,;:]+?)\s+{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*$", text, re.I)
+    if own and kind_of(own.group("sender")) == "group" and is_name_shaped(own.group("sender")):
+        return (Value(own.group("sender"), inferred),), ()
+    # "Asian Affairs Bureau [Ministry of Foreign Affairs, Japan], 'The Chinese Communist Problem'"
+    author = re.match(r"^(?P<sender>[^,;:'‘\"“]+?(?:\s*\[[^\]]+\])?)\s*,\s*['‘\"“]", text)
+    if author and kind_of(author.group("sender")) == "group" and is_name_shaped(author.group("sender")):
+        return (Value(author.group("sender"), inferred),), ()
     for pattern in _TITLE_PATTERNS:
         match = pattern.search(text)
         if not match:
@@ -144,7 +160,10 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     if via:  # "Mao Zedong [via Terebin]": the addressee and the intermediary
         return _phrases(text[: via.start()], where) + _phrases(via.group("who"), where)
     pieces = [p.strip() for p in re.split(r",\s*(?![^()\[\]]*[)\]])", text) if p.strip()]
-    if len(pieces) == 2 and _ROLE.match(pieces[1]) and kind_of(pieces[0]) == "person":
+    # a city is where a party is, never a party: "the Indian Embassy, Moscow", "Fidel Castro, Luanda"
+    pieces = [p for p in pieces if not is_city(p)] or pieces
+    text = ", ".join(pieces)
+    if len(pieces) >= 2 and _ROLE.match(pieces[1]) and kind_of(pieces[0]) == "person":
         return (Value(pieces[0], where),)  # "Cde. G. Apresov, Consul General in Urumqi"
     if 2 <= len(pieces) <= 3 and all(
         (kind_of(p) == "person" and HONORIFICS.match(p)) or _INITIAL.match(p) for p in pieces
@@ -190,6 +209,22 @@ _SERVICE = re.compile(
     r"telegram|special|personal|highest\s+priority|priority|from\s*:|from\s+|[A-Z\-]+\s*--\s*$)",
     re.I,
 )
+
+
+_FROM_LINE = re.compile(r"^from\s*:\s*(?P<who>.+?)\s*[.,;]?$", re.I)
+
+
+def from_line(lines: list[tuple[int, str]]) -> Value | None:
+    """A memorandum's ``From: Kawase Ikkan`` among the first lines: the sender (a city there,
+    ``FROM: PYONGYANG``, is where a telegram came from, not who sent it)."""
+    for number, raw in lines[:8]:
+        match = _FROM_LINE.match(collapse(raw))
+        if match:
+            who = match.group("who")
+            if not is_city(who) and is_name_shaped(who, longest=10) and kind_of(who) is not None:
+                return Value(who, Evidence(number, collapse(raw)))
+            return None
+    return None
 
 
 def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:

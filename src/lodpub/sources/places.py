@@ -38,6 +38,7 @@ _MEETING = re.compile(
     r"(?:held\s+)?in\s+(?P<place>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)\s*[.,;]?$",
     re.I,
 )
+_TRAILING_CITY = re.compile(r"\bto\s+[^,]+,\s*(?P<place>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)\s*$")
 _BRACKETED_CITY = re.compile(r"\bfrom\s+[^()]+?\s*\((?P<place>[^()]+)\)\s+to\b", re.I)
 
 
@@ -74,6 +75,9 @@ def title_place(title: Value) -> Value | None:
     bracketed = _BRACKETED_CITY.search(text)
     if bracketed and is_city(bracketed.group("place")):
         return Value(bracketed.group("place").strip(), inferred)
+    trailing = _TRAILING_CITY.search(text)  # "Letter, Jorge Risquet to Fidel Castro, Luanda"
+    if trailing and is_city(trailing.group("place")):
+        return Value(trailing.group("place"), inferred)
     return None
 
 
