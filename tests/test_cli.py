@@ -173,7 +173,7 @@ def test_configuration_errors_exit_2(tmp_path: Path) -> None:
     code, _, stderr = run("build", str(CORPUS), "--out", str(tmp_path / "d"), "--base-iri", "lod.example.org")
     assert code == 2
     assert stderr.startswith(
-        "error: --base-iri: base_iri 'lod.example.org' must be an http(s) IRI ending with '/'"
+        "error: --base-iri: base_iri 'lod.example.org' must be an absolute http(s) IRI ending with '/' or '#'"
     )
     code, _, stderr = run("build", str(tmp_path / "missing"), "--out", str(tmp_path / "d"))
     assert code == 2

@@ -48,7 +48,7 @@ def test_source_date_epoch(tmp_path: Path) -> None:
         ("base_iri = 3\n", "base_iri must be a string, got 3"),
         (
             'base_iri = "https://x.example"\n',
-            "base_iri 'https://x.example' must be an http(s) IRI ending with '/'",
+            "base_iri 'https://x.example' must be an absolute http(s) IRI ending with '/' or '#'",
         ),
         ('license = "CC-BY"\n', "license 'CC-BY' must be an http(s) IRI"),
         ("base_iri = \n", "cannot read settings"),

@@ -152,17 +152,21 @@ def fingerprint(base_iri: str, inputs: list[Path]) -> str:
 
 
 def process(
-    task: Task, mapper: LetterMapper, validator: Validator, cache: LetterCache | None = None
+    task: Task,
+    mapper: LetterMapper,
+    validator: Validator,
+    cache: LetterCache | None = None,
+    max_bytes: int = 8_000_000,
 ) -> BatchResult:
     """Read, map and validate one batch; unreadable letters come back as issues. Letters the
     cache holds are taken from it, with the verdict they had."""
-    packed, result = _process(task, mapper, validator, cache)
+    packed, result = _process(task, mapper, validator, cache, max_bytes)
     letters: list[Outcome] = [(_unpack_letter(p) if p is not None else None, i) for p, i in packed]
     return BatchResult(letters, result.read_map, result.validate, result.reused, result.keys)
 
 
 def _process(
-    task: Task, mapper: LetterMapper, validator: Validator, cache: LetterCache | None
+    task: Task, mapper: LetterMapper, validator: Validator, cache: LetterCache | None, max_bytes: int
 ) -> tuple[list[tuple[_Packed | None, list[Issue]]], BatchResult]:
     """``process``, with every letter packed: letters from the cache stay as they were read,
     so a worker ships them without parsing and writing their triples again."""
@@ -179,7 +183,7 @@ def _process(
                 failed.append([source_issue(SourceError(path, 1, "file name", expected))])
             continue
         try:
-            data = paths[0].read_bytes()
+            data = _read(paths[0], max_bytes)
             if cache is not None:
                 keys[ident] = cache.key(paths[0], data)
                 hit = cache.get(keys[ident])
@@ -259,6 +263,31 @@ def warnings_of(mapped: MappedLetter) -> list[Issue]:
     ]
 
 
+def _read(path: Path, max_bytes: int) -> bytes:
+    """A letter file's bytes: a symlink only to a file inside the corpus, a size within the limit."""
+    if path.is_symlink():
+        root = path.parent.parent if path.parent.name == "letters" else path.parent
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            loop = isinstance(exc, RuntimeError) or "loop" in str(exc).lower()
+            found = "a symlink loop" if loop else "a broken symlink"
+            raise SourceError(path, 1, "file", f"expected a letter file, found {found}") from exc
+        if not target.is_relative_to(root.resolve()):
+            raise SourceError(
+                path, 1, "file", f"expected a file inside the corpus, found a symlink to {target}"
+            )
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise SourceError(
+            path,
+            1,
+            "file",
+            f"expected a letter of at most {max_bytes / 1e6:g} MB (max_letter_mb), found {size / 1e6:.1f} MB",
+        )
+    return path.read_bytes()
+
+
 def source_issue(error: SourceError) -> Issue:
     """A reader's error as a report entry."""
     return Issue(message=error.expected, field=error.field, focus="", file=error.path, line=error.line)
@@ -274,6 +303,7 @@ def run(
     engine: str = SHACL_ENGINES[0],
     validator: Validator | None = None,
     texts: str = TEXTS[0],
+    max_bytes: int = 8_000_000,
 ) -> Iterator[BatchResult]:
     """Every batch's result, in order; with ``jobs`` > 1 the batches run in worker processes.
     ``validator``: one already made with these shapes, for a run in this process. ``texts``:
@@ -283,10 +313,10 @@ def run(
         mapper = LetterMapper(iris, authorities, __version__, texts)
         validator = validator or Validator(iris, engine=engine)
         for task in tasks:
-            yield process(task, mapper, validator, cache)
+            yield process(task, mapper, validator, cache, max_bytes)
         return
     authority = str(authority_file) if authority_file else ""
-    work = [(base_iri, authority, engine, texts, task, cache) for task in tasks]
+    work = [(base_iri, authority, engine, texts, max_bytes, task, cache) for task in tasks]
     # At most a few batches in flight per worker: Pool.imap would run ahead of a slower consumer
     # without bound (letters from the cache come back much faster than they are written) and
     # hold every finished batch in memory.
@@ -312,10 +342,10 @@ def _tools(base_iri: str, authority_file: str, engine: str, texts: str) -> tuple
 _Shipped = tuple[list[tuple[_Packed | None, list[Issue]]], BatchResult]
 
 
-def _work(job: tuple[str, str, str, str, Task, LetterCache | None]) -> _Shipped:
-    base_iri, authority_file, engine, texts, task, cache = job
+def _work(job: tuple[str, str, str, str, int, Task, LetterCache | None]) -> _Shipped:
+    base_iri, authority_file, engine, texts, max_bytes, task, cache = job
     mapper, validator = _tools(base_iri, authority_file, engine, texts)
-    return _process(task, mapper, validator, cache)
+    return _process(task, mapper, validator, cache, max_bytes)
 
 
 def _unpack(shipped: _Shipped) -> BatchResult:

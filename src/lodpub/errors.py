@@ -44,6 +44,14 @@ class SourceError(LodpubError):
         super().__init__(f"{self.path}:{line}: {field}: {expected}", hint=hint)
 
 
+class ShrinkError(LodpubError):
+    """A build that would publish no letters, or far fewer than the output it would replace."""
+
+
+class LockError(LodpubError):
+    """Another build is writing the same output folder."""
+
+
 class MappingError(LodpubError):
     """A record that cannot be turned into RDF (an IRI that cannot be built, for instance)."""
 

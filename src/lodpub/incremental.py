@@ -28,7 +28,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -491,10 +491,12 @@ def rebuild(
     timings: Timings,
     keep_going: bool,
     jobs: int,
+    guard: Callable[[int], None] = lambda published: None,
 ) -> BuildResult | None:
     """Update ``out`` for what changed since the build the state records; None when that is not
     possible (no state, another output, other settings, many changes): the caller then makes a
-    full build."""
+    full build. ``guard`` gets the number of letters the update would publish and may refuse
+    it (by raising) before anything is published."""
     recover(out)
     path = state_dir / STATE
     if not path.is_file() or not (out / INDEX).is_file():
@@ -502,7 +504,7 @@ def rebuild(
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         return _Rebuild(source, out, settings, cache, _Db(connection), validator, timings).run(
-            keep_going, jobs
+            keep_going, jobs, guard
         )
     except (_Stale, sqlite3.DatabaseError, OSError, ValueError, KeyError):
         if connection.in_transaction:
@@ -529,7 +531,7 @@ class _Rebuild:
         self.base = self.iris.base
         self.context = Context.default()
 
-    def run(self, keep_going: bool, jobs: int) -> BuildResult | None:
+    def run(self, keep_going: bool, jobs: int, guard: Callable[[int], None]) -> BuildResult | None:
         from .pipeline import BuildResult
 
         started = time.perf_counter()
@@ -605,6 +607,12 @@ class _Rebuild:
             shutil.rmtree(update.stage, ignore_errors=True)
             problems += entity_problems
             return BuildResult(out=self.out, written=False, letters=0, problems=tuple(problems))
+        try:
+            guard(db.db.execute("SELECT count(*) FROM letters WHERE issues IS NULL").fetchone()[0])
+        except BaseException:
+            db.db.execute("ROLLBACK")
+            shutil.rmtree(update.stage, ignore_errors=True)
+            raise
         db.db.execute("COMMIT")
         apply_journal(update.stage, self.out)
         self.cache.forget(update.forget)
@@ -641,6 +649,7 @@ class _Rebuild:
             self.settings.shacl_engine,
             self.validator,
             self.settings.texts,
+            self.settings.max_letter_bytes,
         )
         out = {}
         for task, result in zip(tasks, results, strict=True):

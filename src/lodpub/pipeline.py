@@ -3,6 +3,7 @@ both call ``build``, ``validate_corpus`` and ``inspect_file``."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -15,6 +16,7 @@ from . import __version__, batches
 from .assemble import Assembly
 from .authorities import Authorities, Entity
 from .errors import ConfigError, LodpubError
+from .guard import check_shrink, output_lock, published_letters
 from .incremental import StateRecorder, rebuild, recover, stat_of
 from .mapping import Iris, LetterMapper
 from .parts import part_count
@@ -69,6 +71,7 @@ class BuildResult:
     files: dict[str, int] = field(default_factory=dict)
     timings: Timings = field(default_factory=Timings)
     withheld: int = 0  # published letters whose text the setting ``texts`` left out
+    took_over: str | None = None  # the PID of a killed build whose lock this one took over
 
 
 @dataclass
@@ -87,8 +90,11 @@ class _Corpus:
             raise ConfigError(f"{root}: no such corpus folder", hint="give the folder that holds letters/")
         letters = root / "letters" if (root / "letters").is_dir() else root
         with os.scandir(letters) as entries:  # names and types without a stat per file
+            # a symlink is listed whatever it points to: reading it says what is wrong with it
             names = sorted(
-                e.name for e in entries if e.name.lower().endswith(LETTER_SUFFIXES) and e.is_file()
+                e.name
+                for e in entries
+                if e.name.lower().endswith(LETTER_SUFFIXES) and (e.is_symlink() or e.is_file())
             )
         if shard is not None:
             names = [name for name in names if in_shard(id_of_name(name), shard)]
@@ -137,6 +143,7 @@ class _Corpus:
             settings.shacl_engine,
             validator,
             settings.texts,
+            settings.max_letter_bytes,
         )
         done = 0
         for task, result in zip(tasks, results, strict=True):
@@ -173,12 +180,40 @@ def build(
     jobs: int = 1,
     cache_dir: Path | None = None,
     shard: tuple[int, int] | None = None,
+    allow_shrink: bool = False,
 ) -> BuildResult:
     """Build ``out`` from ``corpus``. Output appears whole or not at all: it is written to a
     temporary folder beside ``out`` and renamed into place. Without ``keep_going`` any problem
     means nothing is written; with it, the good letters are published and every skipped one is
-    listed in the result."""
+    listed in the result. One build at a time writes ``out`` (``LockError`` for a second), and a
+    build that would publish no letters, or fewer than half of those ``out`` has, raises
+    ``ShrinkError`` and leaves ``out`` as it was, unless ``allow_shrink``."""
+    with output_lock(out) as stale:
+        published = published_letters(out)
+
+        def guard(would: int) -> None:
+            if would == 0 and shard is not None and _Corpus.open(corpus).names:
+                return  # an empty shard of a corpus that has letters: the merge has them
+            check_shrink(out, corpus, would, published, allow_shrink)
+
+        result = _build(corpus, out, settings, keep_going, progress, jobs, cache_dir, shard, guard)
+    return dataclasses.replace(result, took_over=stale)
+
+
+def _build(
+    corpus: Path,
+    out: Path,
+    settings: Settings,
+    keep_going: bool,
+    progress: Progress | None,
+    jobs: int,
+    cache_dir: Path | None,
+    shard: tuple[int, int] | None,
+    guard: Callable[[int], None],
+) -> BuildResult:
     source = _Corpus.open(corpus, shard)
+    if not source.names:
+        guard(0)  # nothing to read: refuse before any work
     validator = Validator(Iris(settings.base_iri), engine=settings.shacl_engine)
     problems: list[Issue] = []
     timings = Timings()
@@ -194,7 +229,7 @@ def build(
     stats: dict[str, str] = {}
     letter_ids = len(source.id_names())
     if cache is not None and cache_dir is not None and settings.dumps == "parts":
-        done = rebuild(source, out, settings, cache, cache_dir, validator, timings, keep_going, jobs)
+        done = rebuild(source, out, settings, cache, cache_dir, validator, timings, keep_going, jobs, guard)
         if done is not None:
             return done
         # a full build, which records its state for the next one (see incremental.py)
@@ -237,6 +272,7 @@ def build(
                 return BuildResult(out=assembly.out, written=False, letters=0, problems=tuple(problems))
             timings.linked = assembly.writer.reused
             warnings = tuple(letter_warnings + assembly.warnings())
+            guard(assembly.letters)
             assembly.finish()
             if recorder is not None:
                 recorder.commit(assembly, list(assembly.warnings()), entity_problems)

@@ -38,6 +38,14 @@ class Settings:
     shacl_engine: str = SHACL_ENGINES[0]
     dumps: str = DUMP_LAYOUTS[0]
     texts: str = TEXTS[0]
+    # The largest letter file read, in megabytes. pyoxigraph 0.5 reads at most 16 MiB in one RDF
+    # term, and a letter's text is one literal (escaping may double it): 8 MB is what always fits.
+    max_letter_mb: str = "8"
+
+    @property
+    def max_letter_bytes(self) -> int:
+        """``max_letter_mb`` in bytes."""
+        return int(float(self.max_letter_mb) * 1_000_000)
 
     def check(self, origins: Mapping[str, str]) -> Settings:
         """Raise ``ConfigError`` for values a build cannot use, naming where each came from."""
@@ -45,10 +53,21 @@ class Settings:
         def where(name: str) -> str:
             return origins.get(name, "default")
 
-        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+[/#]$", self.base_iri):
+        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+[/#]$", self.base_iri) or not _is_iri(self.base_iri):
             raise ConfigError(
-                f"{where('base_iri')}: base_iri {self.base_iri!r} must be an http(s) IRI ending with '/'",
+                f"{where('base_iri')}: base_iri {self.base_iri!r} must be an absolute http(s) IRI ending "
+                "with '/' or '#'",
                 hint='for example base_iri = "https://lod.example.org/"',
+            )
+        try:
+            limit = float(self.max_letter_mb)
+        except ValueError:
+            limit = -1.0
+        if not 0 < limit <= 8:
+            raise ConfigError(
+                f"{where('max_letter_mb')}: max_letter_mb {self.max_letter_mb!r} must be a number of "
+                "megabytes above 0 and at most 8",
+                hint="pyoxigraph reads at most 16 MiB in one RDF term, and a letter's text is one literal",
             )
         if self.auth not in AUTH_KINDS:
             raise ConfigError(
@@ -85,6 +104,18 @@ class Settings:
             if value is not None and not re.match(r"^https?://\S+$", value):
                 raise ConfigError(f"{where(name)}: {name} {value!r} must be an http(s) IRI")
         return self
+
+
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI (RFC 3987) as pyoxigraph, which writes every output,
+    parses it: ``https://[::1/`` and ``https://x.org/%zz/`` are not."""
+    from pyoxigraph import NamedNode
+
+    try:
+        NamedNode(text + "x")
+    except ValueError:
+        return False
+    return True
 
 
 def load_settings(

@@ -5,6 +5,7 @@ No RDF and no authority look-ups here: readers only say what the text says, and 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass
@@ -41,7 +42,31 @@ class SourceText:
 
     @classmethod
     def from_bytes(cls, path: Path, data: bytes) -> SourceText:
-        """Decode bytes that came from ``path`` (which is only used in messages)."""
+        """Decode bytes that came from ``path`` (which is only used in messages). UTF-8, or
+        UTF-16 or UTF-32 with a byte-order mark; UTF-16 or UTF-32 without one is named."""
+        digest = hashlib.sha256(data).hexdigest()  # of the file's own bytes
+        for bom, codec in _BOMS:
+            if data.startswith(bom):
+                try:
+                    data = data[len(bom) :].decode(codec).encode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise SourceError(
+                        path,
+                        1,
+                        "encoding",
+                        f"expected {codec.upper()} text after its byte-order mark: {exc.reason}",
+                    ) from exc
+                break
+        else:
+            looks = _wide_encoding(data)
+            if looks:
+                raise SourceError(
+                    path,
+                    1,
+                    "encoding",
+                    f"expected UTF-8 text, found what looks like {looks} without a byte-order mark "
+                    "(save it as UTF-8)",
+                )
         if b"\x00" in data:
             line = data[: data.index(b"\x00")].count(b"\n") + 1
             raise SourceError(path, line, "content", "expected text, found a NUL byte (binary file?)")
@@ -53,10 +78,19 @@ class SourceText:
                 path, line, "encoding", f"expected UTF-8 text, found byte 0x{data[exc.start]:02x}"
             ) from exc
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        control = _CONTROL.search(text)
+        if control:
+            line = text[: control.start()].count("\n") + 1
+            raise SourceError(
+                path,
+                line,
+                "content",
+                f"expected text, found the control character U+{ord(control.group()):04X} (binary file?)",
+            )
         if not text.strip():
             raise SourceError(path, 1, "content", "expected a letter, found an empty file")
         lines = tuple(Line(n, raw.rstrip()) for n, raw in enumerate(text.split("\n"), start=1))
-        return cls(path=path, lines=lines, sha256=hashlib.sha256(data).hexdigest())
+        return cls(path=path, lines=lines, sha256=digest)
 
     def nonblank(self) -> list[Line]:
         """The lines with some text on them."""
@@ -139,3 +173,36 @@ def rights_paragraph(source: SourceText) -> list[Line]:
         if re.match(r"^\s*(?:copyright\b|©)", line.text, re.I):
             return source.paragraph_at(index)
     return []
+
+
+# Control characters no text has (tab, line ends and form feed apart): a binary or damaged file.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
+
+# UTF-32 before UTF-16: the UTF-32 little-endian mark begins with the UTF-16 one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """The encoding a file without a byte-order mark looks like when most of its first bytes
+    are NULs in a fixed position (ASCII text in UTF-16 or UTF-32); None otherwise."""
+    head = data[:4096]
+    if len(head) < 8 or head.count(0) < len(head) // 3:
+        return None
+    for name, width, offset in (
+        ("UTF-32 (little-endian)", 4, 0),
+        ("UTF-32 (big-endian)", 4, 3),
+        ("UTF-16 (little-endian)", 2, 0),
+        ("UTF-16 (big-endian)", 2, 1),
+    ):
+        units = [head[i : i + width] for i in range(0, len(head) - width + 1, width)]
+        texty = sum(
+            1 for u in units if u[offset] != 0 and all(b == 0 for j, b in enumerate(u) if j != offset)
+        )
+        if texty >= len(units) * 0.9:
+            return name
+    return None
