@@ -20,7 +20,7 @@ from lodpub.sources import read_letter
 from lodpub.validate import Issue, Validator
 
 from .conftest import BASE, CORPUS, LETTERS
-from .test_validation import BROKEN
+from .test_validation import BROKEN, REQUIRED, undated_letter, without
 
 CASES = Path(__file__).parent / "cases"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -60,6 +60,26 @@ def test_hand_broken_letters_give_the_same_issues(case: str) -> None:
     seed = MAPPED[0]
     found = _same_letters([MAPPED[1], replace(seed, triples=edit(seed.triples))])
     assert list(found) == [seed.letter.id]
+
+
+@pytest.mark.parametrize("part", sorted(REQUIRED))
+def test_letters_lacking_a_required_part_give_the_same_issues(part: str) -> None:
+    seeds = MAPPED[:2]  # the bundled corpus, a PHP and a Wilson Center letter
+    found = _same_letters([without(seed, REQUIRED[part]) for seed in seeds])
+    assert sorted(found) == sorted(seed.letter.id for seed in seeds)
+
+
+def test_bare_and_undated_letters_give_the_same_issues(tmp_path: Path) -> None:
+    seed = MAPPED[0]
+    letter = BASE + "letter/" + seed.letter.id
+    bare = replace(seed, triples=[t for t in seed.triples if t.subject.value != letter])
+    assert list(_same_letters([bare, MAPPED[1]])) == [seed.letter.id]
+    undated = undated_letter(tmp_path)
+    assert _same_letters([undated, *MAPPED[:2]]) == {}
+    created = Triple(
+        NamedNode(BASE + "letter/undated"), NamedNode("http://purl.org/dc/terms/created"), Literal("1958")
+    )
+    assert list(_same_letters([replace(undated, triples=[*undated.triples, created])])) == ["undated"]
 
 
 def _damage(mapped: MappedLetter, drops: list[int], swaps: list[tuple[int, int]]) -> MappedLetter:

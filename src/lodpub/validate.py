@@ -1,7 +1,9 @@
 """SHACL validation: shapes in, a typed report out.
 
 Letters are validated in batches (a union of their graphs plus the types of the entities they
-name), and each result is routed back to its letter by the IRI of its focus node. The entities
+name), and each result is routed back to its letter by the IRI of its focus node. The letter
+shapes run with one ``sh:targetNode`` per letter of the batch (and per letter graph) added, so
+every letter the mapping emitted is a focus of them, whatever parts its graph lacks. The entities
 graph and the dataset description are validated once each, with their own shapes.
 
 Two engines run the same shapes: pyshacl, the reference, and pyshacl-turbo (a SHACL engine in
@@ -23,6 +25,7 @@ import pyshacl_turbo
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import Triple
 from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import RDF, SH
 
 from . import vocab
@@ -33,6 +36,9 @@ from .resources import data_path
 from .settings import SHACL_ENGINES
 
 LODPUB = Namespace(vocab.LODPUB)
+LPS = Namespace("https://w3id.org/lodpub/shapes#")
+#: The letter shapes that take each letter (or its graph) as a focus by ``sh:targetNode``
+TARGETED = (LPS.Letter, LPS.DatedLetter, LPS.UndatedLetter, LPS.GraphProvenance)
 _XSD_STRING = vocab.XSD + "string"
 
 
@@ -128,12 +134,26 @@ class Shapes:
         if engine == "turbo":
             self.compiled = pyshacl_turbo.CompiledShapes(self.graph)  # type: ignore[no-untyped-call]
 
-    def run(self, triples: Iterable[Triple]) -> list[Issue]:
-        """The issues of a data graph given as triples, sorted."""
+    def targeting(self, targets: list[tuple[URIRef, URIRef]]) -> Graph:
+        """The shapes with ``sh:targetNode`` statements added: (shape, node) pairs. Turbo reads
+        them through a view of the parsed shapes (no copy); pyshacl needs a graph of its own."""
+        extra = Graph()
+        extra.addN((shape, SH.targetNode, node, extra) for shape, node in targets)
+        if self.engine == "turbo":
+            return ReadOnlyGraphAggregate([self.graph, extra])
+        extra += self.graph
+        return extra
+
+    def run(self, triples: Iterable[Triple], targets: Iterable[tuple[URIRef, URIRef]] = ()) -> list[Issue]:
+        """The issues of a data graph given as triples, sorted; ``targets`` (shape, node) adds
+        focus nodes to shapes for this run."""
+        extra = list(targets)
+        shapes = self.targeting(extra) if extra else self.graph
         if self.compiled is not None:
+            compiled = pyshacl_turbo.CompiledShapes(shapes) if extra else self.compiled  # type: ignore[no-untyped-call]
             store = ox.Store()
             store.extend(ox.Quad(t.subject, t.predicate, _well_typed(object_of(t))) for t in triples)
-            conforms, results, _ = self.compiled.validate(  # type: ignore[no-untyped-call]
+            conforms, results, _ = compiled.validate(  # type: ignore[no-untyped-call]
                 store, inference="none", allow_warnings=True
             )
         else:
@@ -141,7 +161,7 @@ class Shapes:
 
             conforms, results, _ = pyshacl.validate(
                 to_rdflib(triples),
-                shacl_graph=self.graph,
+                shacl_graph=shapes,
                 inference="none",
                 advanced=False,
                 allow_warnings=True,
@@ -159,6 +179,11 @@ class Validator:
         self.iris = iris
         self.engine = engine
         self.letter_shapes = Shapes(folder / "letter.ttl", engine)
+        for shape in TARGETED:
+            if (shape, RDF.type, SH.NodeShape) not in self.letter_shapes.graph:
+                raise ConfigError(
+                    f"{folder / 'letter.ttl'}: no node shape {shape.n3()} to target the letters with"
+                )
         self.entity_shapes = Shapes(folder / "entities.ttl", engine)
         self.dataset_shapes = Shapes(folder / "dataset.ttl", engine)
 
@@ -170,7 +195,7 @@ class Validator:
             data += (t for ts in mapped.entities.values() for t in ts if t.predicate.value == vocab.RDF_TYPE)
         by_prefix = {self.iris.letter(m.letter.id).value: m for m in batch}
         out: dict[str, list[Issue]] = {}
-        for issue in self.letter_shapes.run(data):
+        for issue in self.letter_shapes.run(data, _targets(batch, self.iris)):
             owner = _owner(issue.focus, by_prefix) or _mentioning(issue.focus, batch)
             if owner is None:
                 raise AssertionError(f"validation result outside any letter: {issue}")
@@ -188,6 +213,18 @@ class Validator:
     def dataset(self, triples: list[Triple]) -> list[Issue]:
         """Validate the dataset description."""
         return self.dataset_shapes.run(triples)
+
+
+def _targets(batch: list[MappedLetter], iris: Iris) -> list[tuple[URIRef, URIRef]]:
+    """Every letter of the batch as a focus of the letter shapes, whatever its graph holds: the
+    letter of lps:Letter and of lps:DatedLetter (or lps:UndatedLetter, when its source marks
+    the date as unknown), its graph of lps:GraphProvenance."""
+    targets = []
+    for mapped in batch:
+        letter = URIRef(iris.letter(mapped.letter.id).value)
+        dated = LPS.DatedLetter if mapped.letter.undated is None else LPS.UndatedLetter
+        targets += [(LPS.Letter, letter), (dated, letter), (LPS.GraphProvenance, URIRef(mapped.graph.value))]
+    return targets
 
 
 def _line(mapped: MappedLetter, issue: Issue) -> int:
