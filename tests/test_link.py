@@ -62,7 +62,8 @@ def test_candidates_review_accept_and_provenance(corpus: Path, tmp_path: Path) -
         assert [c["qid"] for c in dej["candidate"]] == ["Q900001", "Q900002", "Q900003"]  # type: ignore[union-attr]
         assert dej["candidate"][1]["why"] == "name 1.00; not a person (P31 Q11446)"  # type: ignore[index]
         assert "begins 1965, after the letters (1958)" not in dej["candidate"][2]["why"]  # type: ignore[index]
-        assert review["person.razdolescu-delia"]["note"] == "no candidates found"
+        assert review["person.razdolescu-delia"]["status"] == "no candidates found"
+        assert review["person.razdolescu-delia"]["note"] == ""  # the reviewer's
         assert len(review["person.scurtu-ioan"]["candidate"]) == 5  # type: ignore[arg-type]
         assert "person.khrushchev-nikita" not in review  # verified already
         assert "group.cc-cpsu" in review and review["group.cc-cpsu"]["candidate"][0]["qid"] == "Q900010"  # type: ignore[index]
@@ -158,9 +159,9 @@ def test_bad_acceptances_leave_the_file_alone(corpus: Path) -> None:
 def test_offline_uses_the_cache_alone(corpus: Path) -> None:
     with fake_wikidata() as api:
         code, stdout, stderr = link(corpus, api, "--offline")
-        assert code == 0 and Fake.seen == []
-        assert stdout.endswith("0 request(s) sent\n")
-        assert "not in the cache (offline): person.gheorghiu-dej-gheorghe" in stderr.splitlines()
+        assert (code, stdout, Fake.seen) == (1, "", [])
+        assert stderr == "error: no cached Wikidata answers for 12 entities; run without --offline once\n"
+        assert not (corpus / "link-review.toml").exists()
         assert link(corpus, api)[0] == 0
         sent = len(Fake.seen)
         code, stdout, stderr = link(corpus, api, "--offline")

@@ -1,13 +1,24 @@
 """A local stand-in for the Wikidata API and a W3C reconciliation service, serving responses
-written in the shape of recorded ones; faults are switched on per test. Loopback only."""
+written in the shape of recorded ones; faults are switched on per test. Loopback only.
+
+Each request is recorded in ``Fake.seen`` with its parameters, User-Agent, path and the
+``time.monotonic()`` at which it arrived (``t``). Faults (``fake_wikidata(NAME=count)``, each for
+the first ``count`` requests): ``429``, ``503`` and ``maxlag`` answer with a ``Retry-After`` of
+``retry_after`` (seconds as sent, or ``"date+N"``: an HTTP date N seconds after the answer's Date
+header); ``malformed`` and ``slow`` answer bad JSON or late; ``truncated`` sends a Content-Length
+larger than the body and closes the connection; ``reset`` sends part of the body and resets the
+connection (TCP RST)."""
 
 from __future__ import annotations
 
 import contextlib
 import http.server
 import json
+import socket
+import struct
 import time
 from collections.abc import Iterator
+from email.utils import formatdate
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -84,9 +95,45 @@ def generic(name: str) -> list[str]:
 class Fake(http.server.BaseHTTPRequestHandler):
     faults: ClassVar[dict[str, int]] = {}
     seen: ClassVar[list[dict[str, Any]]] = []
+    retry_after: ClassVar[str] = "1"
+    stamp: float | None = None  # the Date header of the answer being written (None: the clock)
 
     def log_message(self, *args: object) -> None:
         pass
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return super().date_time_string(self.stamp if timestamp is None else timestamp)
+
+    def record(self, params: dict[str, str]) -> None:
+        type(self).seen.append(
+            {
+                "params": params,
+                "agent": self.headers.get("User-Agent"),
+                "path": self.path,
+                "t": time.monotonic(),
+            }
+        )
+
+    def retry_header(self) -> dict[str, str]:
+        value = type(self).retry_after
+        if value.startswith("date+"):
+            self.stamp = float(int(time.time()))
+            value = formatdate(self.stamp + int(value[5:]), usegmt=True)
+        return {"Retry-After": value}
+
+    def cut_off(self, reset: bool) -> None:
+        """Announce a whole search answer, send half of it, then close (or reset) the connection."""
+        body = json.dumps({"searchinfo": {"search": "x"}, "search": [], "success": 1}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body) + 100))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        self.wfile.flush()
+        self.close_connection = True
+        if reset:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
 
     def answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         try:
@@ -106,14 +153,18 @@ class Fake(http.server.BaseHTTPRequestHandler):
                 continue
             self.faults[name] = left - 1
             if name == "429":
-                self.answer(429, b"Too many requests", {"Retry-After": "1"})
+                self.answer(429, b"Too many requests", self.retry_header())
+            elif name == "503":
+                self.answer(503, b"Service Unavailable", self.retry_header())
+            elif name in ("truncated", "reset"):
+                self.cut_off(reset=name == "reset")
             elif name == "maxlag":
                 self.answer(
                     200,
                     json.dumps(
                         {"error": {"code": "maxlag", "info": "Waiting for db: 6 seconds lagged", "lag": 6}}
                     ).encode(),
-                    {"Retry-After": "1"},
+                    self.retry_header(),
                 )
             elif name == "malformed":
                 self.answer(200, b'{"search": [ {"id": "Q1"')
@@ -124,8 +175,9 @@ class Fake(http.server.BaseHTTPRequestHandler):
         return False
 
     def do_GET(self) -> None:
+        self.stamp = None
         params = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
-        type(self).seen.append({"params": params, "agent": self.headers.get("User-Agent"), "path": self.path})
+        self.record(params)
         if self.fault():
             return
         if params.get("action") == "wbsearchentities":
@@ -165,7 +217,8 @@ class Fake(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-        type(self).seen.append({"params": form, "agent": self.headers.get("User-Agent"), "path": self.path})
+        self.stamp = None
+        self.record(form)
         if self.fault():
             return
         queries = json.loads(form["queries"])
@@ -196,8 +249,9 @@ class Fake(http.server.BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def fake_wikidata(**faults: int) -> Iterator[str]:
+def fake_wikidata(retry_after: str = "1", **faults: int) -> Iterator[str]:
     Fake.faults = dict(faults)
     Fake.seen = []
+    Fake.retry_after = retry_after
     with local_server(Fake) as url:
         yield url

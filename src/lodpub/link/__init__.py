@@ -7,68 +7,184 @@ with who, when and how; `check` re-verifies every QID the file holds.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..authorities import Authorities, Entity
-from ..errors import ConfigError
+from ..errors import ConfigError, LinkError
 from ..pipeline import named_entities
 from ..settings import Settings
-from .review import Proposal, accept, read_review, render_review, write_atomically
+from .review import (
+    Block,
+    Decision,
+    Proposal,
+    accept,
+    parse_review,
+    read_bytes,
+    read_review,
+    render_review,
+    write_if_unchanged,
+)
 from .scoring import KIND_TYPES, Candidate, score
-from .wikidata import OfflineMiss, WikidataClient
+from .wikidata import OfflineMiss, WaitTooLong, WikidataClient
 
 TOP = 5
 RECONCILE_TYPE = {"person": "Q5", "group": "Q43229", "place": "Q2221906"}
+NOT_LOOKED_UP = "not looked up yet: not in the cache (offline)"
+NO_LONGER_NAMED = "the corpus no longer names this entity; kept for what a reviewer wrote in it"
+WRITE_TRIES = 3
 
 
 @dataclass
 class LinkResult:
-    """What a linking run proposed, and what it could not look up (offline)."""
+    """What a linking run proposed, what it kept and dropped, and what it could not look up."""
 
     proposals: list[Proposal] = field(default_factory=list)
     not_cached: list[str] = field(default_factory=list)
+    entities: int = 0  # entities without a QID
+    with_candidates: int = 0  # of those, how many have candidates in the review file
+    kept: int = 0  # reviewer decisions (accept, reject, note) carried over from the review file
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (KIND.KEY, its QID now)
+    stale: list[str] = field(default_factory=list)  # blocks kept for entities no longer named
 
 
 def propose(corpus: Path, settings: Settings, client: WikidataClient, review: Path) -> LinkResult:
-    """Find candidates for every entity without a QID and write the review file."""
+    """Find candidates for every entity without a QID and merge them into the review file: what
+    a reviewer wrote there (accept, reject, note) is kept, candidates are added or refreshed, an
+    entity that has a QID in the authority file now leaves it. The file is read before any
+    request (a file lodpub could not keep is refused at once) and again just before it is
+    replaced, atomically, and only if nobody changed it in between."""
+    before = read_bytes(review)
+    if before is not None:
+        parse_review(before, review)
     everything = list(named_entities(corpus, settings).values())
-    todo = [(e, years) for e, years in everything if not e.wikidata]
-    countries = frozenset(e.wikidata for e, _ in everything if e.kind == "place" and e.wikidata)
-    result = LinkResult()
-    found: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for entity, _ in todo:
-        try:
-            if client.reconcile_url:
-                hits = client.reconcile(entity.label, RECONCILE_TYPE[entity.kind])
-            else:
-                hits = client.search(entity.label)
-        except OfflineMiss:
-            result.not_cached.append(f"{entity.kind}.{entity.key}")
-            continue
-        found[(entity.kind, entity.key)] = [h for h in hits if isinstance(h.get("id"), str)]
-    ids = sorted({str(h["id"]) for hits in found.values() for h in hits})
-    try:
-        details = client.entities(ids) if ids else {}
-    except OfflineMiss:
-        details = {}
-    for entity, years in todo:
-        answers = found.get((entity.kind, entity.key))
-        if answers is None:
-            continue
-        candidates = sorted(
-            (score(entity, str(h["id"]), h, details.get(str(h["id"])), years, countries) for h in answers),
-            key=lambda c: (-c.score, c.qid),
-        )[:TOP]
-        note = "no candidates found" if not candidates else ""
-        result.proposals.append(Proposal(entity, tuple(candidates), note))
+    todo = [e for e, _ in everything if not e.wikidata]
+    scored, not_cached = _look_up(everything, client, review)
+    if client.offline and todo and len(not_cached) == len(todo):
+        service = "reconciliation" if client.reconcile_url else "Wikidata"
+        raise LinkError(f"no cached {service} answers for {len(todo)} entities; run without --offline once")
     method = (
         "W3C reconciliation service " + client.reconcile_url
         if client.reconcile_url
         else "Wikidata wbsearchentities"
     )
-    write_atomically(review, render_review(result.proposals, method))
+    for _ in range(WRITE_TRIES):
+        before = read_bytes(review)
+        old = parse_review(before, review) if before is not None else []
+        result = _merge(everything, scored, old)
+        result.not_cached = not_cached
+        if write_if_unchanged(review, render_review(result.proposals, method), before):
+            return result
+    raise LinkError(
+        f"{review} changed {WRITE_TRIES} times while lodpub link was writing it; it was not changed",
+        hint="run again when nobody is saving the file",
+    )
+
+
+def _look_up(
+    everything: list[tuple[Entity, tuple[int, int] | None]], client: WikidataClient, review: Path
+) -> tuple[dict[str, list[Candidate]], list[str]]:
+    """Every candidate of each entity without a QID, scored, best first; and the entities the
+    cache could not answer for (offline)."""
+    todo = [(e, years) for e, years in everything if not e.wikidata]
+    countries = frozenset(e.wikidata for e, _ in everything if e.kind == "place" and e.wikidata)
+    found: dict[str, list[dict[str, Any]]] = {}
+    not_cached: list[str] = []
+    try:
+        for entity, _ in todo:
+            where = f"{entity.kind}.{entity.key}"
+            try:
+                if client.reconcile_url:
+                    hits = client.reconcile(entity.label, RECONCILE_TYPE[entity.kind])
+                else:
+                    hits = client.search(entity.label)
+            except OfflineMiss:
+                not_cached.append(where)
+                continue
+            found[where] = [h for h in hits if isinstance(h.get("id"), str)]
+        ids = sorted({str(h["id"]) for hits in found.values() for h in hits})
+        try:
+            details = client.entities(ids) if ids else {}
+        except OfflineMiss:  # the candidates without their details would score wrong: keep the old ones
+            for where in [w for w, hits in found.items() if hits]:
+                del found[where]
+                not_cached.append(where)
+            details = {}
+    except LinkError as exc:
+        done = len(found) + len(not_cached)
+        progress = (
+            f"looked up {done} of {len(todo)} entities before stopping"
+            if done < len(todo)
+            else f"looked up all {len(todo)} entities, but not their candidates' details"
+        )
+        advice = "run again later" + (
+            f", or allow a longer wait with --max-wait {math.ceil(exc.asked)}"
+            if isinstance(exc, WaitTooLong)
+            else ""
+        )
+        raise LinkError(
+            exc.message,
+            hint=f"{progress} (the answers received are cached); {review} was not changed; {advice}",
+        ) from exc
+    scored = {}
+    for entity, years in todo:
+        where = f"{entity.kind}.{entity.key}"
+        if where in found:
+            scored[where] = sorted(
+                (
+                    score(entity, str(h["id"]), h, details.get(str(h["id"])), years, countries)
+                    for h in found[where]
+                ),
+                key=lambda c: (-c.score, c.qid),
+            )
+    order = {f"{e.kind}.{e.key}": i for i, (e, _) in enumerate(todo)}
+    return scored, sorted(not_cached, key=order.__getitem__)
+
+
+def _merge(
+    everything: list[tuple[Entity, tuple[int, int] | None]],
+    scored: dict[str, list[Candidate]],
+    old: list[Block],
+) -> LinkResult:
+    named = {f"{e.kind}.{e.key}": e for e, _ in everything}
+    blocks = {b.key: b for b in old}
+    result = LinkResult()
+    for where, entity in named.items():
+        if entity.wikidata:
+            continue
+        result.entities += 1
+        block = blocks.get(where)
+        decision = block.decision if block else Decision()
+        if where in scored:
+            candidates = tuple(c for c in scored[where] if c.qid not in decision.reject)[:TOP]
+            status = (
+                ""
+                if candidates
+                else "no candidates left: every one found is in reject"
+                if scored[where]
+                else "no candidates found"
+            )
+        elif block is not None:  # not looked up this time (offline): keep what the file had
+            candidates = tuple(c for c in block.candidates if c.qid not in decision.reject)
+            status = block.status
+        else:
+            candidates, status = (), NOT_LOOKED_UP
+        result.proposals.append(Proposal(entity, candidates, status, decision))
+        result.kept += decision.count()
+        result.with_candidates += bool(candidates)
+    for block in old:
+        if block.key in named:
+            entity = named[block.key]
+            if entity.wikidata:
+                result.dropped.append((block.key, entity.wikidata))
+        elif block.decision.count():
+            kind, _, key = block.key.partition(".")
+            entity = Entity(kind=kind, key=key, label=block.label, local=block.local)
+            result.proposals.append(Proposal(entity, block.candidates, NO_LONGER_NAMED, block.decision))
+            result.kept += block.decision.count()
+            result.stale.append(block.key)
     return result
 
 
@@ -87,18 +203,24 @@ def accept_one(
 
 def apply_review(corpus: Path, settings: Settings, review: Path, by: str, on: str) -> list[tuple[str, str]]:
     """Accept every block of the review file whose `accept` holds a QID."""
+    blocks = read_review(review)
+    for block in blocks:
+        if block.decision.accept and block.decision.accept in block.decision.reject:
+            raise ConfigError(
+                f"{review}: {block.key}: {block.decision.accept} is both accepted and rejected",
+                hint="keep it in one of accept and reject; nothing was accepted",
+            )
     done = []
-    for block in read_review(review):
-        qid = str(block.get("accept", "")).strip()
+    for block in blocks:
+        qid = block.decision.accept.strip()
         if not qid:
             continue
-        kind_key = str(block.get("key", ""))
-        chosen = next((c for c in block.get("candidate", []) if c.get("qid") == qid), None)
+        chosen = next((c for c in block.candidates if c.qid == qid), None)
         how = f"review file {review.name}" + (
-            f" ({chosen.get('why')})" if chosen else " (QID typed in by the reviewer)"
+            f" ({chosen.why})" if chosen else " (QID typed in by the reviewer)"
         )
-        accept_one(corpus, settings, kind_key, qid, by, on, how)
-        done.append((kind_key, qid))
+        accept_one(corpus, settings, block.key, qid, by, on, how)
+        done.append((block.key, qid))
     return done
 
 
@@ -121,4 +243,12 @@ def check(corpus: Path, client: WikidataClient) -> list[str]:
     return problems
 
 
-__all__ = ["KIND_TYPES", "Candidate", "LinkResult", "accept_one", "apply_review", "check", "propose"]
+__all__ = [
+    "KIND_TYPES",
+    "Candidate",
+    "LinkResult",
+    "accept_one",
+    "apply_review",
+    "check",
+    "propose",
+]

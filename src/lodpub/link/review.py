@@ -1,17 +1,24 @@
 """The review file (candidates a person accepts or not) and edits to the authority file.
 
+In the review file, ``accept``, ``reject`` and ``note`` are the reviewer's: `lodpub link` keeps
+them as they are on every re-run and refreshes only its own fields and the candidates. A file
+with anything else a person may have written (an unknown field, a field of the wrong type, two
+blocks for one entity) is refused, never overwritten.
+
 The authority file is edited as text, so its comments and layout stay as the curators wrote
 them; every edit is re-parsed before it replaces the file (atomically).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-import tempfile
+import secrets
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,27 +28,102 @@ from .scoring import Candidate
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
 
+REVIEWER_FIELDS = ("accept", "reject", "note")
+LODPUB_FIELDS = ("key", "label", "local", "status", "candidate")
+CANDIDATE_FIELDS = ("qid", "label", "description", "score", "why")
+# Before `reject` existed, lodpub itself wrote this note; it is not a reviewer's.
+_OLD_LODPUB_NOTE = "no candidates found"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a reviewer wrote in a block: the QID accepted, the QIDs rejected, a note."""
+
+    accept: str = ""
+    reject: tuple[str, ...] = ()
+    note: str = ""
+
+    def count(self) -> int:
+        """How many of the three fields hold something."""
+        return sum(1 for value in (self.accept, self.reject, self.note) if value)
+
 
 @dataclass(frozen=True)
 class Proposal:
-    """An entity without a QID and the candidates found for it, best first."""
+    """An entity without a QID, the candidates found for it (best first), lodpub's status line
+    for it and the reviewer's decision."""
 
     entity: Entity
     candidates: tuple[Candidate, ...]
-    note: str = ""
+    status: str = ""
+    decision: Decision = field(default_factory=Decision)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One [[entity]] block of a review file, as read."""
+
+    key: str
+    label: str
+    local: bool
+    decision: Decision
+    status: str
+    candidates: tuple[Candidate, ...]
 
 
 def _s(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    # A JSON string is a valid TOML basic string once DEL, which TOML wants escaped, is escaped.
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one rename."""
+    """Replace ``path`` with ``text`` in one rename (flushed to disk first, the file's mode kept):
+    a reader sees the old file or the new one, never a part."""
+    _replace(path, text, lambda: True)
+
+
+def write_if_unchanged(path: Path, text: str, before: bytes | None) -> bool:
+    """Like ``write_atomically``, but only while ``path`` still holds ``before`` (None: while it
+    does not exist); False, and nothing written, when someone changed it meanwhile."""
+    return _replace(path, text, lambda: read_bytes(path) == before)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, None when it does not exist."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _replace(path: Path, text: str, still: Callable[[], bool]) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-        out.write(text)
-    os.replace(tmp, path)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        if not still():
+            tmp.unlink()
+            return False
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable (not possible everywhere)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    return True
 
 
 def render_review(proposals: list[Proposal], method: str) -> str:
@@ -51,19 +133,29 @@ def render_review(proposals: list[Proposal], method: str) -> str:
         f"# Method: {method}. Nothing here enters the authority file until a person accepts it:",
         '# set accept = "Q…" in a block and run `lodpub link CORPUS --apply`, or run',
         "# `lodpub link CORPUS --accept KIND.KEY QID`.",
+        "#",
+        "# Yours to write in each [[entity]] block; a re-run of `lodpub link` keeps them as they are:",
+        '#   accept = "Q…"        the item that is this entity (`--apply` enters it in the authority file)',
+        '#   reject = ["Q…", …]   items that are not this entity (not offered again as candidates)',
+        '#   note = "…"           anything to keep with the entity (a text)',
+        "# The rest (key, label, local, status, the candidates) is lodpub's and is refreshed on every",
+        "# run; comments are not kept (write them in note). An entity that has a QID in the authority",
+        "# file leaves this file; one the corpus no longer names stays while a block holds your words.",
         "",
     ]
     for proposal in sorted(proposals, key=lambda p: (p.entity.kind, p.entity.key)):
-        e = proposal.entity
+        e, d = proposal.entity, proposal.decision
         lines += [
             "[[entity]]",
             f"key = {_s(f'{e.kind}.{e.key}')}",
             f"label = {_s(e.label)}",
             f"local = {'true' if e.local else 'false'}",
-            'accept = ""',
+            f"accept = {_s(d.accept)}",
+            f"reject = [{', '.join(_s(q) for q in d.reject)}]",
+            f"note = {_s(d.note)}",
         ]
-        if proposal.note:
-            lines.append(f"note = {_s(proposal.note)}")
+        if proposal.status:
+            lines.append(f"status = {_s(proposal.status)}")
         for c in proposal.candidates:
             lines += [
                 "[[entity.candidate]]",
@@ -77,13 +169,104 @@ def render_review(proposals: list[Proposal], method: str) -> str:
     return "\n".join(lines)
 
 
-def read_review(path: Path) -> list[dict[str, Any]]:
-    """The blocks of a review file."""
+def read_review(path: Path) -> list[Block]:
+    """The blocks of a review file, in file order (refused if it is not one lodpub can keep)."""
+    data = read_bytes(path)
+    if data is None:
+        raise ConfigError(
+            f"{path}: cannot read the review file: it does not exist", hint="run `lodpub link` first"
+        )
+    return parse_review(data, path)
+
+
+def parse_review(data: bytes, path: Path) -> list[Block]:
+    """The blocks of a review file's bytes. Anything lodpub could not keep on a re-run is a
+    ``ConfigError`` (exit 2), so that nothing a reviewer wrote is silently lost."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the review file: {exc}") from exc
-    return list(data.get("entity", []))
+        table = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"{path}: cannot read the review file: {exc}", hint="mend it or move it away; it was not changed"
+        ) from exc
+    unknown = sorted(set(table) - {"entity"})
+    if unknown:
+        raise _refused(path, f"unknown top-level field {unknown[0]!r}")
+    entries = table.get("entity", [])
+    if not isinstance(entries, list) or not all(isinstance(b, dict) for b in entries):
+        raise _refused(path, "`entity` must be [[entity]] blocks")
+    blocks: list[Block] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(entries, 1):
+        key = raw.get("key")
+        if not isinstance(key, str) or not re.match(r"^(person|group|place)\.\S+$", key):
+            raise _refused(path, f'[[entity]] block {number} has no key such as "person.some-key"')
+        if key in seen:
+            raise _refused(path, f"{key} has two [[entity]] blocks; merge them into one")
+        seen.add(key)
+        blocks.append(_block(path, key, raw))
+    return blocks
+
+
+def _block(path: Path, key: str, raw: dict[str, Any]) -> Block:
+    for name in raw:
+        if name not in REVIEWER_FIELDS and name not in LODPUB_FIELDS:
+            raise _refused(
+                path, f"{key}: unknown field {name!r}; the fields to write are accept, reject and note"
+            )
+    accept = raw.get("accept", "")
+    if not isinstance(accept, str):
+        raise _refused(path, f'{key}: accept must be a text such as "Q42"')
+    reject = raw.get("reject", [])
+    if not isinstance(reject, list) or not all(isinstance(q, str) for q in reject):
+        raise _refused(path, f'{key}: reject must be a list of QIDs such as ["Q42", "Q43"]')
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        raise _refused(path, f"{key}: note must be a text")
+    status = raw.get("status", "")
+    if "reject" not in raw and note == _OLD_LODPUB_NOTE:  # written by an older lodpub
+        note, status = "", note
+    candidates = raw.get("candidate", [])
+    if not isinstance(candidates, list) or not all(isinstance(c, dict) for c in candidates):
+        raise _refused(path, f"{key}: `candidate` must be [[entity.candidate]] blocks")
+    for c in candidates:
+        for name in c:
+            if name not in CANDIDATE_FIELDS:
+                raise _refused(
+                    path,
+                    f"{key}: unknown candidate field {name!r}; the fields to write are accept, reject, note",
+                )
+    label = raw.get("label", "")
+    return Block(
+        key=key,
+        label=label if isinstance(label, str) and label else key.partition(".")[2],
+        local=raw.get("local") is True,
+        decision=Decision(accept, tuple(reject), note),
+        status=status if isinstance(status, str) else "",
+        candidates=tuple(_candidate(c) for c in candidates),
+    )
+
+
+def _candidate(raw: dict[str, Any]) -> Candidate:
+    def text(name: str) -> str:
+        value = raw.get(name, "")
+        return value if isinstance(value, str) else str(value)
+
+    score = raw.get("score", 0.0)
+    return Candidate(
+        qid=text("qid"),
+        label=text("label"),
+        description=text("description"),
+        score=float(score) if isinstance(score, int | float) and not isinstance(score, bool) else 0.0,
+        why=text("why"),
+    )
+
+
+def _refused(path: Path, what: str) -> ConfigError:
+    return ConfigError(
+        f"{path}: {what}",
+        hint="lodpub keeps what you write in a review file only in accept, reject and note; "
+        "the file was not changed",
+    )
 
 
 def accept(

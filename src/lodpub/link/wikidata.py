@@ -1,19 +1,29 @@
 """A polite client for the Wikidata API and W3C Reconciliation API services.
 
 Etiquette: a descriptive User-Agent with a contact (required), ``maxlag=5``, one request after
-another, ``Retry-After`` honoured on 429 and on maxlag errors, bounded retries, and an on-disk
-cache so that a re-run sends no request that was already answered (``offline`` uses the cache
-alone). Cache entries are written atomically, one file per request.
+another, ``Retry-After`` honoured on 429, 5xx and maxlag errors (in seconds or as an HTTP date),
+bounded retries, and an on-disk cache so that a re-run sends no request that was already
+answered (``offline`` uses the cache alone). Cache entries are written atomically, one file per
+request.
+
+Retries: time-outs, refused or reset connections, answers cut off mid-body (a
+``ChunkedEncodingError``: fewer bytes than the Content-Length, or the connection dropped while
+reading), 429, 5xx, maxlag and malformed JSON are tried again, ``tries`` times in all. Between
+two tries lodpub waits what ``Retry-After`` asks, or else 1, 2, 4 … seconds (5 on maxlag), never
+more than ``max_wait`` (``MAX_RETRY_AFTER`` by default, ``lodpub link --max-wait``). A server
+that asks for a longer wait stops the run with ``WaitTooLong``, which names the wait asked for
+and the bound.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
-import os
-import tempfile
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +31,16 @@ import requests
 
 from .. import __version__
 from ..errors import ConfigError, LinkError
+from .review import write_atomically
 
 BATCH = 50  # wbgetentities takes at most 50 ids
+# An answer cut off mid-body: fewer bytes than its Content-Length, or the connection dropped
+# while it was read (requests reports both so, not as a ConnectionError).
+CUT_OFF = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+
+MAX_RETRY_AFTER = 120.0
+"""The longest wait between two tries of a request, in seconds (``lodpub link --max-wait``): a
+``Retry-After`` beyond it stops the run, and the backoff between tries never exceeds it."""
 
 
 class Cache:
@@ -36,22 +54,35 @@ class Cache:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def get(self, key: str) -> Any:
+        """The cached answer, or None; an entry that cannot be read counts as none (asking
+        again replaces it)."""
         path = self.folder / key[:2] / f"{key}.json"
-        if not path.exists():
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
             return None
-        return json.loads(path.read_text(encoding="utf-8"))
 
     def put(self, key: str, value: Any) -> None:
-        folder = self.folder / key[:2]
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(value, out, ensure_ascii=False, sort_keys=True)
-        os.replace(tmp, folder / f"{key}.json")
+        write_atomically(
+            self.folder / key[:2] / f"{key}.json", json.dumps(value, ensure_ascii=False, sort_keys=True)
+        )
 
 
 class OfflineMiss(LinkError):
     """Offline, and the cache does not hold this answer."""
+
+
+class WaitTooLong(LinkError):
+    """The server asked for a longer wait before the next try than lodpub accepts."""
+
+    def __init__(self, url: str, asked: float, header: str, reason: str, bound: float) -> None:
+        self.asked = asked
+        self.bound = bound
+        super().__init__(
+            f"{url} asked to wait {_seconds(asked)} s before the next request "
+            f"({reason}, Retry-After: {header}); lodpub waits at most {_seconds(bound)} s",
+            hint=f"run again later, or allow a longer wait with --max-wait {math.ceil(asked)}",
+        )
 
 
 class WikidataClient:
@@ -67,6 +98,7 @@ class WikidataClient:
         offline: bool = False,
         tries: int = 5,
         timeout: float = 30.0,
+        max_wait: float = MAX_RETRY_AFTER,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not contact or not contact.strip():
@@ -80,6 +112,7 @@ class WikidataClient:
         self.offline = offline
         self.tries = tries
         self.timeout = timeout
+        self.max_wait = max_wait
         self.sleep = sleep
         self.requests_sent = 0
         self.session = requests.Session()
@@ -98,19 +131,21 @@ class WikidataClient:
             raise OfflineMiss(f"offline, and the cache has no answer for {url} {params}")
         last = ""
         for attempt in range(1, self.tries + 1):
-            wait = 2.0 ** (attempt - 1)
+            wait, asked = 2.0 ** (attempt - 1), None
             try:
                 self.requests_sent += 1
                 if method == "GET":
                     response = self.session.get(url, params=params, timeout=self.timeout)
                 else:
                     response = self.session.post(url, data=params, timeout=self.timeout)
+            except CUT_OFF as exc:
+                last = f"{type(exc).__name__} (the answer was cut off)"
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last = type(exc).__name__
             else:
                 if response.status_code == 429 or response.status_code >= 500:
                     last = f"HTTP {response.status_code}"
-                    wait = _retry_after(response, wait)
+                    wait, asked = _retry_after(response.headers, wait)
                 elif response.status_code >= 400:
                     raise LinkError(f"{url} answered {response.status_code}: {response.text[:200]}")
                 else:
@@ -122,14 +157,16 @@ class WikidataClient:
                         error = body.get("error") if isinstance(body, dict) else None
                         if isinstance(error, dict) and error.get("code") == "maxlag":
                             last = f"maxlag: {error.get('info', '')}"
-                            wait = _retry_after(response, 5.0)
+                            wait, asked = _retry_after(response.headers, 5.0)
                         elif isinstance(error, dict):
                             raise LinkError(f"{url}: {error.get('code')}: {error.get('info', '')}")
                         else:
                             self.cache.put(key, body)
                             return body
             if attempt < self.tries:
-                self.sleep(wait)
+                if asked is not None and wait > self.max_wait:
+                    raise WaitTooLong(url, wait, asked, last.partition(":")[0], self.max_wait)
+                self.sleep(min(wait, self.max_wait))
         raise LinkError(
             f"{url} gave no usable answer in {self.tries} tries; last: {last}",
             hint="nothing was written; run again later (answers already received are cached)",
@@ -189,6 +226,36 @@ class WikidataClient:
             raise LinkError(f"{self.reconcile_url}: not a reconciliation answer: {exc}") from exc
 
 
-def _retry_after(response: requests.Response, default: float) -> float:
-    value = response.headers.get("Retry-After", "")
-    return float(value) if value.strip().isdigit() else default
+def _retry_after(headers: Mapping[str, str], default: float) -> tuple[float, str | None]:
+    """The wait a response asks for and its Retry-After header as sent, or ``default`` and None
+    when it asks nothing readable."""
+    value = (headers.get("Retry-After") or "").strip()
+    seconds = retry_after_seconds(value, headers.get("Date")) if value else None
+    return (default, None) if seconds is None else (seconds, value)
+
+
+def retry_after_seconds(value: str, date: str | None = None) -> float | None:
+    """A Retry-After value in seconds: delay-seconds, or an HTTP date counted from the
+    response's ``date`` (its Date header; the local clock without one). A date in the past is
+    0; None for anything else."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        when = _http_date(value)
+        if when is None:
+            return None
+        now = _http_date(date) if date else None
+        seconds = (when - (now or datetime.datetime.now(datetime.UTC))).total_seconds()
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+def _http_date(text: str) -> datetime.datetime | None:
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=datetime.UTC)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
