@@ -8,16 +8,18 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.decorators import FC
 
 from . import __version__
 from .errors import ConfigError, LodpubError
 from .publish.dist import Dist
 from .publish.push import PROTOCOLS, PushState, plan_push, push
-from .publish.sparql import Retry, SparqlStore, make_auth
+from .publish.sparql import MAX_WAIT, Retry, connect, password_warning, scrub
 from .settings import AUTH_KINDS, DUMP_LAYOUTS, SHACL_ENGINES, TEXTS, Settings, load_settings
 
 if TYPE_CHECKING:
@@ -65,6 +67,20 @@ config_option = click.option(
     help="Settings file (default: ./lodpub.toml if present).",
 )
 base_option = click.option("--base-iri", default=None, help="Base IRI of every minted IRI.")
+
+
+def max_wait_option(help_text: str) -> Callable[[FC], FC]:
+    """``--max-wait SECONDS``: the longest pause a server may ask for (``Retry-After``)."""
+    return click.option(
+        "--max-wait",
+        type=click.FloatRange(0, 3600),
+        default=MAX_WAIT,
+        show_default=True,
+        metavar="SECONDS",
+        help=help_text,
+    )
+
+
 engine_option = click.option(
     "--shacl-engine",
     "engine",
@@ -117,6 +133,11 @@ def main() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Map and validate every letter afresh; keep no cache.")
 @click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Publish even 0 letters, or fewer than half of those the output has (refused otherwise).",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(1, 256),
     default=None,
@@ -136,6 +157,7 @@ def build_command(
     timings: bool,
     cache_dir: Path | None,
     no_cache: bool,
+    allow_shrink: bool,
     jobs: int | None,
     config: Path | None,
     base_iri: str | None,
@@ -157,10 +179,17 @@ def build_command(
             cache_dir=None if no_cache else cache_dir or out.parent / f".{out.name}-cache",
             shard=_shard(shard),
             progress=None if quiet else _progress("build"),
+            allow_shrink=allow_shrink,
         )
     except LodpubError as error:
         _fail(error)
         return
+    if result.took_over:
+        click.echo(
+            f"warning: {out}: took over the lock of build PID {result.took_over}, which ended without "
+            "releasing it",
+            err=True,
+        )
     if timings:
         click.echo("timings: " + json.dumps(result.timings.as_dict()), err=True)
     for problem in result.problems:
@@ -284,7 +313,8 @@ def validate_command(
     "--auth",
     type=click.Choice(AUTH_KINDS),
     default=None,
-    help="Credentials: LODPUB_USER/PASSWORD/TOKEN or ~/.netrc.",
+    help="Credentials: LODPUB_USER/PASSWORD/TOKEN or ~/.netrc (never in a URL: a command line is "
+    "visible to other users of the machine).",
 )
 @click.option("--prune", is_flag=True, help="Drop graphs under the base IRI that the dataset no longer has.")
 @click.option("--dry-run", is_flag=True, help="Only read the store and print what would change.")
@@ -294,8 +324,10 @@ def validate_command(
     type=click.IntRange(1, 20),
     default=4,
     show_default=True,
-    help="Attempts per request on time-outs, refused connections and 5xx (with backoff).",
+    help="Attempts per request on time-outs, refused connections, cut-off answers, 429 and 5xx "
+    "(after the pause the store asks for with Retry-After, else with backoff).",
 )
+@max_wait_option("Longest pause a store may ask for (Retry-After); a store asking for more stops the push.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @config_option
 def push_command(
@@ -309,10 +341,12 @@ def push_command(
     dry_run: bool,
     full: bool,
     tries: int,
+    max_wait: float,
     quiet: bool,
     config: Path | None,
 ) -> None:
     """Send the built dataset in DIST to a SPARQL store, one named graph at a time."""
+    given = {"query": endpoint, "update": update_endpoint, "graph_store": graph_store}
     try:
         settings = load_settings(
             config,
@@ -329,13 +363,19 @@ def push_command(
                 "push needs the store's SPARQL query endpoint",
                 hint="--endpoint URL or sparql_endpoint in lodpub.toml",
             )
-        store = SparqlStore(
+        store, with_password = connect(
             settings.sparql_endpoint,
             update_url=settings.update_endpoint,
             graph_store_url=settings.graph_store,
-            auth=make_auth(settings.auth, settings.sparql_endpoint),
-            retry=Retry(tries=tries),
+            kind=settings.auth,
+            retry=Retry(tries=tries, max_wait=max_wait),
         )
+        options = {"query": "--endpoint", "update": "--update-endpoint", "graph_store": "--graph-store"}
+        names = {"query": "sparql_endpoint", "update": "update_endpoint", "graph_store": "graph_store"}
+        if typed := [options[role] for role in with_password if given[role]]:
+            click.echo(password_warning(typed, command_line=True), err=True)
+        if configured := [names[role] for role in with_password if not given[role]]:
+            click.echo(password_warning(configured, command_line=False), err=True)
         try:
             if dry_run:
                 plan = plan_push(folder, store, prune)
@@ -362,12 +402,13 @@ def push_command(
         finally:
             store.close()
     except LodpubError as error:
-        _fail(error)
+        variables = ("LODPUB_SPARQL_ENDPOINT", "LODPUB_UPDATE_ENDPOINT", "LODPUB_GRAPH_STORE")
+        _fail(scrub(error, [*given.values(), *(os.environ.get(name) for name in variables)]))
         return
     triples = sum(report.plan.local.values())
     unchanged = f" ({len(report.unchanged)} unchanged, not sent)" if report.unchanged else ""
     click.echo(
-        f"pushed {len(report.sent)} graph(s){unchanged}, {triples} triples, to {settings.sparql_endpoint}"
+        f"pushed {len(report.sent)} graph(s){unchanged}, {triples} triples, to {store.query_url}"
         f"{' (bulk load)' if report.protocol == 'bulk' else ''}; "
         f"dropped {len(report.dropped)}; verified: per-graph triple counts match"
     )
@@ -387,8 +428,9 @@ def push_command(
     "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the cookbook queries.")
+@max_wait_option("Longest pause a remote store may ask for (Retry-After) before the query is sent again.")
 def query_command(
-    name_or_file: str | None, dist: Path, endpoint: str | None, fmt: str, list_queries: bool
+    name_or_file: str | None, dist: Path, endpoint: str | None, fmt: str, list_queries: bool, max_wait: float
 ) -> None:
     """Run a cookbook query (by NAME) or a query FILE; print a table, CSV or JSON."""
     from .query import Answer, cookbook, describe, from_sparql_json, load_query, open_store, render, run_local
@@ -400,7 +442,11 @@ def query_command(
             return
         sparql = load_query(name_or_file)
         if endpoint:
-            store = SparqlStore(endpoint, auth=make_auth(load_settings(None).auth, endpoint))
+            store, with_password = connect(
+                endpoint, kind=load_settings(None).auth, retry=Retry(max_wait=max_wait)
+            )
+            if with_password:
+                click.echo(password_warning(["--endpoint"], command_line=True), err=True)
             try:
                 media, body = store.query(sparql)
             finally:
@@ -412,7 +458,7 @@ def query_command(
         else:
             answer = run_local(open_store(dist), sparql)
     except LodpubError as error:
-        _fail(error)
+        _fail(scrub(error, [endpoint]))
         return
     click.echo(render(answer, fmt))
 
@@ -468,7 +514,11 @@ def serve_command(dist: Path, host: str, port: int) -> None:
     type=click.IntRange(1, 20),
     default=5,
     show_default=True,
-    help="Attempts per request (429, maxlag, 5xx, time-outs, malformed answers).",
+    help="Attempts per request (429, maxlag, 5xx, time-outs, answers cut off, malformed answers).",
+)
+@max_wait_option(
+    "Longest wait between two attempts: a server's Retry-After beyond it stops the run with a report "
+    "of what was looked up."
 )
 @config_option
 def link_command(
@@ -482,9 +532,12 @@ def link_command(
     by: str | None,
     on: str | None,
     tries: int,
+    max_wait: float,
     config: Path | None,
 ) -> None:
-    """Propose Wikidata links for entities without a QID; accept, apply or check them."""
+    """Propose Wikidata links for entities without a QID; accept, apply or check them.
+
+    A re-run keeps what a reviewer wrote in the review file (accept, reject, note)."""
     from .link import accept_one, apply_review, check, propose
     from .link.wikidata import Cache, WikidataClient
 
@@ -514,6 +567,7 @@ def link_command(
             reconcile_url=settings.reconcile_url or None,
             offline=offline,
             tries=tries,
+            max_wait=max_wait,
         )
         try:
             if check_:
@@ -530,9 +584,17 @@ def link_command(
     except LodpubError as error:
         _fail(error)
         return
-    with_candidates = sum(1 for p in result.proposals if p.candidates)
+    for kind_key, qid in result.dropped:
+        click.echo(f"dropped from the review: {kind_key} has a QID in the authority file now ({qid})")
+    for kind_key in result.stale:
+        click.echo(
+            f"kept in the review for what a reviewer wrote: {kind_key} (the corpus no longer names it)"
+        )
+    dropped = f"; {len(result.dropped)} dropped (a QID in the authority file now)" if result.dropped else ""
+    stale = f"; {len(result.stale)} kept that the corpus no longer names" if result.stale else ""
     click.echo(
-        f"wrote {review}: {len(result.proposals)} entities without a QID, {with_candidates} with candidates; "
+        f"wrote {review}: {result.entities} entities without a QID, {result.with_candidates} with "
+        f"candidates; {result.kept} reviewer decision(s) kept{dropped}{stale}; "
         f"{client.requests_sent} request(s) sent"
     )
     for key in result.not_cached:

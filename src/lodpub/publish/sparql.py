@@ -1,27 +1,104 @@
 """A client for SPARQL 1.1 stores: Graph Store Protocol, Update, Query, and Oxigraph's bulk load.
 
-Transient faults (time-outs, refused connections, 5xx) are retried with exponential backoff a
-bounded number of times; a 4xx is reported at once with the store's own message. Credentials
-come from the environment or ~/.netrc and are never printed.
+Transient faults (time-outs, refused connections, truncated answers, 5xx and 429) are retried a
+bounded number of times, after the pause the store asks for (``Retry-After``, up to
+``Retry.max_wait``) or with exponential backoff; any other 4xx is reported at once with the
+store's own message, and a "request too large" answer raises ``TooLarge`` so that the caller
+can split it. Credentials come from the environment or ~/.netrc (or, discouraged, from a URL's
+``user:password@``, which is taken out of the URL); they are never printed: every URL shown is
+without userinfo, and the store's own messages are scrubbed of them.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime
+import email.utils
+import math
 import netrc
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from ..errors import PublishError
+from ..errors import ConfigError, LodpubError, PublishError
 
-RETRIED = (requests.ConnectionError, requests.Timeout)
+# Faults worth another try: no connection, no answer in time, an answer cut off mid-body (a
+# truncated or reset response surfaces as ChunkedEncodingError, whatever the transfer encoding)
+RETRIED = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+# A store saying that a request is too large for it: HTTP 413, or Virtuoso's compiler limits
+# (SP031 "generated SQL text has exceeded 10000 lines of code" and "stack overflow", SP030
+# "memory exhausted" in its parser, SQ156/SQ200 "Query too large"; the last answers 500).
+TOO_LARGE = re.compile(
+    r"generated SQL text has exceeded|stack overflow|memory exhausted|Query too large", re.IGNORECASE
+)
+MAX_WAIT = 120.0  # seconds: the longest Retry-After honoured by default
+
+
+class TooLarge(PublishError):
+    """The store refused a request as too large; a smaller one may pass."""
+
+
+def without_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
+    """``url`` without its ``user:password@`` part, and the (percent-decoded) user and password
+    it carried, or None. The password is "" when the URL names only a user."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return clean, (unquote(user), unquote(password) if colon else "")
+
+
+def secrets_of(auth: AuthBase | None) -> set[str]:
+    """The strings a message must never show for ``auth``: its password or token, as given,
+    percent-encoded and inside a basic Authorization header."""
+    found: set[str] = set()
+    if isinstance(auth, (HTTPBasicAuth, HTTPDigestAuth)):
+        user, password = str(auth.username), str(auth.password)
+        if password:
+            found |= {password, quote(password, safe=""), quote(password)}
+            found.add(base64.b64encode(f"{user}:{password}".encode()).decode("ascii"))
+    elif isinstance(auth, BearerAuth) and auth.token:
+        found |= {auth.token, quote(auth.token, safe="")}
+    return found
+
+
+def redact(text: str, secrets: set[str]) -> str:
+    """``text`` with every secret replaced by ``***`` (the longest first)."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """The pause a ``Retry-After`` header asks for, in seconds (delay-seconds or an HTTP date);
+    None when absent or unreadable."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 class BearerAuth(AuthBase):
@@ -62,6 +139,86 @@ def make_auth(kind: str, url: str, environ: Mapping[str, str] | None = None) -> 
     return HTTPDigestAuth(user, password or "") if kind == "digest" else HTTPBasicAuth(user, password or "")
 
 
+def connect(
+    query_url: str | None,
+    update_url: str | None = None,
+    graph_store_url: str | None = None,
+    kind: str = "none",
+    retry: Retry | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[SparqlStore, list[str]]:
+    """The store at these URLs, with credentials of ``kind`` (see ``make_auth``). A URL may still
+    carry ``user:password@`` (discouraged: a command line is visible to other users of the
+    machine): it is taken out of the URL, and the user and password are sent as basic auth (digest
+    with ``kind`` digest) to every URL of that host. Also returns which URLs ("query", "update",
+    "graph_store") carried a password, for the caller to warn."""
+    given = {"query": query_url, "update": update_url, "graph_store": graph_store_url}
+    bare: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
+    for role, url in given.items():
+        if url:
+            bare[role], credentials = without_userinfo(url)
+            if credentials is not None:
+                found[role] = credentials
+    if found and kind == "bearer":
+        raise ConfigError(
+            "auth is 'bearer', but a URL carries a user name and password",
+            hint="take user:password@ out of the URL; the token comes from LODPUB_TOKEN",
+        )
+    by_host: dict[tuple[str, str | None, int | None], tuple[str, str]] = {}
+    for role, credentials in found.items():
+        by_host.setdefault(_host(bare[role]), credentials)
+    scheme = HTTPDigestAuth if kind == "digest" else HTTPBasicAuth
+    auths: dict[str, AuthBase] = {}
+    for role, url in bare.items():
+        credentials = found.get(role) or by_host.get(_host(url))
+        if credentials is not None:
+            auths[url] = scheme(*credentials)
+    rest = [url for url in bare.values() if url not in auths]
+    store = SparqlStore(
+        bare.get("query"),
+        update_url=bare.get("update"),
+        graph_store_url=bare.get("graph_store"),
+        auth=make_auth(kind, rest[0], environ) if rest else None,
+        retry=retry,
+        auths=auths,
+    )
+    return store, [role for role, (_, password) in found.items() if password]
+
+
+def password_warning(names: list[str], command_line: bool) -> str:
+    """The warning for URLs (``names``: options or settings) that carried a password."""
+    exposure = (
+        ", and a command line is visible to other users of this machine"
+        if command_line
+        else " (from lodpub.toml or a LODPUB_* variable)"
+    )
+    return (
+        f"warning: {', '.join(names)}: a password is in the URL{exposure}; set LODPUB_USER and "
+        "LODPUB_PASSWORD or use ~/.netrc instead (lodpub takes it out of the URL and never prints it)"
+    )
+
+
+def scrub(error: LodpubError, urls: list[str | None]) -> LodpubError:
+    """``error`` without the passwords that any of ``urls`` carries (for messages written before
+    the URLs were cleaned, such as a settings error that quotes the value)."""
+    secrets: set[str] = set()
+    for url in urls:
+        credentials = without_userinfo(url)[1] if url else None
+        if credentials is not None and credentials[1]:
+            secrets |= secrets_of(HTTPBasicAuth(*credentials))
+    if secrets:
+        error.message = redact(error.message, secrets)
+        error.hint = redact(error.hint, secrets) if error.hint else error.hint
+        error.args = (error.message,)
+    return error
+
+
+def _host(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
+
+
 @dataclass
 class Retry:
     """How often and how patiently to retry transient faults."""
@@ -69,6 +226,7 @@ class Retry:
     tries: int = 4
     backoff: float = 0.5
     timeout: float = 60.0
+    max_wait: float = MAX_WAIT  # a store asking (Retry-After) for a longer pause is not retried
 
 
 class SparqlStore:
@@ -82,16 +240,30 @@ class SparqlStore:
         auth: AuthBase | None = None,
         retry: Retry | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        auths: Mapping[str, AuthBase] | None = None,
     ) -> None:
-        self.query_url = query_url
-        self.update_url = update_url
-        self.graph_store_url = graph_store_url
+        """``auth`` is sent to every URL but those of ``auths`` (URL -> its own credentials). A
+        URL's ``user:password@`` is taken out of it and becomes basic auth for that URL (see
+        ``connect``, which also warns)."""
+        self.auths = dict(auths or {})
+        self.query_url = self._bare(query_url)
+        self.update_url = self._bare(update_url)
+        self.graph_store_url = self._bare(graph_store_url)
         self.retry = retry or Retry()
         self.session = requests.Session()
         self.session.auth = auth
-        self.session.trust_env = False  # no proxies from the environment for a loopback store
+        self.session.trust_env = False  # no proxies, no ~/.netrc of requests' own: make_auth reads it
+        self.secrets = secrets_of(auth).union(*(secrets_of(a) for a in self.auths.values()))
         self.sleep = sleep
         self.server = ""  # the Server header of the last answer (e.g. "Oxigraph/0.5.13")
+
+    def _bare(self, url: str | None) -> str | None:
+        if url is None:
+            return None
+        bare, credentials = without_userinfo(url)
+        if credentials is not None:
+            self.auths.setdefault(bare, HTTPBasicAuth(*credentials))
+        return bare
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -104,34 +276,65 @@ class SparqlStore:
         for attempt in range(1, self.retry.tries + 1):
             if hasattr(kwargs.get("data"), "seek"):
                 kwargs["data"].seek(0)  # a streamed file is sent whole again on a retry
+            pause = self.retry.backoff * 2 ** (attempt - 1)
             try:
-                response = self.session.request(method, url, timeout=self.retry.timeout, **kwargs)
+                response = self.session.request(
+                    method, url, timeout=self.retry.timeout, auth=self.auths.get(url), **kwargs
+                )
             except RETRIED as exc:
-                last = f"{type(exc).__name__}: {_short(str(exc))}"
+                last = f"{type(exc).__name__}: {self._short(str(exc))}"
+            except requests.RequestException as exc:  # not transient (a malformed URL, say)
+                raise PublishError(
+                    f"{what}: {method} {url}: {type(exc).__name__}: {self._short(str(exc))}"
+                ) from None
             else:
-                if response.status_code < 400:
+                status = response.status_code
+                if status < 400:
                     self.server = response.headers.get("Server", "")
                     return response
-                message = _short(response.text)
-                if response.status_code < 500:
-                    hint = "check the credentials" if response.status_code in (401, 403) else None
-                    raise PublishError(
-                        f"{what}: {method} {url} answered {response.status_code}: {message}", hint=hint
-                    )
-                last = f"{response.status_code}: {message}"
+                text = response.text
+                message = self._short(text)
+                if status == 413 or (status in (400, 500) and TOO_LARGE.search(text)):
+                    raise TooLarge(f"{what}: {method} {url} answered {status}: {message}")
+                if status < 500 and status != 429:
+                    hint = "check the credentials" if status in (401, 403) else None
+                    raise PublishError(f"{what}: {method} {url} answered {status}: {message}", hint=hint)
+                last = f"{status}: {message}"
+                asked = retry_after(response.headers.get("Retry-After"))
+                if asked is not None:
+                    if asked > self.retry.max_wait:
+                        raise PublishError(
+                            f"{what}: {method} {url} answered {status} and asked to be retried in "
+                            f"{math.ceil(asked)} s, more than the {self.retry.max_wait:g} s lodpub "
+                            f"waits: {message}",
+                            hint=f"the store asks for a pause: wait {math.ceil(asked)} s, or allow "
+                            "longer waits with --max-wait",
+                        )
+                    pause = asked
             if attempt < self.retry.tries:
-                self.sleep(self.retry.backoff * 2 ** (attempt - 1))
+                self.sleep(pause)
         raise PublishError(
             f"{what}: {method} {url} failed {self.retry.tries} times; last: {last}",
             hint="is the store running and reachable?",
         )
 
+    def _short(self, text: str) -> str:
+        """A store's or a library's message, on one line, without any credentials in it."""
+        return _short(redact(text, self.secrets) if self.secrets else text)
+
     def put_graph(self, graph: str, turtle: bytes) -> None:
         """Replace a named graph (Graph Store Protocol PUT)."""
+        self._send_graph("PUT", graph, turtle)
+
+    def post_graph(self, graph: str, turtle: bytes) -> None:
+        """Add triples to a named graph (Graph Store Protocol POST)."""
+        self._send_graph("POST", graph, turtle)
+
+    def _send_graph(self, method: str, graph: str, turtle: bytes) -> None:
         self._send(
-            "PUT",
+            method,
             self.graph_store_url,
-            f"PUT <{graph}>",
+            f"{method} <{graph}>",
             params={"graph": graph},
             data=turtle,
             headers={"Content-Type": "text/turtle; charset=utf-8"},
