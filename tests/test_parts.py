@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -133,6 +134,7 @@ def test_rebuilds_equal_full_builds(corpus: Path, tmp_path: Path) -> None:
     first, files = again(corpus, tmp_path)
     _, expected = full(corpus, tmp_path)
     assert first.timings.mode == "full" and files == expected
+    assert first.timings.reason == f"no state of an earlier build in {tmp_path / 'cache'}"
     letters = corpus / "letters"
 
     def check(reused: int | None = None) -> BuildResult:
@@ -181,6 +183,9 @@ def test_rebuilds_equal_full_builds(corpus: Path, tmp_path: Path) -> None:
     authorities.write_text(authorities.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result, files = again(corpus, tmp_path)
     assert result.timings.mode == "full" and files == full(corpus, tmp_path)[1]
+    assert result.timings.reason == (
+        "the authority file, the shapes, the ontology, the archives table or lodpub changed"
+    )
 
 
 def test_a_dist_changed_since_is_built_in_full(corpus: Path, tmp_path: Path) -> None:
@@ -194,6 +199,59 @@ def test_a_dist_changed_since_is_built_in_full(corpus: Path, tmp_path: Path) -> 
         edited.write_bytes(edited.read_bytes().replace(b"Dear", b"Dear dear", 1))
         result, files = again(corpus, tmp_path)
         assert result.timings.mode == "full" and files == full(corpus, tmp_path)[1], damage
+        assert result.timings.reason == "the output was changed since the build the state records"
+
+
+def said(stderr: str) -> list[str]:
+    """What ``build -v`` said of the kind of build (its other lines are warnings)."""
+    return [line for line in stderr.splitlines() if line.startswith("build: ")]
+
+
+def test_each_full_build_says_why(corpus: Path, tmp_path: Path) -> None:
+    """A build that could not be incremental names its reason (``-v``, ``--timings``); the
+    output is that of a full build whatever the reason."""
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")  # not the repository's lodpub.toml
+    args = ["build", str(corpus), "--out", str(dist), "--config", str(tmp_path / "empty.toml")]
+    args += ["--base-iri", SETTINGS.base_iri, "--cache", str(cache), "--dumps", "parts", "--quiet"]
+    code, _, stderr = run(*args, "-v")
+    assert code == 0, stderr
+    assert said(stderr) == [f"build: full: no state of an earlier build in {cache}"]
+    code, _, stderr = run(*args, "-v", "--timings")
+    assert code == 0 and said(stderr) == ["build: incremental, 0 letter(s) changed"], stderr
+    assert '"mode": "incremental"' in stderr and '"reason"' not in stderr
+
+    (cache / incremental.STATE).write_bytes(b"not a database at all" * 100)
+    code, _, stderr = run(*args, "-v")
+    assert (code, said(stderr)) == (
+        0,
+        [f"build: full: the state {cache / incremental.STATE} cannot be read (file is not a database)"],
+    )
+
+    (dist / "parts" / "0002.nq").unlink()  # the output's own file, gone
+    os.utime(dist / "graphs.tsv")
+    edited = corpus / "letters" / "letter-000007.txt"
+    edited.write_bytes(edited.read_bytes().replace(b"Dear", b"Dear dear", 1))
+    code, _, stderr = run(*args, "-v", "--timings")
+    assert code == 0
+    assert '"reason": "the output was changed since the build the state records"' in stderr
+
+    for path in sorted((corpus / "letters").iterdir())[:70]:  # more than 64 letters change
+        path.write_bytes(path.read_bytes().replace(b"Dear", b"Dear dear", 1))
+    code, _, stderr = run(*args, "-v")
+    assert (code, said(stderr)) == (
+        0,
+        ["build: full: 70 of 130 letters changed, more than 64 (an eighth, at least 64)"],
+    )
+    assert snapshot(dist) == full(corpus, tmp_path)[1]
+
+    code, _, stderr = run(*args, "-v", "--no-cache")
+    assert (code, said(stderr)) == (0, ["build: full: no cache (--no-cache)"])
+    code, _, stderr = run(*args[:-3], "--quiet", "-v")
+    assert (code, said(stderr)) == (
+        0,
+        ["build: full: the dumps are whole files; rebuilds of what changed need --dumps parts"],
+    )
 
 
 def test_an_interrupted_rename_phase_is_completed(

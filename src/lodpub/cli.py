@@ -132,6 +132,7 @@ def main() -> None:
     help="Cache of finished letters for incremental rebuilds (default: .OUT-cache beside --out).",
 )
 @click.option("--no-cache", is_flag=True, help="Map and validate every letter afresh; keep no cache.")
+@click.option("-v", "--verbose", is_flag=True, help="Say whether the build was incremental, and if not, why.")
 @click.option(
     "--allow-shrink",
     is_flag=True,
@@ -157,6 +158,7 @@ def build_command(
     timings: bool,
     cache_dir: Path | None,
     no_cache: bool,
+    verbose: bool,
     allow_shrink: bool,
     jobs: int | None,
     config: Path | None,
@@ -192,6 +194,14 @@ def build_command(
         )
     if timings:
         click.echo("timings: " + json.dumps(result.timings.as_dict()), err=True)
+    if verbose and result.written:
+        mode = result.timings
+        click.echo(
+            f"build: incremental, {mode.read} letter(s) changed"
+            if mode.mode == "incremental"
+            else f"build: full: {mode.reason}",
+            err=True,
+        )
     for problem in result.problems:
         click.echo(f"{'skipped' if result.written else 'error'}: {problem}", err=True)
     _warn(result.warnings)

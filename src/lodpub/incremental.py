@@ -467,7 +467,10 @@ class _Parts:
     def slice(self, row: _Row) -> bytes:
         data = self._data.get(row.file)
         if data is None:
-            data = self._data[row.file] = (self.out / row.file).read_bytes()
+            try:
+                data = self._data[row.file] = (self.out / row.file).read_bytes()
+            except FileNotFoundError:
+                raise _Stale(f"{row.file}, which {INDEX} lists, is missing from the output") from None
         piece = data[row.offset : row.offset + row.size]
         if hashlib.sha256(piece).hexdigest() != row.sha256:
             raise _Stale(f"{row.file} does not match {INDEX}")
@@ -478,7 +481,16 @@ class _Parts:
 
 
 class _Stale(Exception):
-    """The output or the state is not what the state says: make a full build instead."""
+    """The output or the state is not what the state says: make a full build instead (the
+    message says why)."""
+
+
+@dataclass(frozen=True)
+class FullBuild:
+    """Why a build with a cache cannot update the output incrementally, said to the user
+    (``--timings``, ``-v``): the caller makes a full build instead."""
+
+    reason: str
 
 
 def rebuild(
@@ -492,26 +504,38 @@ def rebuild(
     keep_going: bool,
     jobs: int,
     guard: Callable[[int], None] = lambda published: None,
-) -> BuildResult | None:
-    """Update ``out`` for what changed since the build the state records; None when that is not
-    possible (no state, another output, other settings, many changes): the caller then makes a
-    full build. ``guard`` gets the number of letters the update would publish and may refuse
-    it (by raising) before anything is published."""
+) -> BuildResult | FullBuild:
+    """Update ``out`` for what changed since the build the state records, or say why that is
+    not possible (no state, another output, other settings, many changes): the caller then
+    makes a full build. ``guard`` gets the number of letters the update would publish and may
+    refuse it (by raising) before anything is published. Any other error is an error."""
     recover(out)
     path = state_dir / STATE
-    if not path.is_file() or not (out / INDEX).is_file():
-        return None
+    if not path.is_file():
+        return FullBuild(f"no state of an earlier build in {state_dir}")
+    if not (out / INDEX).is_file():
+        return FullBuild(f"{out} has no {INDEX}")
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         return _Rebuild(source, out, settings, cache, _Db(connection), validator, timings).run(
             keep_going, jobs, guard
         )
-    except (_Stale, sqlite3.DatabaseError, OSError, ValueError, KeyError):
+    except (_Stale, sqlite3.DatabaseError) as error:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
-        return None
+        if isinstance(error, sqlite3.DatabaseError):
+            return FullBuild(f"the state {path} cannot be read ({error})")
+        return FullBuild(str(error))
     finally:
         connection.close()
+
+
+_CHANGED = {  # why the state recorded does not describe this build
+    "fingerprint": "the authority file, the shapes, the ontology, the archives table or lodpub changed",
+    "settings": "the settings changed",
+    "parts": "the number of parts changed",
+    "index": "the output was changed since the build the state records",
+}
 
 
 @dataclass
@@ -531,7 +555,7 @@ class _Rebuild:
         self.base = self.iris.base
         self.context = Context.default()
 
-    def run(self, keep_going: bool, jobs: int, guard: Callable[[int], None]) -> BuildResult | None:
+    def run(self, keep_going: bool, jobs: int, guard: Callable[[int], None]) -> BuildResult:
         from .pipeline import BuildResult
 
         started = time.perf_counter()
@@ -544,8 +568,9 @@ class _Rebuild:
             "parts": str(count),
             "index": output_digest(self.out, count),
         }
-        if any(db.meta(key) != value for key, value in expected.items()):
-            return None
+        changed_meta = [key for key, value in expected.items() if db.meta(key) != value]
+        if changed_meta:
+            raise _Stale(_CHANGED[changed_meta[0]])
         known = dict(db.db.execute("SELECT id, file || '\t' || stat FROM letters").fetchall())
         todo: list[tuple[str, list[Path]]] = []
         stats: dict[str, str] = {}
@@ -561,8 +586,11 @@ class _Rebuild:
             os.close(folder)
         todo.sort()
         removed = sorted(set(known) - set(ids))
-        if len(todo) + len(removed) > max(64, len(known) // 8):
-            return None  # a full build (from the cache) is as quick
+        if len(todo) + len(removed) > max(64, len(known) // 8):  # a full build from the cache is as quick
+            raise _Stale(
+                f"{len(todo) + len(removed)} of {len(known)} letters changed, more than "
+                f"{max(64, len(known) // 8)} (an eighth, at least 64)"
+            )
         before: dict[str, tuple[str | None, str | None]] = {}
         for ident in [*(i for i, _ in todo), *removed]:
             row = db.db.execute("SELECT key, issues FROM letters WHERE id = ?", (ident,)).fetchone()

@@ -17,7 +17,7 @@ from .assemble import Assembly
 from .authorities import Authorities, Entity
 from .errors import ConfigError, LodpubError
 from .guard import check_shrink, output_lock, published_letters
-from .incremental import StateRecorder, rebuild, recover, stat_of
+from .incremental import FullBuild, StateRecorder, rebuild, recover, stat_of
 from .mapping import Iris, LetterMapper
 from .parts import part_count
 from .resources import data_path
@@ -42,6 +42,7 @@ class Timings:
     reused: int = 0  # letters taken from the cache
     linked: int = 0  # letters whose own files were taken from the previous output
     mode: str = "full"  # or "incremental": only what changed since the last build was redone
+    reason: str = ""  # why a build was a full one
     keys: dict[str, str] = field(default_factory=dict, repr=False)  # letter id -> cache key
 
     def as_dict(self) -> dict[str, float | str]:
@@ -54,6 +55,7 @@ class Timings:
             "reused": self.reused,
             "linked": self.linked,
             "mode": self.mode,
+            **({"reason": self.reason} if self.reason else {}),
         }
 
 
@@ -228,10 +230,15 @@ def _build(
     recorder = None
     stats: dict[str, str] = {}
     letter_ids = len(source.id_names())
+    if cache is None:
+        timings.reason = "no cache (--no-cache)"
+    elif settings.dumps != "parts":
+        timings.reason = "the dumps are whole files; rebuilds of what changed need --dumps parts"
     if cache is not None and cache_dir is not None and settings.dumps == "parts":
         done = rebuild(source, out, settings, cache, cache_dir, validator, timings, keep_going, jobs, guard)
-        if done is not None:
+        if not isinstance(done, FullBuild):
             return done
+        timings.reason = done.reason
         # a full build, which records its state for the next one (see incremental.py)
         recorder = StateRecorder(cache_dir, cache.fingerprint, settings, part_count(letter_ids))
         stats = {ident: stat_of(paths[0]) for ident, paths in source.ids().items() if len(paths) == 1}
