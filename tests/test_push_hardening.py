@@ -14,7 +14,6 @@ import http.server
 import json
 import socket
 import struct
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -85,8 +84,7 @@ def seed_dist(root: Path) -> Path:
 
 def generated_dist(root: Path, letters: int) -> Path:
     """bench/generate.py's letters, built."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-    from generate import generate
+    from bench.generate import generate
 
     generate(letters, root / "corpus")
     result = build(root / "corpus", root / "dist", SETTINGS)
@@ -331,6 +329,21 @@ def test_password_in_a_bad_url_is_hidden(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "sparql_endpoint 'ftp://ann:***@store.example.org/sparql' must be an http(s) IRI" in stderr
+    assert_hidden(stdout, stderr)
+
+
+@pytest.mark.parametrize("url", ["http://[::1/query", "http://store.example.org:8x/query"])
+def test_a_url_no_client_can_take_apart_is_refused_with_the_password_hidden(tmp_path: Path, url: str) -> None:
+    code, stdout, stderr = run("query", "timeline", "--endpoint", with_password(url))
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        f"error: query URL {url!r} is not an http(s) URL\n  hint: for example http://127.0.0.1:7878/query\n"
+    )
+    code, stdout, stderr = run("push", str(tmp_path), "--endpoint", with_password(url))
+    assert code == 2
+    assert stderr.startswith(
+        f"error: --sparql-endpoint: sparql_endpoint '{url.replace('://', '://ann:***@')}'"
+    )
     assert_hidden(stdout, stderr)
 
 

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from .errors import ConfigError, LodpubError
 from .publish.dist import Dist
+from .publish.sparql import SparqlStore
 from .resources import data_path
 
 
@@ -99,6 +100,17 @@ def from_sparql_json(body: dict[str, object]) -> Answer:
     bindings = cast(dict[str, list[dict[str, dict[str, str]]]], body["results"])["bindings"]
     rows = tuple({name: (row[name]["value"] if name in row else None) for name in names} for row in bindings)
     return Answer(variables=names, rows=rows)
+
+
+def run_remote(store: SparqlStore, sparql: str) -> Answer:
+    """Run ``sparql`` on a remote store (and close the connection)."""
+    try:
+        media, body = store.query(sparql)
+    finally:
+        store.close()
+    if media == "application/sparql-results+json":
+        return from_sparql_json(json.loads(body))
+    return Answer(graph=body, kind="graph")
 
 
 def render(answer: Answer, fmt: str) -> str:

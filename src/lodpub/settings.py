@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -101,9 +102,19 @@ class Settings:
             "reconcile_url",
         ):
             value = getattr(self, name)
-            if value is not None and not re.match(r"^https?://\S+$", value):
+            if value is not None and not (re.match(r"^https?://\S+$", value) and _splits(value)):
                 raise ConfigError(f"{where(name)}: {name} {value!r} must be an http(s) IRI")
         return self
+
+
+def _splits(url: str) -> bool:
+    """Whether an HTTP client can take ``url`` apart (``http://[::1/`` or a port ``:x`` it
+    cannot)."""
+    try:
+        urlsplit(url).port  # noqa: B018 - reading the port checks it
+    except ValueError:
+        return False
+    return True
 
 
 def _is_iri(text: str) -> bool:

@@ -7,7 +7,10 @@ with who, when and how; `check` re-verifies every QID the file holds.
 
 from __future__ import annotations
 
+import datetime
+import getpass
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +51,16 @@ class LinkResult:
     kept: int = 0  # reviewer decisions (accept, reject, note) carried over from the review file
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (KIND.KEY, its QID now)
     stale: list[str] = field(default_factory=list)  # blocks kept for entities no longer named
+
+
+def reviewer_of(by: str | None) -> str:
+    """Who accepts a link: ``by``, else LODPUB_REVIEWER, else the login name."""
+    return by or os.environ.get("LODPUB_REVIEWER") or getpass.getuser()
+
+
+def day_of(on: str | None) -> str:
+    """The day an acceptance is recorded on: ``on`` (YYYY-MM-DD), else today."""
+    return on or datetime.date.today().isoformat()
 
 
 def propose(corpus: Path, settings: Settings, client: WikidataClient, review: Path) -> LinkResult:

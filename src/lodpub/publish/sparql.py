@@ -53,14 +53,25 @@ class TooLarge(PublishError):
 
 def without_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
     """``url`` without its ``user:password@`` part, and the (percent-decoded) user and password
-    it carried, or None. The password is "" when the URL names only a user."""
-    parts = urlsplit(url)
+    it carried, or None. The password is "" when the URL names only a user. A URL that cannot
+    be split (``https://[::1/``) loses the userinfo all the same, for the message that says so."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        match = _USERINFO.match(url)
+        if match is None:
+            return url, None
+        user, colon, password = match["userinfo"].partition(":")
+        return match["scheme"] + url[match.end() :], (unquote(user), unquote(password) if colon else "")
     if "@" not in parts.netloc:
         return url, None
     userinfo, _, host = parts.netloc.rpartition("@")
     user, colon, password = userinfo.partition(":")
     clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
     return clean, (unquote(user), unquote(password) if colon else "")
+
+
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/?#]*)@")
 
 
 def secrets_of(auth: AuthBase | None) -> set[str]:
@@ -160,6 +171,11 @@ def connect(
             bare[role], credentials = without_userinfo(url)
             if credentials is not None:
                 found[role] = credentials
+            if not _usable(bare[role]):
+                raise ConfigError(
+                    f"{role.replace('_', ' ')} URL {bare[role]!r} is not an http(s) URL",
+                    hint="for example http://127.0.0.1:7878/query",
+                )
     if found and kind == "bearer":
         raise ConfigError(
             "auth is 'bearer', but a URL carries a user name and password",
@@ -212,6 +228,16 @@ def scrub(error: LodpubError, urls: list[str | None]) -> LodpubError:
         error.hint = redact(error.hint, secrets) if error.hint else error.hint
         error.args = (error.message,)
     return error
+
+
+def _usable(url: str) -> bool:
+    """Whether ``url`` is an http(s) URL an HTTP client can take apart."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks that the port is a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _host(url: str) -> tuple[str, str | None, int | None]:
