@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyld import jsonld
 from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
@@ -283,9 +285,7 @@ def test_void_describes_the_dumps(seed_build: BuildResult) -> None:
 
 def test_any_number_of_jobs_gives_the_same_bytes(tmp_path: Path) -> None:
     """Batches run in worker processes come back in id order: identical output for any --jobs."""
-    sys.path.insert(0, str(REPO / "bench"))
-    from generate import generate
-
+    from bench.generate import generate
     from lodpub.pipeline import build
     from lodpub.settings import Settings
 
@@ -319,3 +319,39 @@ def test_gzip_chunks_rejoin_to_the_nquads(seed_build: BuildResult, tmp_path: Pat
     ]
     void = Graph().parse(out / "void.ttl", format="turtle")
     assert any(str(o).endswith("/dumps/dataset-00001.nq.gz") for o in void.objects())
+
+
+def greedy(lines: list[bytes], limit: int) -> list[bytes]:
+    """Whole lines packed in order into chunks of at most ``limit`` bytes (a longer line alone)."""
+    chunks: list[list[bytes]] = []
+    size = 0
+    for line in lines:
+        if not chunks or size + len(line) > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += len(line)
+    return [b"".join(chunk) for chunk in chunks]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.integers(min_value=0, max_value=90), max_size=60),
+    limit=st.integers(min_value=1, max_value=120),
+    last_newline=st.booleans(),
+)
+def test_gzip_chunks_pack_whole_lines_greedily(lines: list[int], limit: int, last_newline: bool) -> None:
+    import gzip
+    import tempfile
+
+    from lodpub.serialize import write_chunks
+
+    data = [b"x" * n + b"\n" for n in lines]
+    if data and not last_newline:
+        data[-1] = data[-1][:-1]  # a file that does not end with a line end
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "dataset.nq"
+        source.write_bytes(b"".join(data))
+        sizes = write_chunks(source, Path(folder) / "dumps", limit)
+        got = [gzip.decompress((Path(folder) / name).read_bytes()) for name in sorted(sizes)]
+    assert got == greedy([line for line in data if line], limit)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import LockError, ShrinkError
-from .serialize import INDEX
+from .index import INDEX
 
 
 def lock_path(out: Path) -> Path:

@@ -38,21 +38,15 @@ from pyoxigraph import NamedNode, Triple
 
 from . import batches
 from .errors import LodpubError
+from .index import INDEX, INDEX_HEADER, IndexRow, index_lines
 from .jsonld import Context
 from .mapping import Iris, MappedLetter
 from .mapping.dataset import Statistics, describe_dataset
 from .mapping.rdf import object_of, subject_of, triple_key
-from .parts import DESCRIPTION, nquads, part_count, part_files, part_name, part_of, write_part
+from .parts import DESCRIPTION, nquads, part_count, part_files, part_nquads, part_of, write_part
 from .parts import sizes as part_sizes
-from .serialize import (
-    INDEX,
-    INDEX_HEADER,
-    PrefixTracker,
-    context_bytes,
-    index_row,
-    turtle,
-    write_letter_files,
-)
+from .result import BuildResult, Timings
+from .serialize import PrefixTracker, context_bytes, turtle, write_letter_files
 from .settings import Settings
 from .shared import Origin, Source, _key, entity_warnings, field_of, variant_id
 from .validate import Issue, Validator
@@ -60,7 +54,7 @@ from .vocab import RDF_TYPE
 
 if TYPE_CHECKING:
     from .assemble import Assembly
-    from .pipeline import BuildResult, Timings, _Corpus
+    from .corpus import Corpus
 
 STATE = "state.sqlite"
 JOURNAL = "journal.json"
@@ -388,27 +382,6 @@ def apply_journal(stage: Path, out: Path) -> None:
 # The rebuild
 
 
-@dataclass
-class _Row:
-    """A line of graphs.tsv, split."""
-
-    iri: str
-    triples: int
-    sha256: str
-    file: str
-    offset: int
-    size: int
-    files: tuple[str, str]
-
-    def line(self) -> str:
-        return index_row(self.iri, self.triples, self.sha256, self.file, self.offset, self.size, self.files)
-
-    @classmethod
-    def parse(cls, line: str) -> _Row:
-        iri, n, digest, file, offset, size, ttl, jsonld = line.rstrip("\n").split("\t")
-        return cls(iri, int(n), digest, file, int(offset), int(size), (ttl, jsonld))
-
-
 class _Index:
     """graphs.tsv as read back. The letters' lines stay text (100,000 of them) and are parsed
     only when their letter or their part changes."""
@@ -416,43 +389,43 @@ class _Index:
     def __init__(self, out: Path, prefix: str, entities: str) -> None:
         self.letters: dict[str, str] = {}  # graph IRI -> its line
         self.by_file: dict[str, set[str]] = {}  # part file -> its letter graphs
-        self.entities: dict[str, _Row] = {}  # part file -> the entities graph's span in it
-        self.description: _Row | None = None
-        with open(out / INDEX, encoding="utf-8") as lines:
-            if lines.readline() != INDEX_HEADER:
-                raise _Stale(f"{INDEX} has another header")
-            for line in lines:
+        self.entities: dict[str, IndexRow] = {}  # part file -> the entities graph's span in it
+        self.description: IndexRow | None = None
+        try:
+            for line in index_lines(out / INDEX):
                 iri, _, _, file, _ = line.split("\t", 4)
                 if iri.startswith(prefix):
                     self.letters[iri] = line
                     self.by_file.setdefault(file, set()).add(iri)
                 elif iri == entities:
-                    self.entities[file] = _Row.parse(line)
+                    self.entities[file] = IndexRow.parse(line)
                 else:
-                    self.description = _Row.parse(line)
+                    self.description = IndexRow.parse(line)
+        except ValueError as error:
+            raise _Stale(f"{INDEX} is not one this build wrote ({error})") from None
 
-    def pop(self, graph: str) -> _Row | None:
+    def pop(self, graph: str) -> IndexRow | None:
         """A letter graph's row, taken out of the index."""
         line = self.letters.pop(graph, None)
         if line is None:
             return None
-        row = _Row.parse(line)
+        row = IndexRow.parse(line)
         self.by_file[row.file].discard(graph)
         return row
 
-    def put(self, row: _Row) -> None:
+    def put(self, row: IndexRow) -> None:
         self.letters[row.iri] = row.line()
         self.by_file.setdefault(row.file, set()).add(row.iri)
 
-    def row(self, graph: str) -> _Row:
-        return _Row.parse(self.letters[graph])
+    def row(self, graph: str) -> IndexRow:
+        return IndexRow.parse(self.letters[graph])
 
     def text(self, count: int) -> str:
         """graphs.tsv: letter graphs in id order, the entities graph part by part, the
         description."""
         assert self.description is not None
         lines = [INDEX_HEADER, *(self.letters[g] for g in sorted(self.letters))]
-        lines += (self.entities[f"parts/{part_name(p)}.nq"].line() for p in range(count))
+        lines += (self.entities[part_nquads(p)].line() for p in range(count))
         lines.append(self.description.line())
         return "".join(lines)
 
@@ -464,7 +437,7 @@ class _Parts:
         self.out = out
         self._data: dict[str, bytes] = {}
 
-    def slice(self, row: _Row) -> bytes:
+    def slice(self, row: IndexRow) -> bytes:
         data = self._data.get(row.file)
         if data is None:
             try:
@@ -476,7 +449,7 @@ class _Parts:
             raise _Stale(f"{row.file} does not match {INDEX}")
         return piece
 
-    def triples(self, row: _Row) -> list[Triple]:
+    def triples(self, row: IndexRow) -> list[Triple]:
         return [q.triple for q in ox.parse(self.slice(row), format=ox.RdfFormat.N_QUADS)]
 
 
@@ -494,7 +467,7 @@ class FullBuild:
 
 
 def rebuild(
-    source: _Corpus,
+    source: Corpus,
     out: Path,
     settings: Settings,
     cache: batches.LetterCache,
@@ -542,7 +515,7 @@ _CHANGED = {  # why the state recorded does not describe this build
 class _Rebuild:
     """One incremental rebuild of ``out`` (see the module's description)."""
 
-    source: _Corpus
+    source: Corpus
     out: Path
     settings: Settings
     cache: batches.LetterCache
@@ -556,8 +529,6 @@ class _Rebuild:
         self.context = Context.default()
 
     def run(self, keep_going: bool, jobs: int, guard: Callable[[int], None]) -> BuildResult:
-        from .pipeline import BuildResult
-
         started = time.perf_counter()
         db = self.db
         ids = self.source.id_names()
@@ -750,12 +721,12 @@ class _Rebuild:
             added = Statistics()
             added.add(mapped.triples, base)
             letter_stats.combine(added)
-            dirty.add(f"parts/{part_name(part_of(graph, count))}.nq")
+            dirty.add(part_nquads(part_of(graph, count)))
         if unpublished:
             unpublished = [i for i in unpublished if self.iris.letter_graph(i).value not in fresh]
         subjects = self._choose(touched)
         segments, changes = self._segments(subjects, entity_rows, old, count)
-        dirty |= {f"parts/{part_name(p)}.nq" for p in segments}
+        dirty |= {part_nquads(p) for p in segments}
         self._validate(changes)
         db.set_meta("letter_stats", letter_stats.as_json())
         for part, segment in segments.items():
@@ -777,10 +748,10 @@ class _Rebuild:
             files = write_letter_files(stage / "letters", ident, triples, self.context, tracker)
             replace += [f"letters/{ident}.ttl", f"letters/{ident}.jsonld"]
             digest = hashlib.sha256(data).hexdigest()
-            name = f"parts/{part_name(part_of(graph, count))}.nq"
-            index.put(_Row(graph, len(triples), digest, name, -1, len(data), files))
+            name = part_nquads(part_of(graph, count))
+            index.put(IndexRow(graph, len(triples), digest, name, -1, len(data), files))
         for part in range(count):
-            name = f"parts/{part_name(part)}.nq"
+            name = part_nquads(part)
             if name not in dirty:
                 continue
             pieces: list[bytes] = []
@@ -788,7 +759,7 @@ class _Rebuild:
             for graph in sorted(index.by_file.get(name, ())):
                 row = index.row(graph)
                 piece = fresh[graph][0] if graph in fresh else old.slice(row)
-                index.put(_Row(graph, row.triples, row.sha256, name, offset, len(piece), row.files))
+                index.put(IndexRow(graph, row.triples, row.sha256, name, offset, len(piece), row.files))
                 pieces.append(piece)
                 offset += len(piece)
             if part in segments:
@@ -797,9 +768,7 @@ class _Rebuild:
             else:
                 piece, triples_in = old.slice(entity_rows[name]), entity_rows[name].triples
             digest = hashlib.sha256(piece).hexdigest()
-            index.entities[name] = _Row(
-                entities_iri, triples_in, digest, name, offset, len(piece), ("-", "-")
-            )
+            index.entities[name] = IndexRow(entities_iri, triples_in, digest, name, offset, len(piece))
             pieces.append(piece)
             write_part(stage, part, b"".join(pieces), self.context)
             replace += part_files(part)
@@ -813,8 +782,8 @@ class _Rebuild:
         if index.description is None or digest != index.description.sha256:
             write_part(stage, DESCRIPTION, data, self.context)
             replace += part_files(DESCRIPTION)
-        index.description = _Row(
-            dataset_iri, len(description), digest, "parts/dataset.nq", 0, len(data), ("-", "-")
+        index.description = IndexRow(
+            dataset_iri, len(description), digest, part_nquads(DESCRIPTION), 0, len(data)
         )
         (stage / INDEX).write_text(index.text(count), encoding="utf-8", newline="\n")
         sizes: dict[str, int | None] = {
@@ -889,7 +858,7 @@ class _Rebuild:
         return out
 
     def _segments(
-        self, subjects: set[str], entity_rows: dict[str, _Row], old: _Parts, count: int
+        self, subjects: set[str], entity_rows: dict[str, IndexRow], old: _Parts, count: int
     ) -> tuple[dict[int, list[Triple]], set[Triple]]:
         """The new share of the entities graph of every part whose share changed; the triples
         added or removed."""
@@ -899,7 +868,7 @@ class _Rebuild:
         segments: dict[int, list[Triple]] = {}
         changes: set[Triple] = set()
         for part, inside in sorted(by_part.items()):
-            before = old.triples(entity_rows[f"parts/{part_name(part)}.nq"])
+            before = old.triples(entity_rows[part_nquads(part)])
             kept = [t for t in before if subject_of(t).value not in inside]
             now: set[Triple] = set()
             for subject in inside:
@@ -955,9 +924,6 @@ class _Rebuild:
             for t in triples
             if isinstance(o := object_of(t), NamedNode) and o.value.startswith(self.base)
         }
-
-
-NO_FILES = ("-", "-")
 
 
 @dataclass

@@ -137,7 +137,7 @@ def render(path: Path, letter: Letter, fields: list[Field]) -> list[str]:
 def corpus_files(folder: Path) -> list[Path]:
     """The letter files of a corpus folder in file-name order: ``letters/`` if it has one, else
     the folder itself (as ``lodpub build`` reads it)."""
-    from .pipeline import LETTER_SUFFIXES
+    from .corpus import LETTER_SUFFIXES
 
     letters = folder / "letters" if (folder / "letters").is_dir() else folder
     with os.scandir(letters) as entries:

@@ -12,8 +12,8 @@ from pyoxigraph import NamedNode, Triple
 from .assemble import Assembly
 from .errors import ConfigError
 from .mapping import Iris
-from .pipeline import BuildResult
 from .publish.dist import Dist
+from .result import BuildResult
 from .settings import Settings
 from .shared import Origin
 from .validate import Validator

@@ -22,19 +22,10 @@ from typing import cast
 import pyoxigraph as ox
 from pyoxigraph import NamedNode, Quad, Triple
 
+from .index import INDEX, IndexRow, IndexWriter
 from .jsonld import Context
 from .mapping.rdf import subject_of
-from .serialize import (
-    DERIVED,
-    INDEX,
-    INDEX_HEADER,
-    LetterFiles,
-    PrefixTracker,
-    derive_dumps,
-    index_row,
-    quads,
-    write_gzip,
-)
+from .serialize import DERIVED, LetterFiles, PrefixTracker, derive_dumps, quads, write_gzip
 
 LETTERS_PER_PART = 128
 FORMATS = ("nq", "trig", "ttl", "nt", "jsonld")
@@ -64,7 +55,13 @@ def part_name(part: int | str) -> str:
 def part_files(part: int | str) -> list[str]:
     """The files of one part, relative to the dist folder."""
     name = part_name(part)
-    return [f"parts/{name}.{suffix}" for suffix in FORMATS] + [f"dumps/{name}.nq.gz"]
+    return [f"parts/{name}.{suffix}" for suffix in FORMATS] + [f"dumps/{name}.nq.gz"]  # nq first
+
+
+def part_nquads(part: int | str) -> str:
+    """The N-Quads file of one part (``parts/0007.nq``, ``parts/dataset.nq``), relative to the
+    dist folder: the file graphs.tsv names."""
+    return f"parts/{part_name(part)}.nq"
 
 
 def sizes(folder: Path, count: int) -> dict[str, int]:
@@ -125,9 +122,8 @@ class PartsWriter:
         self._pending_bytes = dict.fromkeys(range(count), 0)
         self._offsets = dict.fromkeys(range(count), 0)
         for part in range(count):
-            (folder / f"parts/{part_name(part)}.nq").write_bytes(b"")
-        self._index = open(folder / INDEX, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed in finish()
-        self._index.write(INDEX_HEADER)
+            (folder / part_nquads(part)).write_bytes(b"")
+        self._index = IndexWriter(folder / INDEX)
         self._description = b""
 
     @property
@@ -146,7 +142,7 @@ class PartsWriter:
         return offset
 
     def _flush(self, part: int) -> None:
-        with open(self.folder / f"parts/{part_name(part)}.nq", "ab") as out:
+        with open(self.folder / part_nquads(part), "ab") as out:
             out.writelines(self._pending[part])
         self._pending[part], self._pending_bytes[part] = [], 0
 
@@ -159,11 +155,8 @@ class PartsWriter:
         files = self.files.write(letter_id, graph, digest, triples, tracker)
         part = part_of(graph.value, self.count)
         offset = self._append(part, data)
-        self._index.write(
-            index_row(
-                graph.value, len(triples), digest, f"parts/{part_name(part)}.nq", offset, len(data), files
-            )
-        )
+        name = part_nquads(part)
+        self._index.add(IndexRow(graph.value, len(triples), digest, name, offset, len(data), files))
 
     def add_entities(self, graph: NamedNode, triples: list[Triple]) -> list[list[Triple]]:
         """The entities graph, split by subject into every part (after the part's letters); the
@@ -173,8 +166,8 @@ class PartsWriter:
             data = nquads(graph, segment)
             offset = self._append(part, data)
             digest = hashlib.sha256(data).hexdigest()
-            name = f"parts/{part_name(part)}.nq"
-            self._index.write(index_row(graph.value, len(segment), digest, name, offset, len(data)))
+            name = part_nquads(part)
+            self._index.add(IndexRow(graph.value, len(segment), digest, name, offset, len(data)))
             out.append(segment)
         return out
 
@@ -182,7 +175,7 @@ class PartsWriter:
         """The dataset description, in its own part."""
         data = nquads(graph, triples)
         digest = hashlib.sha256(data).hexdigest()
-        self._index.write(index_row(graph.value, len(triples), digest, "parts/dataset.nq", 0, len(data)))
+        self._index.add(IndexRow(graph.value, len(triples), digest, part_nquads(DESCRIPTION), 0, len(data)))
         self._description = data
 
     def chunks(self) -> dict[str, int | None]:

@@ -4,172 +4,28 @@ both call ``build``, ``validate_corpus`` and ``inspect_file``."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__, batches
 from .assemble import Assembly
 from .authorities import Authorities, Entity
-from .errors import ConfigError, LodpubError
+from .corpus import Corpus
+from .errors import LodpubError
 from .guard import check_shrink, output_lock, published_letters
 from .incremental import FullBuild, StateRecorder, rebuild, recover, stat_of
 from .mapping import Iris, LetterMapper
 from .parts import part_count
 from .resources import data_path
+from .result import BuildResult, Progress, Timings
 from .settings import Settings
 from .shared import Origin, SharedEntities
-from .sources import id_of_name, read_letter
+from .sources import read_letter
 from .validate import Issue, ValidationReport, Validator
 
-LETTER_SUFFIXES = (".txt", ".md")
-Progress = Callable[[int, int], None]
-
-
-@dataclass
-class Timings:
-    """Seconds spent in each stage of a run (wall clock), for ``--timings`` and bench/."""
-
-    read_map: float = 0.0
-    validate: float = 0.0
-    write: float = 0.0
-    finish: float = 0.0
-    read: int = 0  # letters whose source files were read
-    reused: int = 0  # letters taken from the cache
-    linked: int = 0  # letters whose own files were taken from the previous output
-    mode: str = "full"  # or "incremental": only what changed since the last build was redone
-    reason: str = ""  # why a build was a full one
-    keys: dict[str, str] = field(default_factory=dict, repr=False)  # letter id -> cache key
-
-    def as_dict(self) -> dict[str, float | str]:
-        """The stages and their seconds, rounded; how many letters the cache gave, and how many
-        letters' own files were linked from the previous output."""
-        stages = ("read_map", "validate", "write", "finish")
-        return {
-            **{k: round(getattr(self, k), 3) for k in stages},
-            "read": self.read,
-            "reused": self.reused,
-            "linked": self.linked,
-            "mode": self.mode,
-            **({"reason": self.reason} if self.reason else {}),
-        }
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build did: letters published, problems found, where the output is."""
-
-    out: Path
-    written: bool
-    letters: int
-    problems: tuple[Issue, ...]
-    warnings: tuple[Issue, ...] = ()
-    triples: int = 0
-    entities: int = 0
-    files: dict[str, int] = field(default_factory=dict)
-    timings: Timings = field(default_factory=Timings)
-    withheld: int = 0  # published letters whose text the setting ``texts`` left out
-    took_over: str | None = None  # the PID of a killed build whose lock this one took over
-
-
-@dataclass
-class _Corpus:
-    """A corpus folder: its letter files, authority file and what maps and validates them."""
-
-    root: Path
-    folder: Path  # where the letter files are
-    names: list[str]  # the letter files' names, sorted
-    authorities: Authorities
-    authority_path: str
-
-    @classmethod
-    def open(cls, root: Path, shard: tuple[int, int] | None = None) -> _Corpus:
-        if not root.is_dir():
-            raise ConfigError(f"{root}: no such corpus folder", hint="give the folder that holds letters/")
-        letters = root / "letters" if (root / "letters").is_dir() else root
-        with os.scandir(letters) as entries:  # names and types without a stat per file
-            # a symlink is listed whatever it points to: reading it says what is wrong with it
-            names = sorted(
-                e.name
-                for e in entries
-                if e.name.lower().endswith(LETTER_SUFFIXES) and (e.is_symlink() or e.is_file())
-            )
-        if shard is not None:
-            names = [name for name in names if in_shard(id_of_name(name), shard)]
-        authority = root / "authorities.toml"
-        authorities = Authorities.load(authority) if authority.exists() else Authorities([])
-        return cls(root, letters, names, authorities, str(authority))
-
-    @property
-    def files(self) -> list[Path]:
-        """The letter files."""
-        return [self.folder / name for name in self.names]
-
-    def id_names(self) -> dict[str, list[str]]:
-        """Each letter id and the names of the files that give it (more than one is an error)."""
-        by_id: dict[str, list[str]] = defaultdict(list)
-        for name in self.names:
-            by_id[id_of_name(name)].append(name)
-        return by_id
-
-    def ids(self) -> dict[str, list[Path]]:
-        """Each letter id and the files that give it (more than one is an error)."""
-        return {ident: [self.folder / n for n in names] for ident, names in self.id_names().items()}
-
-    def letters(
-        self,
-        settings: Settings,
-        jobs: int,
-        progress: Progress | None,
-        timings: Timings,
-        cache: batches.LetterCache | None = None,
-        validator: Validator | None = None,
-    ) -> Iterator[batches.LetterResult]:
-        """Each letter id in id order, mapped and validated, with its issues (mapped is None if
-        unreadable) and its cache key."""
-        ordered = sorted(self.ids().items())
-        tasks = [ordered[start : start + batches.BATCH] for start in range(0, len(ordered), batches.BATCH)]
-        authority = Path(self.authority_path)
-        authority_file = authority if authority.exists() else None
-        results = batches.run(
-            tasks,
-            settings.base_iri,
-            self.authorities,
-            authority_file,
-            jobs,
-            cache,
-            settings.shacl_engine,
-            validator,
-            settings.texts,
-            settings.max_letter_bytes,
-        )
-        done = 0
-        for task, result in zip(tasks, results, strict=True):
-            timings.read_map += result.read_map
-            timings.validate += result.validate
-            timings.reused += result.reused
-            timings.keys.update(result.keys)
-            timings.read += len(task)
-            yield from batches.by_letter(task, result)
-            done += len(task)
-            if progress is not None:
-                progress(done, len(ordered))
-
-
-def _is_letter_name(name: str) -> bool:
-    """Whether a file name has a letter's suffix (as ``Path.suffix``: a dot not in first place)."""
-    return name.lower().endswith(LETTER_SUFFIXES) and name.rfind(".") > 0
-
-
-def in_shard(ident: str, shard: tuple[int, int]) -> bool:
-    """Whether letter ``ident`` belongs to shard K of N (K from 1): a fixed hash of the id, so
-    any machine computes the same split."""
-    number, count = shard
-    return int(hashlib.sha256(ident.encode("utf-8")).hexdigest()[:8], 16) % count == number - 1
+__all__ = ["BuildResult", "Progress", "Timings", "build", "named_entities", "validate_corpus"]
 
 
 def build(
@@ -194,7 +50,7 @@ def build(
         published = published_letters(out)
 
         def guard(would: int) -> None:
-            if would == 0 and shard is not None and _Corpus.open(corpus).names:
+            if would == 0 and shard is not None and Corpus.open(corpus).names:
                 return  # an empty shard of a corpus that has letters: the merge has them
             check_shrink(out, corpus, would, published, allow_shrink)
 
@@ -213,7 +69,7 @@ def _build(
     shard: tuple[int, int] | None,
     guard: Callable[[int], None],
 ) -> BuildResult:
-    source = _Corpus.open(corpus, shard)
+    source = Corpus.open(corpus, shard)
     if not source.names:
         guard(0)  # nothing to read: refuse before any work
     validator = Validator(Iris(settings.base_iri), engine=settings.shacl_engine)
@@ -308,7 +164,7 @@ def validate_corpus(
     corpus: Path, settings: Settings, progress: Progress | None = None, jobs: int = 1
 ) -> ValidationReport:
     """Read, map and validate every letter (and the entities they name); write nothing."""
-    source = _Corpus.open(corpus)
+    source = Corpus.open(corpus)
     validator = Validator(Iris(settings.base_iri), engine=settings.shacl_engine)
     problems: list[Issue] = []
     shared = SharedEntities(settings.base_iri)
@@ -333,7 +189,7 @@ def named_entities(
     """Every person, group and place of the corpus — the authority file's and those the letters
     name without it — with the first and last year of the letters that name each (None for an
     entity no letter names). Letters that cannot be read are passed over here."""
-    source = _Corpus.open(corpus)
+    source = Corpus.open(corpus)
     mapper = LetterMapper(Iris(settings.base_iri), source.authorities, __version__)
     years: dict[tuple[str, str], list[int]] = defaultdict(list)
     found: dict[tuple[str, str], Entity] = {}

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import cast
 
@@ -18,15 +19,10 @@ import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from . import vocab
+from .index import INDEX, NO_FILES, IndexRow, IndexWriter, read_index
 from .jsonld import Context, write_dataset, write_graph
 from .mapping.rdf import object_of, subject_of
 
-# Where each named graph lies in the N-Quads dumps, for push: IRI, triples, sha256, the file
-# (dataset.nq, or parts/NNNN.nq) and byte range in it; and the sha256 of a letter graph's own
-# files (letters/<id>.ttl and .jsonld; "-" for others). With dumps in parts the entities graph
-# has one line per part (its triples are split by subject).
-INDEX = "graphs.tsv"
-INDEX_HEADER = "graph\ttriples\tsha256\tfile\toffset\tbytes\tturtle_sha256\tjsonld_sha256\n"
 WHOLE_DUMPS = ("dataset.nq", "dataset.trig", "dataset.ttl", "dataset.nt", "dataset.jsonld")
 
 # Datatypes Turtle writes without naming them (plain strings, numbers, booleans).
@@ -157,19 +153,6 @@ class LetterFiles:
         return True
 
 
-def index_row(
-    graph: str,
-    triples: int,
-    digest: str,
-    file: str,
-    offset: int,
-    size: int,
-    files: tuple[str, str] = ("-", "-"),
-) -> str:
-    """One line of graphs.tsv."""
-    return "\t".join((graph, str(triples), digest, file, str(offset), str(size), *files)) + "\n"
-
-
 class DistWriter:
     """Writes a dist/ folder with whole-file dumps as letters stream in; ``finish`` derives every
     other dump from dataset.nq."""
@@ -181,8 +164,7 @@ class DistWriter:
         self.context = context
         self.files = LetterFiles(folder, context, previous)
         self._nq = open(folder / "dataset.nq", "wb")  # noqa: SIM115 - closed in finish()
-        self._index = open(folder / INDEX, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - as above
-        self._index.write(INDEX_HEADER)
+        self._index = IndexWriter(folder / INDEX)
         self._offset = 0
         self.prefixes = PrefixTracker()
 
@@ -200,11 +182,11 @@ class DistWriter:
         tracker = PrefixTracker()
         tracker.see(triples)
         self.prefixes.used |= tracker.used
-        files = ("-", "-")
+        files = NO_FILES
         if letter_id is not None:
             files = self.files.write(letter_id, graph, digest, triples, tracker)
-        self._index.write(
-            index_row(graph.value, len(triples), digest, "dataset.nq", self._offset, len(data), files)
+        self._index.add(
+            IndexRow(graph.value, len(triples), digest, "dataset.nq", self._offset, len(data), files)
         )
         self._offset += len(data)
 
@@ -232,8 +214,12 @@ class DistWriter:
             return cast(Iterable[Quad], ox.parse(path=source, format=ox.RdfFormat.N_QUADS))
 
         paths = {suffix: self.folder / f"dataset.{suffix}" for suffix in DERIVED}
-        derive_dumps(stream, paths, self.prefixes.prefixes(), self.context)
-        chunks = write_chunks(self.folder / "dataset.nq", self.folder / "dumps", chunk_bytes)
+        # zlib lets go of the GIL while it compresses: the chunks are written beside the others
+        with ThreadPoolExecutor(1) as pool:
+            nquads = self.folder / "dataset.nq"
+            chunking = pool.submit(write_chunks, nquads, self.folder / "dumps", chunk_bytes)
+            derive_dumps(stream, paths, self.prefixes.prefixes(), self.context)
+            chunks = chunking.result()
         return {name: (self.folder / name).stat().st_size for name in self.dumps}, chunks
 
     def close(self) -> None:
@@ -243,27 +229,34 @@ class DistWriter:
 
 
 def write_chunks(source: Path, folder: Path, limit: int) -> dict[str, int]:
-    """dataset.nq as gzip files of at most ``limit`` uncompressed bytes each (whole lines), the
-    form bulk loaders take; reproducible (no time stamp, no file name inside)."""
+    """dataset.nq as gzip files of at most ``limit`` uncompressed bytes each (whole lines; a
+    line longer than that alone), the form bulk loaders take; reproducible (no time stamp, no
+    file name inside). Read and compressed in blocks of a chunk, not line by line."""
     folder.mkdir()
-    chunk: list[bytes] = []
-    size = 0
     number = 0
-
-    def flush() -> None:
-        nonlocal number
-        number += 1
-        write_gzip(folder / f"dataset-{number:05d}.nq.gz", chunk)
-
-    with open(source, "rb") as lines:
-        for line in lines:
-            if chunk and size + len(line) > limit:
-                flush()
-                chunk, size = [], 0
-            chunk.append(line)
-            size += len(line)
-    if chunk:
-        flush()
+    with open(source, "rb") as data:
+        pending = b""
+        while True:
+            block = pending + data.read(max(limit - len(pending), 0) + 1)  # a byte more: is there more?
+            if not block:
+                break
+            if len(block) <= limit:  # the end of the file
+                chunk, pending = block, b""
+            else:
+                cut = block.rfind(b"\n", 0, limit) + 1
+                if not cut:  # the first line alone is longer than a chunk: it goes alone
+                    end = block.find(b"\n", limit)
+                    while end < 0:
+                        more = data.read(limit)
+                        if not more:
+                            end = len(block) - 1
+                            break
+                        block += more
+                        end = block.find(b"\n", len(block) - len(more))
+                    cut = end + 1
+                chunk, pending = block[:cut], block[cut:]
+            number += 1
+            write_gzip(folder / f"dataset-{number:05d}.nq.gz", [chunk])
     return {f"dumps/{p.name}": p.stat().st_size for p in sorted(folder.iterdir())}
 
 
@@ -283,12 +276,9 @@ def _previous_digests(previous: Path, context: Context) -> dict[str, tuple[str, 
     try:
         if (previous / "context.jsonld").read_bytes() != context_bytes(context):
             return {}
-        with open(previous / INDEX, encoding="utf-8") as lines:
-            if lines.readline() != INDEX_HEADER:
-                return {}
-            rows = (line.rstrip("\n").split("\t") for line in lines)
-            return {row[0]: (row[2], row[6], row[7]) for row in rows if len(row) == 8 and row[6] != "-"}
-    except (OSError, UnicodeDecodeError):
+        rows = read_index(previous / INDEX)
+        return {row.iri: (row.sha256, *row.files) for row in rows if row.files != NO_FILES}
+    except (OSError, ValueError):  # no index, or not one lodpub wrote: nothing of it is reused
         return {}
 
 

@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode, Triple
 
 from .. import vocab
 from ..errors import ConfigError
-from ..serialize import INDEX, INDEX_HEADER
+from ..index import INDEX, IndexRow, index_lines
 
 REQUIRED = ("void.ttl", INDEX)
 
@@ -100,22 +100,20 @@ class Dist:
         number = 1
         files: set[str] = set()  # the dump names already checked
         try:
-            with open(path, encoding="utf-8") as lines:
-                if lines.readline() != INDEX_HEADER:
-                    raise ValueError("expected the header " + INDEX_HEADER.strip().replace("\t", " "))
-                for number, line in enumerate(lines, start=2):  # noqa: B007 - named in the error
-                    iri, triples, digest, file, offset, size, _, _ = line.rstrip("\n").split("\t")
-                    if file not in files:
-                        if not _DUMP_NAME.match(file):
-                            raise ValueError(f"{file!r} is not an N-Quads dump of a build")
-                        files.add(file)
-                    span = Span(file, int(offset), int(size), int(triples), digest)
-                    if entries and entries[-1].iri == iri:
-                        spans = (*entries[-1].spans, span)
-                        joined = hashlib.sha256("\n".join(s.sha256 for s in spans).encode()).hexdigest()
-                        entries[-1] = GraphEntry(iri, entries[-1].triples + span.triples, joined, spans)
-                    else:
-                        entries.append(GraphEntry(iri, span.triples, digest, (span,)))
+            for number, line in enumerate(index_lines(path), start=2):  # noqa: B007 - named in the error
+                row = IndexRow.parse(line)
+                iri = row.iri
+                if row.file not in files:
+                    if not _DUMP_NAME.match(row.file):
+                        raise ValueError(f"{row.file!r} is not an N-Quads dump of a build")
+                    files.add(row.file)
+                span = Span(row.file, row.offset, row.size, row.triples, row.sha256)
+                if entries and entries[-1].iri == iri:
+                    spans = (*entries[-1].spans, span)
+                    joined = hashlib.sha256("\n".join(s.sha256 for s in spans).encode()).hexdigest()
+                    entries[-1] = GraphEntry(iri, entries[-1].triples + span.triples, joined, spans)
+                else:
+                    entries.append(GraphEntry(iri, span.triples, row.sha256, (span,)))
         except (OSError, ValueError) as exc:
             raise ConfigError(
                 f"{path}:{number}: not a graph index written by lodpub build ({exc})",
