@@ -31,8 +31,6 @@ import time
 from pathlib import Path
 
 import requests
-
-sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate
 
 OUT = Path(__file__).parent / "out"
@@ -143,6 +141,9 @@ def measure(count: int, forced: set[str], parts: bool = False) -> dict[str, obje
 
 def main() -> None:
     args = sys.argv[1:]
+    if {"-h", "--help"} & set(args):
+        print(__doc__)
+        return
     forced = {a.removeprefix("--") for a in args if a in ("--gsp", "--update")}
     parts = "--dumps" in args and args[args.index("--dumps") + 1] == "parts"
     counts = [int(a) for a in args if a.isdigit()]

@@ -31,11 +31,9 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from generate import generate
 from pyshacl_turbo import CompiledShapes
 from rdflib import Graph
-
-sys.path.insert(0, str(Path(__file__).parent))
-from generate import generate
 
 OUT = Path(__file__).parent / "out"
 SHAPES = Path(__file__).resolve().parents[1] / "shapes"
@@ -221,6 +219,9 @@ def measure(count: int, jobs: int, rebuild: bool = True, dumps: str = "whole") -
 
 def main() -> None:
     args = sys.argv[1:]
+    if {"-h", "--help"} & set(args):
+        print(__doc__)
+        return
     jobs = os.cpu_count() or 1
     rebuild = "--no-rebuild" not in args
     args = [a for a in args if a != "--no-rebuild"]

@@ -7,7 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from lodpub.cli import main
 from lodpub.pipeline import BuildResult, build
 from lodpub.settings import Settings
 
@@ -60,3 +62,11 @@ def varied_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     result = build(root / "corpus", root / "dist", SETTINGS)
     assert result.written and not result.problems, result.problems
     return result
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """``lodpub ARGS``, in this process: exit code, stdout, stderr. A command that ends in an
+    exception other than its own exit (a traceback for the user) fails the test."""
+    result = CliRunner(env=env).invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr

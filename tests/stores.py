@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from .conftest import require_tool
+from .conftest import BASE, require_tool
 
 
 def free_port() -> int:
@@ -209,3 +209,22 @@ def local_server(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[
     finally:
         server.shutdown()
         server.server_close()
+
+
+def remote_counts(endpoint: str, auth: object = None) -> dict[str, int]:
+    """Triples per named graph on a store, asked through its SPARQL endpoint."""
+    response = requests.post(
+        endpoint,
+        data={"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"},
+        headers={"Accept": "application/sparql-results+json"},
+        auth=auth,  # type: ignore[arg-type]
+        timeout=30,
+    )
+    response.raise_for_status()
+    rows = response.json()["results"]["bindings"]
+    return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+
+
+def ours(counts: dict[str, int]) -> dict[str, int]:
+    """The counts of the test dataset's graphs (those under its base IRI)."""
+    return {g: n for g, n in counts.items() if g.startswith(BASE)}

@@ -6,22 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from rdflib import Dataset, Namespace, URIRef
 
-from lodpub.cli import main
-
-from .conftest import BASE, CORPUS, LETTERS, make_corpus
+from .conftest import BASE, CORPUS, LETTERS, make_corpus, run
 
 CRM = Namespace("http://www.cidoc-crm.org/cidoc-crm/")
 
 SEED_PHP = (CORPUS / "letters" / "1958-04-17-cpsu-rwp-troops.txt").read_text(encoding="utf-8")
 SEED_WILSON = (CORPUS / "letters" / "1958-09-09-cpsu-rwp-advisors.txt").read_text(encoding="utf-8")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def build_args(corpus: Path, out: Path, *extra: str) -> list[str]:

@@ -20,7 +20,7 @@ from lodpub.sources import read_letter
 from lodpub.validate import Issue, Validator
 
 from .conftest import BASE, CORPUS, LETTERS
-from .test_validation import BROKEN, REQUIRED, undated_letter, without
+from .letter_edits import BROKEN, REQUIRED, undated_letter, without
 
 CASES = Path(__file__).parent / "cases"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -13,23 +13,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lodpub.cli import main
 from lodpub.errors import SourceError
 from lodpub.sources import read_letter
 
-from .conftest import BASE, CORPUS, make_corpus
+from .conftest import BASE, CORPUS, make_corpus, run
 
 SEEDS = {p.name: p.read_bytes() for p in (CORPUS / "letters").iterdir()}
 SEED_WILSON = SEEDS["1958-09-09-cpsu-rwp-advisors.txt"]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), env=env)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def build(corpus: Path, out: Path, *extra: str) -> tuple[int, str, str]:

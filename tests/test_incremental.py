@@ -13,8 +13,6 @@ import pytest
 from lodpub.pipeline import BuildResult, build
 from lodpub.settings import Settings
 
-from .conftest import REPO
-
 SETTINGS = Settings(base_iri="https://lod.example.org/")
 
 
@@ -24,8 +22,7 @@ def snapshot(out: Path) -> dict[Path, bytes]:
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    sys.path.insert(0, str(REPO / "bench"))
-    from generate import generate
+    from bench.generate import generate
 
     generate(130, tmp_path / "corpus")  # three batches
     return tmp_path / "corpus"
@@ -156,11 +153,9 @@ def test_workers_do_not_run_ahead_of_a_slow_writer(tmp_path: Path) -> None:
     stops the workers (else finished batches would pile up in memory)."""
     import time
 
+    from bench.generate import generate
     from lodpub import batches
     from lodpub.authorities import Authorities
-
-    sys.path.insert(0, str(REPO / "bench"))
-    from generate import generate
 
     generate(batches.BATCH * 16, tmp_path / "corpus")
     letters = sorted((tmp_path / "corpus" / "letters").iterdir())

@@ -9,7 +9,6 @@ import gzip
 import hashlib
 import json
 import os
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,9 +22,8 @@ from lodpub.publish.dist import Dist
 from lodpub.publish.sparql import SparqlStore
 from lodpub.settings import Settings
 
-from .conftest import REPO
-from .stores import Oxigraph, oxigraph  # noqa: F401
-from .test_push import ours, remote_counts, run
+from .conftest import run
+from .stores import Oxigraph, ours, oxigraph, remote_counts  # noqa: F401
 
 SETTINGS = Settings(base_iri="https://lod.example.org/", dumps="parts")
 WHOLE = replace(SETTINGS, dumps="whole")
@@ -43,8 +41,7 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def corpus(tmp_path: Path, small_parts: None) -> Path:
-    sys.path.insert(0, str(REPO / "bench"))
-    from generate import generate
+    from bench.generate import generate
 
     generate(130, tmp_path / "corpus")
     return tmp_path / "corpus"
@@ -397,8 +394,9 @@ def test_entity_validation_looks_where_a_change_can_alter_a_verdict(corpus: Path
     import sqlite3
 
     from lodpub.batches import LetterCache
+    from lodpub.corpus import Corpus
     from lodpub.mapping import Iris
-    from lodpub.pipeline import Timings, _Corpus
+    from lodpub.result import Timings
     from lodpub.validate import Validator
     from lodpub.vocab import RDF_TYPE, RDFS
 
@@ -406,7 +404,7 @@ def test_entity_validation_looks_where_a_change_can_alter_a_verdict(corpus: Path
     connection = sqlite3.connect(tmp_path / "cache" / incremental.STATE, isolation_level=None)
     db = incremental._Db(connection)
     validator = Validator(Iris(SETTINGS.base_iri))
-    source = _Corpus.open(corpus)
+    source = Corpus.open(corpus)
     work = incremental._Rebuild(
         source, tmp_path / "dist", SETTINGS, LetterCache(tmp_path / "cache", ""), db, validator, Timings()
     )

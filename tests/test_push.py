@@ -13,45 +13,20 @@ from typing import ClassVar
 
 import pytest
 import requests
-from click.testing import CliRunner
 
-from lodpub.cli import main
 from lodpub.pipeline import BuildResult, build
 from lodpub.publish.dist import Dist
 
-from .conftest import BASE, CORPUS, SETTINGS, make_corpus
-from .stores import Oxigraph, Virtuoso, free_port, local_server, oxigraph, virtuoso  # noqa: F401
+from .conftest import BASE, CORPUS, SETTINGS, make_corpus, run
+from .stores import Oxigraph, Virtuoso, free_port, local_server, ours, oxigraph, remote_counts, virtuoso  # noqa: F401
 
 OTHER_GRAPH = "http://other.example.org/graph/keep-me"
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = CliRunner(env=env).invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def remote_counts(endpoint: str, auth: object = None) -> dict[str, int]:
-    response = requests.post(
-        endpoint,
-        data={"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"},
-        headers={"Accept": "application/sparql-results+json"},
-        auth=auth,  # type: ignore[arg-type]
-        timeout=30,
-    )
-    response.raise_for_status()
-    rows = response.json()["results"]["bindings"]
-    return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
-
-
-def ours(counts: dict[str, int]) -> dict[str, int]:
-    return {g: n for g, n in counts.items() if g.startswith(BASE)}
 
 
 @pytest.fixture(scope="module")
 def big_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """Enough letters that a push takes a few seconds (for the killed-push test)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-    from generate import generate
+    from bench.generate import generate
 
     root = tmp_path_factory.mktemp("big")
     generate(400, root / "corpus")

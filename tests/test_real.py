@@ -488,11 +488,9 @@ def test_role_before_a_name_and_echoes_of_a_stated_party() -> None:
 def test_volumes_of_a_series_do_not_collapse_in_the_synthetic_build(tmp_path: Path) -> None:
     """300 generated letters cite volumes of editions ("România. Documente 5"): each volume is an
     edition of its own, so no letter is warned that its edition's description was not published."""
+    from bench.generate import generate
     from lodpub.pipeline import validate_corpus
     from lodpub.settings import Settings
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
-    from generate import generate
 
     generate(300, tmp_path / "corpus")
     result = validate_corpus(tmp_path / "corpus", Settings(base_iri="https://lod.example.org/"))

@@ -7,7 +7,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from lodpub.cli import main
-from lodpub.pipeline import build, in_shard
+from lodpub.corpus import in_shard
+from lodpub.pipeline import build
 
 from .conftest import BASE, CORPUS, LETTERS, make_corpus
 
@@ -110,15 +111,10 @@ def test_letters_that_describe_an_entity_differently_merge_like_a_single_build(t
     """Letters name an edition that mints one IRI with different titles, and generated letters
     a group in two casings: the published description does not depend on letter order, so shards
     merge to the single build's bytes, and the merge warns as the single build does."""
-    import sys
 
+    from bench.generate import generate
     from lodpub.merge import merge
     from lodpub.settings import Settings
-
-    from .conftest import REPO
-
-    sys.path.insert(0, str(REPO / "bench"))
-    from generate import generate
 
     generate(200, tmp_path / "corpus")
     # One editor's 1996 edition under two titles, the first in shard 1 only: the shards publish

@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from click.testing import CliRunner
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
 
-from lodpub.cli import main
 from lodpub.mapping.letter import in_copyright
 
-from .conftest import BASE, CORPUS, make_corpus
+from .conftest import BASE, CORPUS, make_corpus, run
 
 CRM = Namespace("http://www.cidoc-crm.org/cidoc-crm/")
 DCT = Namespace("http://purl.org/dc/terms/")
@@ -33,11 +31,6 @@ WITHHELD_OPEN = (
     "http://rightsstatements.org/vocab/InC/1.0/, an In Copyright rights statement"
 )
 WITHHELD_NONE = "text withheld by the publisher's setting texts = none: the dataset publishes no texts"
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), env=env)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

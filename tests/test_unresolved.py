@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from lodpub.authorities import Authorities
-from lodpub.cli import main
 from lodpub.unresolved import similar_names, similar_persons
 
-from .conftest import make_corpus
+from .conftest import make_corpus, run
 
 REAL = Path(__file__).parent / "real"
 
@@ -88,11 +86,6 @@ With communist greetings,
 {signer}
 September 9, 1958
 """
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def corpus(root: Path, letters: dict[str, str], authorities: str = AUTHORITIES) -> Path:

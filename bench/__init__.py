@@ -1,0 +1,2 @@
+"""Benchmarks and the corpus generator: run each as a script (`python bench/run.py`); the tests
+import the generator as `bench.generate`."""
