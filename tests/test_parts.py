@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from lodpub import incremental, parts
+from lodpub import atomic, incremental, parts
 from lodpub.pipeline import BuildResult, build
 from lodpub.publish.dist import Dist
 from lodpub.publish.sparql import SparqlStore
@@ -278,7 +278,7 @@ def test_an_interrupted_rename_phase_is_completed(
     real_apply = incremental.apply_journal
 
     def half(stage: Path, out: Path) -> None:
-        journal = json.loads((stage / incremental.JOURNAL).read_text(encoding="utf-8"))
+        journal = json.loads((stage / atomic.JOURNAL).read_text(encoding="utf-8"))
         for name in journal["replace"][:3]:
             (stage / name).replace(out / name)
         raise Killed

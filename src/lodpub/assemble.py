@@ -4,20 +4,19 @@ published by renaming it into place, or discarded: never a half-written dist/.""
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from types import TracebackType
 
 from pyoxigraph import NamedNode, Triple
 
-from .errors import ConfigError, LodpubError
+from .atomic import new_folder, remove_dead, replace_folder
+from .errors import LodpubError
 from .jsonld import Context
 from .mapping import Iris
 from .mapping.dataset import Statistics, describe_dataset
 from .parts import PartsWriter, part_count
-from .serialize import DistWriter, context_bytes, turtle
+from .serialize import DistWriter, write_description
 from .settings import Settings
 from .shared import Origin, SharedEntities, descriptions
 from .validate import Issue, Validator
@@ -44,9 +43,8 @@ class Assembly:
         self.letter_stats = Statistics()  # the letter graphs' counts (for incremental rebuilds)
         self.segments: list[list[Triple]] = []  # the entities graph, as the writer split it
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(self.out)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-{os.getpid()}-", dir=self.out.parent))
-        self.tmp.chmod(0o755)  # mkdtemp makes it private; a published folder is readable by all
+        remove_dead(self.out, "tmp")
+        self.tmp = new_folder(self.out, "tmp")
         previous = self.out if self.out.is_dir() else None
         self.writer: DistWriter | PartsWriter
         if settings.dumps == "parts":
@@ -114,39 +112,10 @@ class Assembly:
         self.sizes, chunks = self.writer.finish(chunk_bytes)
         sizes: dict[str, int | None] = {**chunks}
         void = describe_dataset(self.iris, self.settings, self.stats, self.sizes, sizes, self.writer.dumps)
-        (self.tmp / "void.ttl").write_bytes(turtle(void))
-        (self.tmp / "context.jsonld").write_bytes(context_bytes(self.context))
-        _replace(self.tmp, self.out)
+        write_description(self.tmp, void, self.context)
+        replace_folder(self.tmp, self.out)
 
     def discard(self) -> None:
         """Drop the temporary folder (nothing of it was published)."""
         self.writer.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def remove_stale(out: Path) -> None:
-    """Remove the temporary folders of earlier builds of ``out`` whose process is gone (killed
-    before it could clean up); folders of builds still running are left alone."""
-    for folder in out.parent.glob(f".{out.name}.tmp-*"):
-        pid = folder.name[len(f".{out.name}.tmp-") :].split("-", 1)[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
-            pass  # another user's process, alive
-
-
-def _replace(new: Path, out: Path) -> None:
-    """Put ``new`` where ``out`` is; the old folder is moved aside first, then removed."""
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"{out}: exists and is not a folder", hint="choose another --out")
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.replace(out, old / out.name)
-        os.replace(new, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, out)

@@ -76,16 +76,29 @@ class Corpus:
     ) -> Iterator[batches.LetterResult]:
         """Each letter id in id order, mapped and validated, with its issues (mapped is None if
         unreadable) and its cache key."""
-        ordered = sorted(self.ids().items())
-        tasks = [ordered[start : start + batches.BATCH] for start in range(0, len(ordered), batches.BATCH)]
+        return self.process(sorted(self.ids().items()), settings, jobs, timings, cache, validator, progress)
+
+    def process(
+        self,
+        todo: list[tuple[str, list[Path]]],
+        settings: Settings,
+        jobs: int,
+        timings: Timings,
+        cache: batches.LetterCache | None = None,
+        validator: Validator | None = None,
+        progress: Progress | None = None,
+    ) -> Iterator[batches.LetterResult]:
+        """The letters ``todo`` (ids and their files, in that order) read, mapped and validated
+        in batches, in ``jobs`` processes when there is more than one batch (from the cache
+        where it has them); the stages' seconds are added to ``timings``."""
+        tasks = [todo[start : start + batches.BATCH] for start in range(0, len(todo), batches.BATCH)]
         authority = Path(self.authority_path)
-        authority_file = authority if authority.exists() else None
         results = batches.run(
             tasks,
             settings.base_iri,
             self.authorities,
-            authority_file,
-            jobs,
+            authority if authority.exists() else None,
+            jobs if len(tasks) > 1 else 1,
             cache,
             settings.shacl_engine,
             validator,
@@ -102,7 +115,7 @@ class Corpus:
             yield from batches.by_letter(task, result)
             done += len(task)
             if progress is not None:
-                progress(done, len(ordered))
+                progress(done, len(todo))
 
 
 def in_shard(ident: str, shard: tuple[int, int]) -> bool:

@@ -37,6 +37,7 @@ import pyoxigraph as ox
 from pyoxigraph import NamedNode, Triple
 
 from . import batches
+from .atomic import apply_journal, new_folder, recover, write_journal
 from .errors import LodpubError
 from .index import INDEX, INDEX_HEADER, IndexRow, index_lines
 from .jsonld import Context
@@ -46,9 +47,9 @@ from .mapping.rdf import object_of, subject_of, triple_key
 from .parts import DESCRIPTION, nquads, part_count, part_files, part_nquads, part_of, write_part
 from .parts import sizes as part_sizes
 from .result import BuildResult, Timings
-from .serialize import PrefixTracker, context_bytes, turtle, write_letter_files
+from .serialize import CONTEXT, VOID, PrefixTracker, write_description, write_letter_files
 from .settings import Settings
-from .shared import Origin, Source, _key, entity_warnings, field_of, variant_id
+from .shared import Origin, Source, description_key, entity_warnings, field_of, variant_id
 from .validate import Issue, Validator
 from .vocab import RDF_TYPE
 
@@ -57,7 +58,6 @@ if TYPE_CHECKING:
     from .corpus import Corpus
 
 STATE = "state.sqlite"
-JOURNAL = "journal.json"
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE letters (id TEXT PRIMARY KEY, file TEXT NOT NULL, stat TEXT NOT NULL, key TEXT, issues TEXT,
@@ -322,8 +322,8 @@ def output_digest(out: Path, count: int, stage: Path | None = None, staged: Iter
     try:
         digest = hashlib.sha256(where(INDEX).read_bytes())
         for name in [
-            "void.ttl",
-            "context.jsonld",
+            VOID,
+            CONTEXT,
             *(n for p in [*range(count), DESCRIPTION] for n in part_files(p)),
         ]:
             st = where(name).stat()
@@ -331,51 +331,6 @@ def output_digest(out: Path, count: int, stage: Path | None = None, staged: Iter
     except OSError:
         return ""
     return digest.hexdigest()
-
-
-# ---------------------------------------------------------------------------------------------
-# Staging and the journal
-
-
-def stage_folders(out: Path) -> list[Path]:
-    return sorted(out.parent.glob(f".{out.name}.stage-*"))
-
-
-def recover(out: Path) -> None:
-    """Finish the rename phase of a rebuild that was killed during it (its journal is complete);
-    remove staging folders of killed rebuilds that never got that far."""
-    for folder in stage_folders(out):
-        journal = folder / JOURNAL
-        if journal.is_file():
-            apply_journal(folder, out)
-            continue
-        pid = folder.name[len(f".{out.name}.stage-") :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def apply_journal(stage: Path, out: Path) -> None:
-    """Move every staged file into ``out`` and remove what the journal says is gone; safe to run
-    again after an interruption (a file already moved is skipped)."""
-    journal = json.loads((stage / JOURNAL).read_text(encoding="utf-8"))
-    for name in journal["replace"]:
-        source = stage / name
-        if source.exists():
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, out / name)
-    for name in journal["remove"]:
-        (out / name).unlink(missing_ok=True)
-    shutil.rmtree(stage, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -568,8 +523,12 @@ class _Rebuild:
             if row is not None:
                 before[ident] = row
         self.timings.read_map += time.perf_counter() - started  # finding what changed
-        outcomes = self._process(todo, jobs)
-        self.timings.read = len(todo)
+        outcomes = {
+            letter.ident: letter
+            for letter in self.source.process(
+                todo, self.settings, jobs, self.timings, self.cache, self.validator
+            )
+        }
         db.db.execute("BEGIN")
         changed: dict[str, batches.LetterResult] = {}
         for ident, letter in outcomes.items():
@@ -592,7 +551,7 @@ class _Rebuild:
             db.db.execute("ROLLBACK")
             return BuildResult(out=self.out, written=False, letters=0, problems=tuple(problems))
         started = time.perf_counter()
-        stage = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.stage-{os.getpid()}-", dir=self.out.parent))
+        stage = new_folder(self.out, "stage")
         try:
             update = self._update(changed, removed, before, stats, count, stage)
         except BaseException:
@@ -633,31 +592,6 @@ class _Rebuild:
             timings=self.timings,
             withheld=withheld,
         )
-
-    def _process(self, todo: list[tuple[str, list[Path]]], jobs: int) -> dict[str, batches.LetterResult]:
-        """Read, map and validate the letters that changed (from the cache where it has them)."""
-        tasks = [todo[i : i + batches.BATCH] for i in range(0, len(todo), batches.BATCH)]
-        authority = Path(self.source.authority_path)
-        results = batches.run(
-            tasks,
-            self.settings.base_iri,
-            self.source.authorities,
-            authority if authority.exists() else None,
-            jobs if len(tasks) > 1 else 1,
-            self.cache,
-            self.settings.shacl_engine,
-            self.validator,
-            self.settings.texts,
-            self.settings.max_letter_bytes,
-        )
-        out = {}
-        for task, result in zip(tasks, results, strict=True):
-            self.timings.read_map += result.read_map
-            self.timings.validate += result.validate
-            self.timings.reused += result.reused
-            for letter in batches.by_letter(task, result):
-                out[letter.ident] = letter
-        return out
 
     def _update(
         self,
@@ -791,14 +725,10 @@ class _Rebuild:
             for name in names
         }
         void = describe_dataset(self.iris, self.settings, total, {}, sizes, ())
-        (stage / "void.ttl").write_bytes(turtle(void))
-        (stage / "context.jsonld").write_bytes(context_bytes(self.context))
-        replace += [INDEX, "void.ttl", "context.jsonld"]
+        replace += [INDEX, *write_description(stage, void, self.context)]
         remove = [f"letters/{i}{suffix}" for i in unpublished for suffix in (".ttl", ".jsonld")]
-        journal = stage / f"{JOURNAL}.tmp"
-        journal.write_text(json.dumps({"replace": replace, "remove": remove}), encoding="utf-8")
         db.set_meta("index", output_digest(self.out, count, stage, replace))
-        os.replace(journal, stage / JOURNAL)
+        write_journal(stage, replace, remove)
         return _Update(stage, total, forget)
 
     def _choose(self, touched: set[int]) -> set[str]:
@@ -826,7 +756,7 @@ class _Rebuild:
                 db.unpublish(entity)
                 db.set_warnings(entity, [])
                 continue
-            best = min(given, key=lambda row: _key(descriptions[row[0]]))
+            best = min(given, key=lambda row: description_key(descriptions[row[0]]))
             published = descriptions[best[0]]
             subjects |= {subject_of(t).value for t in published}
             if before is None or before[0] != best[0]:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from . import __version__, batches
 from .assemble import Assembly
+from .atomic import recover
 from .authorities import Authorities, Entity
 from .corpus import Corpus
 from .errors import LodpubError
 from .guard import check_shrink, output_lock, published_letters
-from .incremental import FullBuild, StateRecorder, rebuild, recover, stat_of
+from .incremental import FullBuild, StateRecorder, rebuild, stat_of
 from .mapping import Iris, LetterMapper
 from .parts import part_count
 from .resources import data_path

@@ -282,6 +282,16 @@ def _previous_digests(previous: Path, context: Context) -> dict[str, tuple[str, 
         return {}
 
 
+VOID, CONTEXT = "void.ttl", "context.jsonld"  # beside the dumps in every output folder
+
+
+def write_description(folder: Path, void: list[Triple], context: Context) -> list[str]:
+    """void.ttl (the dataset's VoID/DCAT description) and context.jsonld; their names."""
+    (folder / VOID).write_bytes(turtle(void))
+    (folder / CONTEXT).write_bytes(context_bytes(context))
+    return [VOID, CONTEXT]
+
+
 def context_bytes(context: Context) -> bytes:
     """context.jsonld as written to every output folder."""
     return (json.dumps(context.document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

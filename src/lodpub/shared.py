@@ -51,12 +51,15 @@ class _Variant:
     count: int = 1
 
 
-def _key(description: list[Triple]) -> list[str]:
+def description_key(description: list[Triple]) -> list[str]:
+    """The rule that picks an entity's published description among those the letters give:
+    the least by this key (its triples in N-Triples order), whatever the order of the letters.
+    A full build (``SharedEntities``) and an incremental rebuild both choose by it."""
     return sorted(str(t) for t in description)
 
 
 def _same(one: list[Triple], other: list[Triple]) -> bool:
-    return one == other or (len(one) == len(other) and _key(one) == _key(other))
+    return one == other or (len(one) == len(other) and description_key(one) == description_key(other))
 
 
 class SharedEntities:
@@ -88,7 +91,7 @@ class SharedEntities:
                 break
         else:
             variants.append(_Variant(description, source))
-        if _key(description) < _key(current):
+        if description_key(description) < description_key(current):
             self.chosen[iri], self._origin[iri] = description, source
             self._count[iri] = next(v.count for v in variants if _same(v.description, description))
 
@@ -119,7 +122,7 @@ def field_of(base: str, iri: str) -> str:
 def variant_id(description: list[Triple]) -> str:
     """A short hash that tells one description of an entity from another (equal for the same
     triples in any order)."""
-    return hashlib.sha256("\n".join(_key(description)).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256("\n".join(description_key(description)).encode("utf-8")).hexdigest()[:16]
 
 
 def entity_warnings(

@@ -96,25 +96,32 @@ config_option = click.option(
     help="Settings file (default: ./lodpub.toml if present).",
 )
 base_option = click.option("--base-iri", default=None, help="Base IRI of every minted IRI.")
-engine_option = click.option(
+
+
+def _setting_option(
+    flag: str, choices: tuple[str, ...], help_text: str, name: str | None = None
+) -> Callable[[FC], FC]:
+    """An option for a setting with a few values (None when not given: lodpub.toml decides)."""
+    names = (flag, name) if name else (flag,)
+    return click.option(*names, type=click.Choice(choices), default=None, help=help_text)
+
+
+engine_option = _setting_option(
     "--shacl-engine",
+    SHACL_ENGINES,
+    "SHACL engine: turbo (pyshacl-turbo, default) or pyshacl (the reference; same issues, slower).",
     "engine",
-    type=click.Choice(SHACL_ENGINES),
-    default=None,
-    help="SHACL engine: turbo (pyshacl-turbo, default) or pyshacl (the reference; same issues, slower).",
 )
-dumps_option = click.option(
+dumps_option = _setting_option(
     "--dumps",
-    type=click.Choice(DUMP_LAYOUTS),
-    default=None,
-    help="whole: one dump file per format (default); parts: dumps in files of about 128 letters "
+    DUMP_LAYOUTS,
+    "whole: one dump file per format (default); parts: dumps in files of about 128 letters "
     "each, for large corpora: a rebuild after an edit rewrites only the parts it touches.",
 )
-texts_option = click.option(
+texts_option = _setting_option(
     "--texts",
-    type=click.Choice(TEXTS),
-    default=None,
-    help="Which letters' texts to publish: all (default); open: not those under an In Copyright "
+    TEXTS,
+    "Which letters' texts to publish: all (default); open: not those under an In Copyright "
     "rights statement; none: the metadata only. A text left out keeps its rights statement.",
 )
 quiet_option = click.option("--quiet", is_flag=True, help="No progress on stderr.")

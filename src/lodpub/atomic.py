@@ -1,0 +1,97 @@
+"""How an output folder changes whole or not at all.
+
+A full build writes a new folder beside the output (``.dist.tmp-PID-…``) and puts it in place
+with two renames (``replace_folder``). An incremental rebuild writes the files it changes to a
+staging folder (``.dist.stage-PID-…``), then a journal naming them, and then moves them in
+(``apply_journal``); a rebuild killed while moving is completed by the next build (``recover``).
+The folders of builds whose process is gone are removed; those of running builds are left."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import ConfigError
+
+JOURNAL = "journal.json"
+
+
+def new_folder(out: Path, kind: str) -> Path:
+    """A private folder beside ``out`` for this process: ``.OUT.KIND-PID-…`` (readable by all,
+    as a published folder is)."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.{kind}-{os.getpid()}-", dir=out.parent))
+    folder.chmod(0o755)
+    return folder
+
+
+def folders_of(out: Path, kind: str) -> list[Path]:
+    """The ``.OUT.KIND-*`` folders beside ``out``, in name order."""
+    return sorted(out.parent.glob(f".{out.name}.{kind}-*"))
+
+
+def remove_dead(out: Path, kind: str) -> None:
+    """Remove the ``kind`` folders of builds of ``out`` whose process is gone."""
+    for folder in folders_of(out, kind):
+        if _dead(folder, out, kind):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _dead(folder: Path, out: Path, kind: str) -> bool:
+    pid = folder.name[len(f".{out.name}.{kind}-") :].split("-", 1)[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # another user's process, alive
+    return False
+
+
+def replace_folder(new: Path, out: Path) -> None:
+    """Put ``new`` where ``out`` is; the old folder is moved aside first, then removed."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: exists and is not a folder", hint="choose another --out")
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(out, old / out.name)
+        os.replace(new, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, out)
+
+
+def write_journal(stage: Path, replace: list[str], remove: list[str]) -> None:
+    """The journal of a staged update: the files it brings (in ``stage``) and those it removes.
+    Written last, under its own name only once it is whole."""
+    journal = stage / f"{JOURNAL}.tmp"
+    journal.write_text(json.dumps({"replace": replace, "remove": remove}), encoding="utf-8")
+    os.replace(journal, stage / JOURNAL)
+
+
+def apply_journal(stage: Path, out: Path) -> None:
+    """Move every staged file into ``out`` and remove what the journal says is gone; safe to run
+    again after an interruption (a file already moved is skipped)."""
+    journal = json.loads((stage / JOURNAL).read_text(encoding="utf-8"))
+    for name in journal["replace"]:
+        source = stage / name
+        if source.exists():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, out / name)
+    for name in journal["remove"]:
+        (out / name).unlink(missing_ok=True)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def recover(out: Path) -> None:
+    """Finish the moves of a rebuild that was killed during them (its journal is whole); remove
+    the staging folders of killed rebuilds that never got that far."""
+    for folder in folders_of(out, "stage"):
+        if (folder / JOURNAL).is_file():
+            apply_journal(folder, out)
+        elif _dead(folder, out, "stage"):
+            shutil.rmtree(folder, ignore_errors=True)
