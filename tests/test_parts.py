@@ -269,13 +269,13 @@ def test_an_interrupted_rename_phase_is_completed(
     def dies(*args: object) -> None:
         raise Killed
 
-    monkeypatch.setattr(incremental, "write_part", dies)
+    monkeypatch.setattr(parts, "write_part", dies)
     with pytest.raises(Killed):
         again(corpus, tmp_path)
     assert snapshot(tmp_path / "dist") == before
-    monkeypatch.setattr(incremental, "write_part", real_write)
+    monkeypatch.setattr(parts, "write_part", real_write)
 
-    real_apply = incremental.apply_journal
+    real_apply = atomic.apply_journal
 
     def half(stage: Path, out: Path) -> None:
         journal = json.loads((stage / atomic.JOURNAL).read_text(encoding="utf-8"))
@@ -283,11 +283,11 @@ def test_an_interrupted_rename_phase_is_completed(
             (stage / name).replace(out / name)
         raise Killed
 
-    monkeypatch.setattr(incremental, "apply_journal", half)
+    monkeypatch.setattr(atomic, "apply_journal", half)
     with pytest.raises(Killed):
         again(corpus, tmp_path)
     assert snapshot(tmp_path / "dist") != before
-    monkeypatch.setattr(incremental, "apply_journal", real_apply)
+    monkeypatch.setattr(atomic, "apply_journal", real_apply)
     result, files = again(corpus, tmp_path)
     assert result.timings.mode == "incremental" and result.timings.read == 0
     assert files == full(corpus, tmp_path)[1]
@@ -393,21 +393,19 @@ def test_entity_validation_looks_where_a_change_can_alter_a_verdict(corpus: Path
     near each change equal those of validating the whole entities graph."""
     import sqlite3
 
-    from lodpub.batches import LetterCache
     from lodpub.corpus import Corpus
+    from lodpub.incremental.entities import EntityUpdate
+    from lodpub.incremental.state import StateDb, from_nt
     from lodpub.mapping import Iris
-    from lodpub.result import Timings
     from lodpub.validate import Validator
     from lodpub.vocab import RDF_TYPE, RDFS
 
     again(corpus, tmp_path)
     connection = sqlite3.connect(tmp_path / "cache" / incremental.STATE, isolation_level=None)
-    db = incremental._Db(connection)
+    db = StateDb(connection)
     validator = Validator(Iris(SETTINGS.base_iri))
     source = Corpus.open(corpus)
-    work = incremental._Rebuild(
-        source, tmp_path / "dist", SETTINGS, LetterCache(tmp_path / "cache", ""), db, validator, Timings()
-    )
+    work = EntityUpdate(db, SETTINGS.base_iri, validator, source)
 
     def first(sql: str) -> str:
         return str(connection.execute(sql).fetchone()[0])
@@ -417,13 +415,13 @@ def test_entity_validation_looks_where_a_change_can_alter_a_verdict(corpus: Path
         variant, nt = connection.execute(
             "SELECT variant, nt FROM chosen WHERE entity = ?", (entity,)
         ).fetchone()
-        before = incremental._parse(nt)
+        before = from_nt(nt)
         after = edit(before)  # type: ignore[operator]
         db.publish(entity, variant, after, SETTINGS.base_iri)
-        work._validate(set(before) ^ set(after))
+        work.validate(set(before) ^ set(after))
         whole: set[ox.Triple] = set()
         for (text,) in connection.execute("SELECT nt FROM chosen"):
-            whole |= set(incremental._parse(text))
+            whole |= set(from_nt(text))
         expected = validator.entities(sorted(whole, key=str), source.authority_path)
         assert expected
         assert sorted(map(str, db.entity_issues())) == sorted(map(str, expected))

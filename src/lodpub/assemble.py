@@ -50,7 +50,7 @@ class Assembly:
         if settings.dumps == "parts":
             self.writer = PartsWriter(self.tmp, self.context, previous, part_count(letters), jobs)
         else:
-            self.writer = DistWriter(self.tmp, self.context, previous)
+            self.writer = DistWriter(self.tmp, self.context, previous, jobs)
         self.sizes: dict[str, int] = {}
 
     def __enter__(self) -> Assembly:

@@ -7,11 +7,12 @@ import gzip
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import re
 import shutil
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import cast
 
@@ -102,13 +103,33 @@ DERIVED = ("trig", "ttl", "nt", "jsonld")  # the forms written from the N-Quads
 def derive_dumps(
     quads: Callable[[], Iterable[Quad]], paths: dict[str, Path], prefixes: dict[str, str], context: Context
 ) -> None:
-    """The TriG, Turtle, N-Triples and JSON-LD forms (``paths`` by suffix, see ``DERIVED``) of
-    the quads ``quads()`` gives; it is called once for each form, so it may stream from disk."""
-    ox.serialize(quads(), str(paths["trig"]), ox.RdfFormat.TRIG, prefixes=prefixes)
-    ox.serialize((q.triple for q in quads()), str(paths["ttl"]), ox.RdfFormat.TURTLE, prefixes=prefixes)
-    ox.serialize((q.triple for q in quads()), str(paths["nt"]), ox.RdfFormat.N_TRIPLES)
-    with open(paths["jsonld"], "w", encoding="utf-8", newline="\n") as out:
-        write_dataset(context, quads(), out)
+    """The TriG, Turtle, N-Triples and JSON-LD forms (``paths`` by suffix, see ``DERIVED``; any
+    of them) of the quads ``quads()`` gives; it is called once for each form, so it may stream
+    from disk."""
+    if "trig" in paths:
+        ox.serialize(quads(), str(paths["trig"]), ox.RdfFormat.TRIG, prefixes=prefixes)
+    if "ttl" in paths:
+        ox.serialize((q.triple for q in quads()), str(paths["ttl"]), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    if "nt" in paths:
+        ox.serialize((q.triple for q in quads()), str(paths["nt"]), ox.RdfFormat.N_TRIPLES)
+    if "jsonld" in paths:
+        with open(paths["jsonld"], "w", encoding="utf-8", newline="\n") as out:
+            write_dataset(context, quads(), out)
+
+
+def derive_from_file(
+    source: Path, paths: dict[str, Path], prefixes: dict[str, str], context: Context
+) -> None:
+    """``derive_dumps`` of an N-Quads file, read again for each form (in a worker process too)."""
+
+    def stream() -> Iterable[Quad]:
+        return cast(Iterable[Quad], ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS))
+
+    derive_dumps(stream, paths, prefixes, context)
+
+
+# A whole dataset.nq of at least this size has its derived forms written by two processes
+PARALLEL_BYTES = 16 * 1024 * 1024
 
 
 class LetterFiles:
@@ -159,8 +180,10 @@ class DistWriter:
 
     dumps = WHOLE_DUMPS
 
-    def __init__(self, folder: Path, context: Context, previous: Path | None = None) -> None:
+    def __init__(self, folder: Path, context: Context, previous: Path | None = None, jobs: int = 1) -> None:
+        """``jobs``: processes that may write the derived dumps."""
         self.folder = folder
+        self.jobs = jobs
         self.context = context
         self.files = LetterFiles(folder, context, previous)
         self._nq = open(folder / "dataset.nq", "wb")  # noqa: SIM115 - closed in finish()
@@ -208,17 +231,22 @@ class DistWriter:
         each dump, and of each chunk."""
         self._nq.close()
         self._index.close()
-        source = str(self.folder / "dataset.nq")
-
-        def stream() -> Iterable[Quad]:
-            return cast(Iterable[Quad], ox.parse(path=source, format=ox.RdfFormat.N_QUADS))
-
+        source = self.folder / "dataset.nq"
         paths = {suffix: self.folder / f"dataset.{suffix}" for suffix in DERIVED}
-        # zlib lets go of the GIL while it compresses: the chunks are written beside the others
-        with ThreadPoolExecutor(1) as pool:
-            nquads = self.folder / "dataset.nq"
-            chunking = pool.submit(write_chunks, nquads, self.folder / "dumps", chunk_bytes)
-            derive_dumps(stream, paths, self.prefixes.prefixes(), self.context)
+        prefixes = self.prefixes.prefixes()
+        # zlib lets go of the GIL while it compresses: the chunks are written beside the others,
+        # and a large dump's TriG and Turtle in a second process while this one writes the rest
+        with ThreadPoolExecutor(1) as threads:
+            chunking = threads.submit(write_chunks, source, self.folder / "dumps", chunk_bytes)
+            if self.jobs > 1 and source.stat().st_size >= PARALLEL_BYTES:
+                spawn = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(1, mp_context=spawn) as processes:
+                    first = {suffix: paths.pop(suffix) for suffix in ("trig", "ttl")}
+                    other = processes.submit(derive_from_file, source, first, prefixes, self.context)
+                    derive_from_file(source, paths, prefixes, self.context)
+                    other.result()
+            else:
+                derive_from_file(source, paths, prefixes, self.context)
             chunks = chunking.result()
         return {name: (self.folder / name).stat().st_size for name in self.dumps}, chunks
 
