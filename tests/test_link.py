@@ -13,11 +13,10 @@ from rdflib import Dataset, Namespace, URIRef
 from lodpub import __version__
 from lodpub.cli import main
 from lodpub.errors import LinkError
-from lodpub.link.wikidata import Cache, WikidataClient
 from lodpub.pipeline import build
 
 from .conftest import BASE, CORPUS, SETTINGS
-from .wikidata_fake import Fake, fake_wikidata
+from .wikidata_fake import Fake, client_of, fake_wikidata
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
 OWL_SAME = URIRef("http://www.w3.org/2002/07/owl#sameAs")
@@ -173,7 +172,7 @@ def test_offline_uses_the_cache_alone(corpus: Path) -> None:
 def test_retry_after_is_honoured(corpus: Path, fault: str) -> None:
     with fake_wikidata(**{fault: 1}) as api:
         waits: list[float] = []
-        client = WikidataClient(api + "/w/api.php", "t@example.org", Cache(corpus / "c"), sleep=waits.append)
+        client = client_of(api, corpus / "c", sleep=waits.append)
         assert [h["id"] for h in client.search("Gheorghe Gheorghiu-Dej")] == ["Q900002", "Q900001", "Q900003"]
         assert waits == [1.0] and len(Fake.seen) == 2
         client.close()
@@ -182,9 +181,7 @@ def test_retry_after_is_honoured(corpus: Path, fault: str) -> None:
 def test_malformed_json_gives_a_clear_message_and_writes_nothing(corpus: Path) -> None:
     with fake_wikidata(malformed=1000) as api:
         waits: list[float] = []
-        client = WikidataClient(
-            api + "/w/api.php", "t@example.org", Cache(corpus / "c"), tries=3, sleep=waits.append
-        )
+        client = client_of(api, corpus / "c", tries=3, sleep=waits.append)
         with pytest.raises(LinkError) as caught:
             client.search("Gheorghe Gheorghiu-Dej")
         assert caught.value.message == (
@@ -203,9 +200,7 @@ def test_malformed_json_gives_a_clear_message_and_writes_nothing(corpus: Path) -
 def test_timeouts_are_retried(corpus: Path) -> None:
     with fake_wikidata(slow=1000) as api:
         waits: list[float] = []
-        client = WikidataClient(
-            api + "/w/api.php", "t@example.org", Cache(corpus / "c"), tries=2, timeout=0.2, sleep=waits.append
-        )
+        client = client_of(api, corpus / "c", tries=2, timeout=0.2, sleep=waits.append)
         with pytest.raises(LinkError, match="gave no usable answer in 2 tries; last: ReadTimeout"):
             client.search("x")
         client.close()
@@ -213,7 +208,7 @@ def test_timeouts_are_retried(corpus: Path) -> None:
 
 def test_api_errors_are_reported_at_once(corpus: Path) -> None:
     with fake_wikidata() as api:
-        client = WikidataClient(api + "/w/api.php", "t@example.org", Cache(corpus / "c"))
+        client = client_of(api, corpus / "c")
         with pytest.raises(LinkError, match="badvalue: Unrecognized value"):
             client._call(api + "/w/api.php", {"action": "nonsense"})
         assert len(Fake.seen) == 1

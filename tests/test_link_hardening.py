@@ -22,10 +22,10 @@ from lodpub.errors import LinkError
 from lodpub.link import NO_LONGER_NAMED, NOT_LOOKED_UP
 from lodpub.link.review import Decision, Proposal, parse_review, render_review
 from lodpub.link.scoring import Candidate
-from lodpub.link.wikidata import MAX_RETRY_AFTER, Cache, WikidataClient, retry_after_seconds
+from lodpub.link.wikidata import MAX_RETRY_AFTER, retry_after_seconds
 
 from .conftest import CORPUS
-from .wikidata_fake import Fake, fake_wikidata
+from .wikidata_fake import Fake, client_of, fake_wikidata
 
 NOTE = 'Not on Wikidata yet: ask ANIC (fond "CC al PMR", dosar 12/1958) — Ş, ț, 日本 \\ end\nsecond line'
 # The note as a reviewer types it: a multi-line literal string, not lodpub's own spelling.
@@ -329,9 +329,7 @@ def test_an_answer_cut_off_mid_body_is_retried(corpus: Path, fault: str) -> None
 def test_an_answer_cut_off_every_time_gives_a_clear_message(corpus: Path) -> None:
     with fake_wikidata(truncated=1000) as api:
         waits: list[float] = []
-        client = WikidataClient(
-            api + "/w/api.php", "t@example.org", Cache(corpus / "c"), tries=3, sleep=waits.append
-        )
+        client = client_of(api, corpus / "c", tries=3, sleep=waits.append)
         with pytest.raises(LinkError, match="gave no usable answer in 3 tries; last: ChunkedEncodingError"):
             client.search("x")
         client.close()
@@ -341,9 +339,7 @@ def test_an_answer_cut_off_every_time_gives_a_clear_message(corpus: Path) -> Non
 def test_backoff_never_exceeds_the_bound(corpus: Path) -> None:
     with fake_wikidata(malformed=1000) as api:
         waits: list[float] = []
-        client = WikidataClient(
-            api + "/w/api.php", "t@example.org", Cache(corpus / "c"), tries=5, max_wait=3, sleep=waits.append
-        )
+        client = client_of(api, corpus / "c", tries=5, max_wait=3, sleep=waits.append)
         with pytest.raises(LinkError, match="gave no usable answer in 5 tries"):
             client.search("x")
         client.close()

@@ -19,8 +19,11 @@ import struct
 import time
 from collections.abc import Iterator
 from email.utils import formatdate
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
+
+from lodpub.link.wikidata import Cache, WikidataClient
 
 from .stores import local_server
 
@@ -255,3 +258,8 @@ def fake_wikidata(retry_after: str = "1", **faults: int) -> Iterator[str]:
     Fake.retry_after = retry_after
     with local_server(Fake) as url:
         yield url
+
+
+def client_of(api: str, cache: Path, **options: Any) -> WikidataClient:
+    """A client of the fake API at ``api`` (as ``fake_wikidata`` gives it), caching in ``cache``."""
+    return WikidataClient(api + "/w/api.php", "t@example.org", Cache(cache), **options)
