@@ -133,8 +133,10 @@ def load_settings(
     config: Path | None = None,
     overrides: Mapping[str, object] | None = None,
     environ: Mapping[str, str] | None = None,
+    options: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Resolve the settings. ``config`` defaults to ./lodpub.toml when that file exists."""
+    """Resolve the settings. ``config`` defaults to ./lodpub.toml when that file exists;
+    ``options`` names the command-line option of an override whose option is not ``--NAME``."""
     environ = os.environ if environ is None else environ
     names = {f.name for f in fields(Settings)} - {"source_date_epoch"}
     values: dict[str, object] = {}
@@ -164,5 +166,6 @@ def load_settings(
         values["source_date_epoch"] = int(epoch)
     for key, value in (overrides or {}).items():
         if value is not None:
-            values[key], origins[key] = value, f"--{key.replace('_', '-')}"
+            values[key] = value
+            origins[key] = (options or {}).get(key) or f"--{key.replace('_', '-')}"
     return replace(Settings(), **values).check(origins)  # type: ignore[arg-type]

@@ -69,7 +69,11 @@ def push_command(
 ) -> None:
     """Send the built dataset in DIST to a SPARQL store, one named graph at a time."""
     given = {"query": endpoint, "update": update_endpoint, "graph_store": graph_store}
-    settings = load_settings(config, {SETTINGS[role]: url for role, url in given.items()} | {"auth": auth})
+    settings = load_settings(
+        config,
+        {SETTINGS[role]: url for role, url in given.items()} | {"auth": auth},
+        options={SETTINGS[role]: option for role, option in OPTIONS.items()},
+    )
     folder = Dist.open(dist)
     if not settings.sparql_endpoint:
         raise ConfigError(
