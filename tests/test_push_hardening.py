@@ -341,9 +341,7 @@ def test_a_url_no_client_can_take_apart_is_refused_with_the_password_hidden(tmp_
     )
     code, stdout, stderr = run("push", str(tmp_path), "--endpoint", with_password(url))
     assert code == 2
-    assert stderr.startswith(
-        f"error: --endpoint: sparql_endpoint '{url.replace('://', '://ann:***@')}'"
-    )
+    assert stderr.startswith(f"error: --endpoint: sparql_endpoint '{url.replace('://', '://ann:***@')}'")
     assert_hidden(stdout, stderr)
 
 
