@@ -343,8 +343,11 @@ def greedy(lines: list[bytes], limit: int) -> list[bytes]:
     lines=st.lists(st.integers(min_value=0, max_value=90), max_size=60),
     limit=st.integers(min_value=1, max_value=120),
     last_newline=st.booleans(),
+    block=st.integers(min_value=1, max_value=200),
 )
-def test_gzip_chunks_pack_whole_lines_greedily(lines: list[int], limit: int, last_newline: bool) -> None:
+def test_gzip_chunks_pack_whole_lines_greedily(
+    lines: list[int], limit: int, last_newline: bool, block: int
+) -> None:
     import gzip
     import tempfile
 
@@ -356,6 +359,6 @@ def test_gzip_chunks_pack_whole_lines_greedily(lines: list[int], limit: int, las
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "dataset.nq"
         source.write_bytes(b"".join(data))
-        sizes = write_chunks(source, Path(folder) / "dumps", limit)
+        sizes = write_chunks(source, Path(folder) / "dumps", limit, block)
         got = [gzip.decompress((Path(folder) / name).read_bytes()) for name in sorted(sizes)]
     assert got == greedy([line for line in data if line], limit)

@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
-from typing import cast
+from typing import BinaryIO, cast
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad, Triple
@@ -256,36 +256,72 @@ class DistWriter:
         self._index.close()
 
 
-def write_chunks(source: Path, folder: Path, limit: int) -> dict[str, int]:
-    """dataset.nq as gzip files of at most ``limit`` uncompressed bytes each (whole lines; a
-    line longer than that alone), the form bulk loaders take; reproducible (no time stamp, no
-    file name inside). Read and compressed in blocks of a chunk, not line by line."""
+def write_chunks(source: Path, folder: Path, limit: int, block: int = 8 * 1024 * 1024) -> dict[str, int]:
+    """dataset.nq as gzip files of at most ``limit`` uncompressed bytes each (whole lines packed
+    in order; a line longer than that alone), the form bulk loaders take; reproducible (no time
+    stamp, no file name inside). Read and compressed in blocks of ``block`` bytes, not line by
+    line and not a chunk at a time."""
     folder.mkdir()
-    number = 0
+    chunks = _Chunks(folder, limit)
     with open(source, "rb") as data:
-        pending = b""
+        pending = b""  # the start of a line the next block ends
         while True:
-            block = pending + data.read(max(limit - len(pending), 0) + 1)  # a byte more: is there more?
-            if not block:
+            read = data.read(block)
+            buffer = pending + read
+            if not read:  # the end: what is left is the last line, without a line end
+                chunks.add(buffer, 0, len(buffer))
                 break
-            if len(block) <= limit:  # the end of the file
-                chunk, pending = block, b""
-            else:
-                cut = block.rfind(b"\n", 0, limit) + 1
-                if not cut:  # the first line alone is longer than a chunk: it goes alone
-                    end = block.find(b"\n", limit)
-                    while end < 0:
-                        more = data.read(limit)
-                        if not more:
-                            end = len(block) - 1
-                            break
-                        block += more
-                        end = block.find(b"\n", len(block) - len(more))
-                    cut = end + 1
-                chunk, pending = block[:cut], block[cut:]
-            number += 1
-            write_gzip(folder / f"dataset-{number:05d}.nq.gz", [chunk])
+            cut = buffer.rfind(b"\n") + 1
+            chunks.add(buffer, 0, cut)
+            pending = buffer[cut:]
+    chunks.close()
     return {f"dumps/{p.name}": p.stat().st_size for p in sorted(folder.iterdir())}
+
+
+class _Chunks:
+    """The gzip chunks being written, each opened when its first bytes come."""
+
+    def __init__(self, folder: Path, limit: int) -> None:
+        self.folder, self.limit = folder, limit
+        self.number = self.size = 0
+        self._raw: BinaryIO | None = None
+        self._out: gzip.GzipFile | None = None
+
+    def add(self, data: bytes, start: int, end: int) -> None:
+        """Whole lines ``data[start:end]`` (the last one may lack its line end)."""
+        while start < end:
+            room = self.limit - self.size
+            if end - start <= room:
+                self._write(data, start, end)
+                return
+            cut = data.rfind(b"\n", start, start + room) + 1
+            if cut:  # the lines that fit
+                self._write(data, start, cut)
+                self.close()
+                start = cut
+            elif self.size:  # the next line does not fit: it starts the next chunk
+                self.close()
+            else:  # a line longer than a chunk: alone
+                stop = data.find(b"\n", start, end) + 1 or end
+                self._write(data, start, stop)
+                self.close()
+                start = stop
+
+    def _write(self, data: bytes, start: int, end: int) -> None:
+        if self._out is None:
+            self.number += 1
+            self._raw = open(self.folder / f"dataset-{self.number:05d}.nq.gz", "wb")  # noqa: SIM115 - closed in close()
+            self._out = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=6)
+        self._out.write(memoryview(data)[start:end])
+        self.size += end - start
+
+    def close(self) -> None:
+        """End the chunk being written, if any."""
+        if self._out is not None and self._raw is not None:
+            self._out.close()
+            self._raw.close()
+        self._out = self._raw = None
+        self.size = 0
 
 
 def write_gzip(path: Path, data: Iterable[bytes]) -> None:
