@@ -323,6 +323,18 @@ def test_password_in_the_url_of_lodpub_query(scripted: Callable[[list[Step]], st
     assert_hidden(stdout, stderr)
 
 
+def test_password_in_a_url_from_the_environment_is_hidden(tmp_path: Path) -> None:
+    """A settings error quotes the value it refuses; the error handler takes the password out of
+    it wherever the URL came from."""
+    bad = {"LODPUB_SPARQL_ENDPOINT": with_password("ftp://store.example.org/sparql")}
+    code, stdout, stderr = run("push", str(tmp_path), env=bad)
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith(
+        "error: LODPUB_SPARQL_ENDPOINT: sparql_endpoint 'ftp://ann:***@store.example.org/sparql' must be"
+    )
+    assert_hidden(stdout, stderr)
+
+
 def test_password_in_a_bad_url_is_hidden(tmp_path: Path) -> None:
     code, stdout, stderr = run(
         "push", str(tmp_path), "--endpoint", with_password("ftp://store.example.org/sparql")
