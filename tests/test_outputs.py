@@ -17,6 +17,7 @@ from pyld import jsonld
 from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
+from lodpub.parts import part_count
 from lodpub.pipeline import BuildResult
 
 from .conftest import CORPUS, REPO, require_tool
@@ -73,8 +74,9 @@ def test_output_layout(seed_build: BuildResult) -> None:
 
 
 def test_graph_index_matches_the_dump(varied_build: BuildResult) -> None:
-    """graphs.tsv: one line per named graph, in dump order, whose byte range of dataset.nq
-    holds exactly that graph's quads (parsed here by rdflib, independently of the writer)."""
+    """graphs.tsv: one line per named graph (the entities graph: one per part of the dump),
+    whose byte range of dataset.nq holds exactly that graph's quads (parsed here by rdflib,
+    independently of the writer); the ranges cover the dump, each byte once."""
     import hashlib
 
     from rdflib import Dataset
@@ -85,26 +87,36 @@ def test_graph_index_matches_the_dump(varied_build: BuildResult) -> None:
     dump = (out / "dataset.nq").read_bytes()
     whole = Dataset()
     whole.parse(data=dump.decode("utf-8"), format="nquads")
+    rows = [line.split("\t") for line in lines[1:]]
+    entities = [row for row in rows if row[0].endswith("/graph/entities")]
+    assert len(entities) == part_count(varied_build.letters)
+    assert len(whole.graph(URIRef(entities[0][0]))) == sum(int(row[1]) for row in entities)
     position = 0
-    for line in lines[1:]:
-        iri, triples, digest, file, offset, size, turtle, jsonld = line.split("\t")
+    for iri, triples, digest, file, offset, size, turtle, own_jsonld in sorted(
+        rows, key=lambda r: (int(r[4]), int(r[5]))
+    ):
         assert file == "dataset.nq"
         ident = iri.rsplit("/graph/letter/", 1)[-1]
         if "/graph/letter/" in iri:
-            for name, expected in ((f"{ident}.ttl", turtle), (f"{ident}.jsonld", jsonld)):
+            for name, expected in ((f"{ident}.ttl", turtle), (f"{ident}.jsonld", own_jsonld)):
                 assert hashlib.sha256((out / "letters" / name).read_bytes()).hexdigest() == expected
         else:
-            assert (turtle, jsonld) == ("-", "-")
+            assert (turtle, own_jsonld) == ("-", "-")
         assert int(offset) == position
         part = dump[position : position + int(size)]
         position += int(size)
         assert hashlib.sha256(part).hexdigest() == digest
+        if not part:
+            assert iri.endswith("/graph/entities") and triples == "0"  # a part no entity falls in
+            continue
         graph = Dataset()
         graph.parse(data=part.decode("utf-8"), format="nquads")
         assert {c.identifier.toPython() for c in graph.graphs() if len(c)} == {iri}
-        assert len(graph.graph(URIRef(iri))) == int(triples) == len(whole.graph(URIRef(iri)))
+        assert len(graph.graph(URIRef(iri))) == int(triples)
+        if "/graph/entities" not in iri:
+            assert int(triples) == len(whole.graph(URIRef(iri)))
     assert position == len(dump)
-    assert len(lines) - 1 == varied_build.letters + 2
+    assert len(lines) - 1 == varied_build.letters + len(entities) + 1
 
 
 @pytest.mark.parametrize("build_name", ["seed_build", "varied_build"])
@@ -287,11 +299,11 @@ def test_any_number_of_jobs_gives_the_same_bytes(tmp_path: Path, monkeypatch: py
     """Batches run in worker processes come back in id order, and the dumps two processes
     derive are those one writes: identical output for any --jobs."""
     from bench.generate import generate
-    from lodpub import serialize
+    from lodpub import parts
     from lodpub.pipeline import build
     from lodpub.settings import Settings
 
-    monkeypatch.setattr(serialize, "PARALLEL_BYTES", 0)  # a small corpus's dumps in two processes too
+    monkeypatch.setattr(parts, "LETTERS_PER_PART", 16)  # 16 parts, which two processes derive
 
     generate(150, tmp_path / "corpus")  # three batches of letters
     outputs = []
@@ -303,62 +315,90 @@ def test_any_number_of_jobs_gives_the_same_bytes(tmp_path: Path, monkeypatch: py
     assert outputs[0] == outputs[1]
 
 
-def test_gzip_chunks_rejoin_to_the_nquads(seed_build: BuildResult, tmp_path: Path) -> None:
+def test_gzip_chunks_rejoin_to_the_nquads(seed_build: BuildResult) -> None:
     import gzip
-
-    from lodpub.serialize import write_chunks
 
     out = seed_build.out
     (chunk,) = sorted((out / "dumps").iterdir())
     assert chunk.name == "dataset-00001.nq.gz"
     assert gzip.decompress(chunk.read_bytes()) == (out / "dataset.nq").read_bytes()
-    sizes = write_chunks(out / "dataset.nq", tmp_path / "small", 20_000)
-    parts = [gzip.decompress((tmp_path / "small" / Path(name).name).read_bytes()) for name in sorted(sizes)]
-    assert len(parts) > 5 and all(len(p) <= 20_000 for p in parts)
-    assert b"".join(parts) == (out / "dataset.nq").read_bytes()
-    assert all(p.endswith(b"\n") for p in parts)
-    again = write_chunks(out / "dataset.nq", tmp_path / "again", 20_000)
-    assert [(tmp_path / "again" / Path(n).name).read_bytes() for n in sorted(again)] == [
-        (tmp_path / "small" / Path(n).name).read_bytes() for n in sorted(sizes)
-    ]
     void = Graph().parse(out / "void.ttl", format="turtle")
     assert any(str(o).endswith("/dumps/dataset-00001.nq.gz") for o in void.objects())
 
 
-def greedy(lines: list[bytes], limit: int) -> list[bytes]:
-    """Whole lines packed in order into chunks of at most ``limit`` bytes (a longer line alone)."""
+def greedy(parts: list[bytes], limit: int) -> list[bytes]:
+    """Parts packed in order into chunks of at most ``limit`` bytes (a larger part alone)."""
     chunks: list[list[bytes]] = []
     size = 0
-    for line in lines:
-        if not chunks or size + len(line) > limit:
+    for part in parts:
+        if not part:
+            continue
+        if not chunks or size + len(part) > limit:
             chunks.append([])
             size = 0
-        chunks[-1].append(line)
-        size += len(line)
+        chunks[-1].append(part)
+        size += len(part)
     return [b"".join(chunk) for chunk in chunks]
 
 
-@settings(max_examples=200, deadline=None)
+def forms_of(size: int, seed: int) -> dict[str, bytes]:
+    """A part's forms, of made-up bytes (the sink joins bytes; it does not read them)."""
+    import gzip
+
+    nq = bytes([65 + seed % 26]) * size
+    forms = {form: nq + form.encode() if size else b"" for form in ("trig", "ttl", "nt", "jsonld")}
+    return {"nq": nq, **forms, "gz": gzip.compress(nq, mtime=0) if size else b""}
+
+
+@settings(max_examples=150, deadline=None)
 @given(
-    lines=st.lists(st.integers(min_value=0, max_value=90), max_size=60),
+    sizes=st.lists(st.integers(min_value=0, max_value=90), min_size=1, max_size=30),
     limit=st.integers(min_value=1, max_value=120),
-    last_newline=st.booleans(),
-    block=st.integers(min_value=1, max_value=200),
+    kept=st.sets(st.integers(min_value=0, max_value=29)),
+    again=st.lists(st.integers(min_value=0, max_value=90), min_size=30, max_size=30),
 )
-def test_gzip_chunks_pack_whole_lines_greedily(
-    lines: list[int], limit: int, last_newline: bool, block: int
+def test_whole_dumps_join_the_parts_and_a_rebuild_copies_the_kept_ones(
+    sizes: list[int], limit: int, kept: set[int], again: list[int]
 ) -> None:
+    """The whole dumps are the parts' bytes in part order (JSON-LD: their fragments, joined by
+    commas, in one document); the gzip chunks pack whole parts greedily (a larger part alone)
+    and hold the N-Quads. A rebuild that keeps some parts (copied from the previous files by
+    the table) and puts the others gives the bytes of a build that puts every part."""
     import gzip
     import tempfile
 
-    from lodpub.serialize import write_chunks
+    from lodpub.dumps import WholeFiles
+    from lodpub.jsonld import Context
 
-    data = [b"x" * n + b"\n" for n in lines]
-    if data and not last_newline:
-        data[-1] = data[-1][:-1]  # a file that does not end with a line end
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "dataset.nq"
-        source.write_bytes(b"".join(data))
-        sizes = write_chunks(source, Path(folder) / "dumps", limit, block)
-        got = [gzip.decompress((Path(folder) / name).read_bytes()) for name in sorted(sizes)]
-    assert got == greedy([line for line in data if line], limit)
+    context = Context.default()
+
+    def write(folder: Path, parts: list[dict[str, bytes]], previous: tuple[Path, dict] | None = None) -> dict:  # type: ignore[type-arg]
+        folder.mkdir()
+        sink = WholeFiles(folder, context, previous, chunk_bytes=limit)
+        for position, forms in enumerate(parts):
+            if previous is not None and position in kept:
+                sink.keep()
+            else:
+                sink.put(forms)
+        written = sink.finish()
+        got = {name: (folder / name).read_bytes() for name in written.files}
+        return {"files": got, "table": written.table, "chunks": written.chunks}
+
+    first = [forms_of(size, seed) for seed, size in enumerate(sizes)]
+    # a rebuild: the kept parts as they were, the others changed
+    second = [first[p] if p in kept else forms_of(again[p], p + 7) for p in range(len(first))]
+    with tempfile.TemporaryDirectory() as root:
+        before = write(Path(root) / "before", first)
+        files = before["files"]
+        for form in ("nq", "trig", "ttl", "nt"):
+            assert files[f"dataset.{form}"] == b"".join(forms[form] for forms in first)
+        fragments = [forms["jsonld"].decode() for forms in first if forms["jsonld"]]
+        head = '{\n"@context": ' + context.rendered + ',\n"@graph": ['
+        body = "\n" + ",\n".join(fragments) if fragments else ""
+        assert files["dataset.jsonld"].decode() == head + body + "\n]\n}\n"
+        chunks = [files[name] for name in sorted(before["chunks"])]
+        assert [gzip.decompress(chunk) for chunk in chunks] == greedy([f["nq"] for f in first], limit)
+        assert sorted(before["chunks"]) == [f"dumps/dataset-{n:05d}.nq.gz" for n in range(1, len(chunks) + 1)]
+        rebuilt = write(Path(root) / "rebuilt", second, (Path(root) / "before", before["table"]))
+        expected = write(Path(root) / "expected", second)
+    assert rebuilt == expected

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from lodpub import atomic, incremental, parts
+from lodpub import atomic, dumps, incremental, parts
 from lodpub.pipeline import BuildResult, build
 from lodpub.publish.dist import Dist
 from lodpub.publish.sparql import SparqlStore
@@ -57,9 +57,11 @@ def full(
     return result, snapshot(out)
 
 
-def again(corpus: Path, tmp_path: Path, jobs: int = 1) -> tuple[BuildResult, dict[Path, bytes]]:
+def again(
+    corpus: Path, tmp_path: Path, jobs: int = 1, settings: Settings = SETTINGS
+) -> tuple[BuildResult, dict[Path, bytes]]:
     result = build(
-        corpus, tmp_path / "dist", SETTINGS, cache_dir=tmp_path / "cache", jobs=jobs, keep_going=True
+        corpus, tmp_path / "dist", settings, cache_dir=tmp_path / "cache", jobs=jobs, keep_going=True
     )
     assert result.written
     return result, snapshot(tmp_path / "dist")
@@ -127,16 +129,17 @@ def test_parts_hold_what_the_whole_dumps_hold(corpus: Path, tmp_path: Path) -> N
     assert len([e for e in entries if "/graph/letter/" in e.iri]) == 130
 
 
-def test_rebuilds_equal_full_builds(corpus: Path, tmp_path: Path) -> None:
-    first, files = again(corpus, tmp_path)
-    _, expected = full(corpus, tmp_path)
+@pytest.mark.parametrize("settings", [SETTINGS, WHOLE], ids=["parts", "whole"])
+def test_rebuilds_equal_full_builds(corpus: Path, tmp_path: Path, settings: Settings) -> None:
+    first, files = again(corpus, tmp_path, settings=settings)
+    _, expected = full(corpus, tmp_path, settings)
     assert first.timings.mode == "full" and files == expected
     assert first.timings.reason == f"no state of an earlier build in {tmp_path / 'cache'}"
     letters = corpus / "letters"
 
     def check(reused: int | None = None) -> BuildResult:
-        result, files = again(corpus, tmp_path)
-        reference, expected = full(corpus, tmp_path)
+        result, files = again(corpus, tmp_path, settings=settings)
+        reference, expected = full(corpus, tmp_path, settings)
         assert result.timings.mode == "incremental"
         assert files == expected
         assert result.warnings == reference.warnings
@@ -171,31 +174,43 @@ def test_rebuilds_equal_full_builds(corpus: Path, tmp_path: Path) -> None:
     text = broken.read_bytes()
     broken.write_bytes(b"")
     assert check().problems
-    strict = build(corpus, tmp_path / "dist", SETTINGS, cache_dir=tmp_path / "cache")
-    assert not strict.written and strict.problems and snapshot(tmp_path / "dist") == full(corpus, tmp_path)[1]
+    strict = build(corpus, tmp_path / "dist", settings, cache_dir=tmp_path / "cache")
+    assert not strict.written and strict.problems
+    assert snapshot(tmp_path / "dist") == full(corpus, tmp_path, settings)[1]
     broken.write_bytes(text)
     assert not check().problems
     # the authority file shapes every letter: a full build
     authorities = corpus / "authorities.toml"
     authorities.write_text(authorities.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    result, files = again(corpus, tmp_path)
-    assert result.timings.mode == "full" and files == full(corpus, tmp_path)[1]
+    result, files = again(corpus, tmp_path, settings=settings)
+    assert result.timings.mode == "full" and files == full(corpus, tmp_path, settings)[1]
     assert result.timings.reason == (
         "the authority file, the shapes, the ontology, the archives table or lodpub changed"
     )
 
 
-def test_a_dist_changed_since_is_built_in_full(corpus: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("settings", "damaged"),
+    [
+        (SETTINGS, ("parts/0003.nq", "parts/0005.jsonld", "graphs.tsv", "void.ttl")),
+        (WHOLE, ("dataset.ttl", "dataset.jsonld", "dumps/dataset-00001.nq.gz", "graphs.tsv")),
+    ],
+    ids=["parts", "whole"],
+)
+def test_a_dist_changed_since_is_built_in_full(
+    corpus: Path, tmp_path: Path, settings: Settings, damaged: tuple[str, ...]
+) -> None:
     """The state names the output it describes (graphs.tsv's bytes, the other files' sizes and
-    times); an output changed since is not updated from it but built afresh."""
+    times); an output changed since is not updated from it (nor its bytes copied) but built
+    afresh."""
     edited = corpus / "letters" / "letter-000007.txt"
-    for damage in ("parts/0003.nq", "parts/0005.jsonld", "graphs.tsv", "void.ttl"):
-        again(corpus, tmp_path)
+    for damage in damaged:
+        again(corpus, tmp_path, settings=settings)
         path = tmp_path / "dist" / damage
         path.write_bytes(path.read_bytes()[:-2] + b"\n")
         edited.write_bytes(edited.read_bytes().replace(b"Dear", b"Dear dear", 1))
-        result, files = again(corpus, tmp_path)
-        assert result.timings.mode == "full" and files == full(corpus, tmp_path)[1], damage
+        result, files = again(corpus, tmp_path, settings=settings)
+        assert result.timings.mode == "full" and files == full(corpus, tmp_path, settings)[1], damage
         assert result.timings.reason == "the output was changed since the build the state records"
 
 
@@ -244,11 +259,8 @@ def test_each_full_build_says_why(corpus: Path, tmp_path: Path) -> None:
 
     code, _, stderr = run(*args, "-v", "--no-cache")
     assert (code, said(stderr)) == (0, ["build: full: no cache (--no-cache)"])
-    code, _, stderr = run(*args[:-3], "--quiet", "-v")
-    assert (code, said(stderr)) == (
-        0,
-        ["build: full: the dumps are whole files; rebuilds of what changed need --dumps parts"],
-    )
+    code, _, stderr = run(*args[:-3], "--quiet", "-v")  # whole dumps: other settings
+    assert (code, said(stderr)) == (0, ["build: full: the settings changed"])
 
 
 def test_an_interrupted_rename_phase_is_completed(
@@ -264,16 +276,16 @@ def test_an_interrupted_rename_phase_is_completed(
     class Killed(Exception):
         pass
 
-    real_write = parts.write_part
+    real_write = dumps.write_part
 
     def dies(*args: object) -> None:
         raise Killed
 
-    monkeypatch.setattr(parts, "write_part", dies)
+    monkeypatch.setattr(dumps, "write_part", dies)
     with pytest.raises(Killed):
         again(corpus, tmp_path)
     assert snapshot(tmp_path / "dist") == before
-    monkeypatch.setattr(parts, "write_part", real_write)
+    monkeypatch.setattr(dumps, "write_part", real_write)
 
     real_apply = atomic.apply_journal
 

@@ -153,8 +153,8 @@ def test_changing_texts_rebuilds_every_letter(corpus: Path, tmp_path: Path, dump
 
     timed("--texts", "all")
     first = files(out)
-    same = timed("--texts", "all")  # the cache is in use
-    assert (same["reused"], same["mode"]) == ((2, "full") if dumps == "whole" else (0, "incremental"))
+    same = timed("--texts", "all")  # the cache is in use: nothing changed, nothing is written again
+    assert (same["reused"], same["mode"]) == (0, "incremental")
     withheld = timed("--texts", "none")
     assert (withheld["reused"], withheld["mode"]) == (0, "full")
     assert texts_of(letter(out, PHP), PHP_TEXT) == [] and texts_of(letter(out, WILSON), WILSON_TEXT) == []

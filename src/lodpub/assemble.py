@@ -11,17 +11,17 @@ from types import TracebackType
 from pyoxigraph import NamedNode, Triple
 
 from .atomic import new_folder, remove_dead, replace_folder
+from .dumps import CHUNK_BYTES
 from .errors import LodpubError
 from .jsonld import Context
 from .mapping import Iris
 from .mapping.dataset import Statistics, describe_dataset
-from .parts import PartsWriter, part_count
-from .serialize import DistWriter, write_description
+from .parts import part_count
+from .serialize import write_description
 from .settings import Settings
 from .shared import Origin, SharedEntities, descriptions
 from .validate import Issue, Validator
-
-CHUNK_BYTES = 64 * 1024 * 1024  # uncompressed N-Quads per gzip chunk, for bulk loaders
+from .writer import DumpWriter
 
 
 class Assembly:
@@ -46,11 +46,8 @@ class Assembly:
         remove_dead(self.out, "tmp")
         self.tmp = new_folder(self.out, "tmp")
         previous = self.out if self.out.is_dir() else None
-        self.writer: DistWriter | PartsWriter
-        if settings.dumps == "parts":
-            self.writer = PartsWriter(self.tmp, self.context, previous, part_count(letters), jobs)
-        else:
-            self.writer = DistWriter(self.tmp, self.context, previous, jobs)
+        whole = settings.dumps != "parts"
+        self.writer = DumpWriter(self.tmp, self.context, previous, part_count(letters), jobs, whole)
         self.sizes: dict[str, int] = {}
 
     def __enter__(self) -> Assembly:
@@ -117,5 +114,4 @@ class Assembly:
 
     def discard(self) -> None:
         """Drop the temporary folder (nothing of it was published)."""
-        self.writer.close()
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -130,18 +130,27 @@ def write_graph(context: Context, triples: list[Triple], out: IO[str]) -> None:
     out.write("\n]\n}\n")
 
 
-def write_dataset(context: Context, quads: Iterable[Quad], out: IO[str]) -> None:
-    """A document of named graphs, one graph object per line group, written as it streams."""
-    out.write('{\n"@context": ')
-    out.write(context.rendered)
-    out.write(',\n"@graph": [')
-    first = True
+def document_head(context: Context) -> str:
+    """The start of a dataset document, up to the opening of its ``@graph`` array."""
+    return '{\n"@context": ' + context.rendered + ',\n"@graph": ['
+
+
+DOCUMENT_TAIL = "\n]\n}\n"  # the end of a dataset document
+
+
+def graph_objects(context: Context, quads: Iterable[Quad]) -> str:
+    """The graph objects of named-graph quads (in graph order), one line group each, joined by
+    ",\\n": a fragment of a dataset document's ``@graph`` array. Fragments join with ",\\n" into
+    one document (a graph named in two of them is one graph to a JSON-LD processor)."""
+    objects = []
     for graph, group in groupby(quads, key=lambda q: graph_of(q).value):
-        out.write("\n" if first else ",\n")
-        first = False
-        out.write('{"@id": ' + json.dumps(graph) + ', "@graph": [')
-        for index, node in enumerate(context.nodes(q.triple for q in group)):
-            out.write("\n  " if index == 0 else ",\n  ")
-            out.write(json.dumps(node, ensure_ascii=False))
-        out.write("\n]}")
-    out.write("\n]\n}\n")
+        nodes = context.nodes(q.triple for q in group)
+        lines = ",\n  ".join(json.dumps(node, ensure_ascii=False) for node in nodes)
+        objects.append('{"@id": ' + json.dumps(graph) + ', "@graph": [\n  ' + lines + "\n]}")
+    return ",\n".join(objects)
+
+
+def dataset_document(context: Context, fragments: Iterable[str]) -> str:
+    """A document of named graphs from fragments of ``graph_objects`` (empty ones left out)."""
+    body = ",\n".join(fragment for fragment in fragments if fragment)
+    return document_head(context) + ("\n" + body if body else "") + DOCUMENT_TAIL

@@ -1,7 +1,9 @@
-"""Dumps in parts (``dumps = "parts"``), for large corpora: instead of one file per format, the
-dataset is split into a power of two of parts by a hash of each letter graph's IRI (and of each
-subject of the entities graph), about ``LETTERS_PER_PART`` letters each, so that editing one
-letter changes one part and a rebuild rewrites a few megabytes, not every dump.
+"""The parts of the dataset: it is split into a power of two of parts by a hash of each letter
+graph's IRI (and of each subject of the entities graph), about ``LETTERS_PER_PART`` letters
+each, so that editing one letter changes one part, and a rebuild writes that part afresh and
+copies the others' bytes (see dumps.py), whether the dumps are whole files or in parts.
+
+With ``dumps = "parts"`` each part has files of its own:
 
     parts/NNNN.{nq,trig,ttl,nt,jsonld}     letter graphs of part NNNN (in id order), then the
                                            entities graph's triples whose subject falls in it
@@ -14,7 +16,6 @@ parts (and, once, every part written again)."""
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
@@ -22,15 +23,11 @@ from typing import cast
 import pyoxigraph as ox
 from pyoxigraph import NamedNode, Quad, Triple
 
-from .index import INDEX, IndexRow, IndexWriter
-from .jsonld import Context
 from .mapping.rdf import subject_of
-from .serialize import DERIVED, LetterFiles, PrefixTracker, derive_dumps, quads, write_gzip
 
 LETTERS_PER_PART = 128
 FORMATS = ("nq", "trig", "ttl", "nt", "jsonld")
 DESCRIPTION = "dataset"  # the name of the part that holds the dataset description graph
-_FLUSH = 128 * 1024  # bytes of N-Quads kept per part before they are appended to its file
 
 
 def part_count(letters: int) -> int:
@@ -83,134 +80,6 @@ def segments(triples: Iterable[Triple], count: int) -> dict[int, list[Triple]]:
 
 
 def nquads(graph: NamedNode, triples: list[Triple]) -> bytes:
-    return cast(bytes, ox.serialize(quads(graph, triples), format=ox.RdfFormat.N_QUADS))
-
-
-def write_part(folder: Path, part: int | str, data: bytes, context: Context) -> dict[str, int]:
-    """Every file of one part, from its N-Quads; the size of each. The Turtle and TriG files
-    declare only the prefixes the part uses."""
-    found = cast(list[Quad], list(ox.parse(data, format=ox.RdfFormat.N_QUADS)))
-    tracker = PrefixTracker()
-    tracker.see(q.triple for q in found)
-    prefixes = tracker.prefixes()
-    files = dict(zip(FORMATS, part_files(part), strict=False))
-    (folder / "parts").mkdir(exist_ok=True)
-    (folder / "dumps").mkdir(exist_ok=True)
-    (folder / files["nq"]).write_bytes(data)
-    derive_dumps(lambda: found, {suffix: folder / files[suffix] for suffix in DERIVED}, prefixes, context)
-    gz = part_files(part)[-1]
-    write_gzip(folder / gz, [data])
-    return {name: (folder / name).stat().st_size for name in part_files(part)}
-
-
-class PartsWriter:
-    """Writes a dist/ folder with its dumps in parts as letters stream in (in id order); each
-    part's N-Quads are gathered in its file, and ``finish`` derives every part's other files."""
-
-    dumps: tuple[str, ...] = ()
-
-    def __init__(
-        self, folder: Path, context: Context, previous: Path | None, count: int, jobs: int = 1
-    ) -> None:
-        self.folder = folder
-        self.jobs = jobs  # processes that write the parts' files
-        self.context = context
-        self.count = count
-        self.files = LetterFiles(folder, context, previous)
-        (folder / "parts").mkdir()
-        self._pending: dict[int, list[bytes]] = {part: [] for part in range(count)}
-        self._pending_bytes = dict.fromkeys(range(count), 0)
-        self._offsets = dict.fromkeys(range(count), 0)
-        for part in range(count):
-            (folder / part_nquads(part)).write_bytes(b"")
-        self._index = IndexWriter(folder / INDEX)
-        self._description = b""
-
-    @property
-    def reused(self) -> int:
-        """Letters whose own files were linked from the previous output."""
-        return self.files.reused
-
-    def _append(self, part: int, data: bytes) -> int:
-        """Add bytes to a part; their offset in its N-Quads file."""
-        offset = self._offsets[part]
-        self._pending[part].append(data)
-        self._offsets[part] += len(data)
-        self._pending_bytes[part] += len(data)
-        if self._pending_bytes[part] > _FLUSH:
-            self._flush(part)
-        return offset
-
-    def _flush(self, part: int) -> None:
-        with open(self.folder / part_nquads(part), "ab") as out:
-            out.writelines(self._pending[part])
-        self._pending[part], self._pending_bytes[part] = [], 0
-
-    def add_letter(self, letter_id: str, graph: NamedNode, triples: list[Triple]) -> None:
-        """A letter graph goes to its part, with its own files."""
-        data = nquads(graph, triples)
-        digest = hashlib.sha256(data).hexdigest()
-        tracker = PrefixTracker()
-        tracker.see(triples)
-        files = self.files.write(letter_id, graph, digest, triples, tracker)
-        part = part_of(graph.value, self.count)
-        offset = self._append(part, data)
-        name = part_nquads(part)
-        self._index.add(IndexRow(graph.value, len(triples), digest, name, offset, len(data), files))
-
-    def add_entities(self, graph: NamedNode, triples: list[Triple]) -> list[list[Triple]]:
-        """The entities graph, split by subject into every part (after the part's letters); the
-        segments, in part order."""
-        out = []
-        for part, segment in segments(triples, self.count).items():
-            data = nquads(graph, segment)
-            offset = self._append(part, data)
-            digest = hashlib.sha256(data).hexdigest()
-            name = part_nquads(part)
-            self._index.add(IndexRow(graph.value, len(segment), digest, name, offset, len(data)))
-            out.append(segment)
-        return out
-
-    def add_graph(self, graph: NamedNode, triples: list[Triple]) -> None:
-        """The dataset description, in its own part."""
-        data = nquads(graph, triples)
-        digest = hashlib.sha256(data).hexdigest()
-        self._index.add(IndexRow(graph.value, len(triples), digest, part_nquads(DESCRIPTION), 0, len(data)))
-        self._description = data
-
-    def chunks(self) -> dict[str, int | None]:
-        """The gzip file of every part (their sizes are known once written)."""
-        names = [part_files(part)[-1] for part in [*range(self.count), DESCRIPTION]]
-        return dict.fromkeys(names)
-
-    def finish(self, chunk_bytes: int) -> tuple[dict[str, int], dict[str, int]]:
-        """Write every part's files; no whole-file dumps, and the parts' gzip files as chunks."""
-        del chunk_bytes  # parts are bounded by the number of letters in them
-        self._index.close()
-        chunks = {}
-        for part in range(self.count):
-            self._flush(part)
-        (self.folder / part_files(DESCRIPTION)[0]).write_bytes(self._description)
-        jobs = [(self.folder, part, self.context) for part in [*range(self.count), DESCRIPTION]]
-        if self.jobs > 1 and self.count > 1:
-            with multiprocessing.get_context("spawn").Pool(self.jobs) as pool:
-                for written in pool.imap(_derive, jobs):
-                    chunks.update(written)
-        else:
-            for job in jobs:
-                chunks.update(_derive(job))
-        return sizes(self.folder, self.count), chunks
-
-    def close(self) -> None:
-        """Release the open files (after a failure)."""
-        self._index.close()
-
-
-def _derive(job: tuple[Path, int | str, Context]) -> dict[str, int]:
-    """Write one part's files from its N-Quads file (in a worker process); its gzip's size."""
-    folder, part, context = job
-    return _gz(write_part(folder, part, (folder / part_files(part)[0]).read_bytes(), context))
-
-
-def _gz(sizes: dict[str, int]) -> dict[str, int]:
-    return {name: size for name, size in sizes.items() if name.endswith(".gz")}
+    """The N-Quads of one graph's triples."""
+    quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    return cast(bytes, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))

@@ -89,9 +89,7 @@ def _build(
     letter_ids = len(source.id_names())
     if cache is None:
         timings.reason = "no cache (--no-cache)"
-    elif settings.dumps != "parts":
-        timings.reason = "the dumps are whole files; rebuilds of what changed need --dumps parts"
-    if cache is not None and cache_dir is not None and settings.dumps == "parts":
+    if cache is not None and cache_dir is not None:
         done = rebuild(source, out, settings, cache, cache_dir, validator, timings, keep_going, jobs, guard)
         if not isinstance(done, FullBuild):
             return done

@@ -4,84 +4,107 @@ read when first needed and checked against the index."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from pyoxigraph import Triple
 
+from ..dumps import Layout
 from ..index import INDEX, INDEX_HEADER, IndexRow, index_lines
 from ..parts import part_nquads
 
-if TYPE_CHECKING:
-    pass
-
 
 class PreviousIndex:
-    """graphs.tsv as read back. The letters' lines stay text (100,000 of them) and are parsed
-    only when their letter or their part changes."""
+    """graphs.tsv as read back, each row made for its part (see ``dumps.Layout``). The letters'
+    lines stay text (100,000 of them) and are parsed only when their letter or their part
+    changes, or when the whole dumps' parts move."""
 
-    def __init__(self, out: Path, prefix: str, entities: str) -> None:
-        self.letters: dict[str, str] = {}  # graph IRI -> its line
+    def __init__(self, out: Path, prefix: str, entities: str, layout: Layout) -> None:
+        self.layout = layout
+        self.letters: dict[str, str] = {}  # graph IRI -> its line (as published, unless fresh)
+        self.fresh: set[str] = set()  # letters whose line is made for its part
         self.by_file: dict[str, set[str]] = {}  # part file -> its letter graphs
         self.entities: dict[str, IndexRow] = {}  # part file -> the entities graph's span in it
         self.description: IndexRow | None = None
         try:
             for line in index_lines(out / INDEX):
-                iri, _, _, file, _ = line.split("\t", 4)
+                iri, _, _, file, offset, _ = line.split("\t", 5)
                 if iri.startswith(prefix):
                     self.letters[iri] = line
-                    self.by_file.setdefault(file, set()).add(iri)
-                elif iri == entities:
-                    self.entities[file] = IndexRow.parse(line)
+                    self.by_file.setdefault(layout.part(file, int(offset)), set()).add(iri)
+                elif iri == entities:  # one row per part, in part order
+                    part = layout.names[len(self.entities)]
+                    self.entities[part] = layout.within(IndexRow.parse(line), part)
                 else:
-                    self.description = IndexRow.parse(line)
-        except ValueError as error:
+                    self.description = layout.within(IndexRow.parse(line), layout.names[-1])
+        except (ValueError, IndexError) as error:
             raise Stale(f"{INDEX} is not one this build wrote ({error})") from None
 
     def pop(self, graph: str) -> IndexRow | None:
         """A letter graph's row, taken out of the index."""
-        line = self.letters.pop(graph, None)
-        if line is None:
+        if graph not in self.letters:
             return None
-        row = IndexRow.parse(line)
+        row = self.row(graph)
+        del self.letters[graph]
+        self.fresh.discard(graph)
         self.by_file[row.file].discard(graph)
         return row
 
     def put(self, row: IndexRow) -> None:
+        """A letter graph's row, made for its part."""
         self.letters[row.iri] = row.line()
+        self.fresh.add(row.iri)
         self.by_file.setdefault(row.file, set()).add(row.iri)
 
     def row(self, graph: str) -> IndexRow:
-        return IndexRow.parse(self.letters[graph])
+        row = IndexRow.parse(self.letters[graph])
+        return row if graph in self.fresh else self.layout.within(row)
 
-    def text(self, count: int) -> str:
-        """graphs.tsv: letter graphs in id order, the entities graph part by part, the
-        description."""
+    def text(self, count: int, layout: Layout) -> str:
+        """graphs.tsv as ``layout`` publishes it: letter graphs in id order, the entities graph
+        part by part, the description."""
         assert self.description is not None
-        lines = [INDEX_HEADER, *(self.letters[g] for g in sorted(self.letters))]
-        lines += (self.entities[part_nquads(p)].line() for p in range(count))
-        lines.append(self.description.line())
+        lines = [INDEX_HEADER]
+        if layout.starts is None and self.layout.starts is None:  # parts: the lines stay
+            lines += (self.letters[g] for g in sorted(self.letters))
+        else:
+            lines += (layout.published(self.row(g)).line() for g in sorted(self.letters))
+        lines += (layout.published(self.entities[part_nquads(p)]).line() for p in range(count))
+        lines.append(layout.published(self.description).line())
         return "".join(lines)
 
 
 class PreviousParts:
-    """Old part files, read when first needed."""
+    """The previous output's N-Quads, read a span at a time and checked against the index; each
+    dump is opened once (a context manager: ``with`` closes them)."""
 
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self._data: dict[str, bytes] = {}
+    def __init__(self, out: Path, layout: Layout) -> None:
+        self.out, self.layout = out, layout
+        self._open: dict[str, int] = {}  # published file -> its descriptor
+
+    def __enter__(self) -> PreviousParts:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for fd in self._open.values():
+            os.close(fd)
+        self._open.clear()
+
+    def _fd(self, name: str) -> int:
+        if name not in self._open:
+            try:
+                self._open[name] = os.open(self.out / name, os.O_RDONLY)
+            except FileNotFoundError:
+                raise Stale(f"{name}, which {INDEX} lists, is missing from the output") from None
+        return self._open[name]
 
     def slice(self, row: IndexRow) -> bytes:
-        data = self._data.get(row.file)
-        if data is None:
-            try:
-                data = self._data[row.file] = (self.out / row.file).read_bytes()
-            except FileNotFoundError:
-                raise Stale(f"{row.file}, which {INDEX} lists, is missing from the output") from None
-        piece = data[row.offset : row.offset + row.size]
+        """The bytes of a row made for its part."""
+        published = self.layout.published(row)
+        piece = os.pread(self._fd(published.file), row.size, published.offset)
         if hashlib.sha256(piece).hexdigest() != row.sha256:
-            raise Stale(f"{row.file} does not match {INDEX}")
+            raise Stale(f"{published.file} does not match {INDEX}")
         return piece
 
     def triples(self, row: IndexRow) -> list[Triple]:

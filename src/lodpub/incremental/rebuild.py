@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Triple
 
-from .. import atomic, batches, parts
+from .. import atomic, batches, dumps
 from ..atomic import new_folder, recover, write_journal
+from ..dumps import WHOLE_DUMPS, Layout, PartFiles, Table, WholeFiles, dump_files
 from ..errors import LodpubError
 from ..index import INDEX, IndexRow
 from ..jsonld import Context
@@ -31,7 +32,16 @@ from ..settings import Settings
 from ..validate import Issue, Validator
 from .entities import EntityUpdate
 from .previous import PreviousIndex, PreviousParts, Stale
-from .state import STATE, StateDb, failures_json, output_digest, settings_key, stat_or_nothing
+from .state import (
+    STATE,
+    TABLE,
+    StateDb,
+    failures_json,
+    output_digest,
+    settings_key,
+    stat_or_nothing,
+    table_of,
+)
 
 if TYPE_CHECKING:
     from ..corpus import Corpus
@@ -107,21 +117,25 @@ class _Rebuild:
         self.base = self.iris.base
         self.context = Context.default()
         self.entities = EntityUpdate(self.db, self.base, self.validator, self.source)
+        self.table: Table | None = None  # where the parts lie in the whole dumps (none: parts)
 
     def run(self, keep_going: bool, jobs: int, guard: Callable[[int], None]) -> BuildResult:
         started = time.perf_counter()
         db = self.db
         ids = self.source.id_names()
         count = part_count(len(ids))
+        self.table = table_of(db)
         expected = {
             "fingerprint": self.cache.fingerprint,
             "settings": settings_key(self.settings),
             "parts": str(count),
-            "index": output_digest(self.out, count),
+            "index": output_digest(self.out, dump_files(count, self.table)),
         }
         changed_meta = [key for key, value in expected.items() if db.meta(key) != value]
         if changed_meta:
             raise Stale(_CHANGED[changed_meta[0]])
+        if (self.table is None) != (self.settings.dumps == "parts"):
+            raise Stale("the state has no table of the whole dumps' parts")
         known = dict(db.db.execute("SELECT id, file || '\t' || stat FROM letters").fetchall())
         todo: list[tuple[str, list[Path]]] = []
         stats: dict[str, str] = {}
@@ -178,7 +192,8 @@ class _Rebuild:
         started = time.perf_counter()
         stage = new_folder(self.out, "stage")
         try:
-            update = self._update(changed, removed, before, stats, count, stage)
+            with PreviousParts(self.out, Layout.of(count, self.table)) as previous:
+                update = self._update(changed, removed, before, stats, count, stage, previous)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)  # nothing of it was published
             raise
@@ -213,7 +228,7 @@ class _Rebuild:
             warnings=tuple(db.letter_notes() + db.warnings()),
             triples=update.stats.triples,
             entities=update.stats.entities,
-            files=part_sizes(self.out, count),
+            files=update.sizes or part_sizes(self.out, count),
             timings=self.timings,
             withheld=withheld,
         )
@@ -226,12 +241,13 @@ class _Rebuild:
         stats: dict[str, str],
         count: int,
         stage: Path,
+        old: PreviousParts,
     ) -> _Update:
         """Apply the changes to the state (in the open transaction) and stage the new files."""
         db, base = self.db, self.base
-        old = PreviousParts(self.out)
+        layout = old.layout
         entities_iri, dataset_iri = self.iris.entities_graph.value, self.iris.dataset_graph.value
-        index = PreviousIndex(self.out, self.iris.letter_graph("").value, entities_iri)
+        index = PreviousIndex(self.out, self.iris.letter_graph("").value, entities_iri, layout)
         entity_rows = dict(index.entities)
         letter_stats = Statistics.from_json(db.meta("letter_stats") or "")
         touched: set[int] = set()
@@ -311,52 +327,77 @@ class _Rebuild:
             digest = hashlib.sha256(data).hexdigest()
             name = part_nquads(part_of(graph, count))
             index.put(IndexRow(graph, len(triples), digest, name, -1, len(data), files))
-        for part in range(count):
-            name = part_nquads(part)
-            if name not in dirty:
-                continue
-            pieces: list[bytes] = []
-            offset = 0
-            for graph in sorted(index.by_file.get(name, ())):
-                row = index.row(graph)
-                piece = fresh[graph][0] if graph in fresh else old.slice(row)
-                index.put(IndexRow(graph, row.triples, row.sha256, name, offset, len(piece), row.files))
+        sink: PartFiles | WholeFiles
+        if self.table is None:
+            sink = PartFiles(stage, self.context, count)
+        else:
+            sink = WholeFiles(stage, self.context, (self.out, self.table))
+        try:
+            for part in range(count):
+                name = part_nquads(part)
+                if name not in dirty:
+                    sink.keep()
+                    continue
+                pieces: list[bytes] = []
+                offset = 0
+                for graph in sorted(index.by_file.get(name, ())):
+                    row = index.row(graph)
+                    piece = fresh[graph][0] if graph in fresh else old.slice(row)
+                    index.put(IndexRow(graph, row.triples, row.sha256, name, offset, len(piece), row.files))
+                    pieces.append(piece)
+                    offset += len(piece)
+                if part in segments:
+                    piece = nquads(self.iris.entities_graph, segments[part])
+                    triples_in = len(segments[part])
+                else:
+                    piece, triples_in = old.slice(entity_rows[name]), entity_rows[name].triples
+                digest = hashlib.sha256(piece).hexdigest()
+                index.entities[name] = IndexRow(entities_iri, triples_in, digest, name, offset, len(piece))
                 pieces.append(piece)
-                offset += len(piece)
-            if part in segments:
-                piece = nquads(self.iris.entities_graph, segments[part])
-                triples_in = len(segments[part])
+                dumps.write_part(sink, b"".join(pieces), self.context)
+            # the parts' gzip files are named in the description; the whole dumps' chunks
+            # follow the parts' sizes and are named in void.ttl only (as a full build does)
+            chunks: dict[str, int | None] = {}
+            dumped = WHOLE_DUMPS
+            if self.table is None:
+                chunks, dumped = dict.fromkeys(part_files(p)[-1] for p in [*range(count), DESCRIPTION]), ()
+            description = describe_dataset(self.iris, self.settings, total, chunks=chunks, dumps=dumped)
+            issues = self.validator.dataset(description)
+            if issues:
+                raise LodpubError("the dataset description does not conform: " + "; ".join(map(str, issues)))
+            data = nquads(self.iris.dataset_graph, description)
+            digest = hashlib.sha256(data).hexdigest()
+            if index.description is None or digest != index.description.sha256:
+                dumps.write_part(sink, data, self.context)
             else:
-                piece, triples_in = old.slice(entity_rows[name]), entity_rows[name].triples
-            digest = hashlib.sha256(piece).hexdigest()
-            index.entities[name] = IndexRow(entities_iri, triples_in, digest, name, offset, len(piece))
-            pieces.append(piece)
-            parts.write_part(stage, part, b"".join(pieces), self.context)
-            replace += part_files(part)
-        names = [part_files(p)[-1] for p in [*range(count), DESCRIPTION]]
-        description = describe_dataset(self.iris, self.settings, total, chunks=dict.fromkeys(names), dumps=())
-        issues = self.validator.dataset(description)
-        if issues:
-            raise LodpubError("the dataset description does not conform: " + "; ".join(map(str, issues)))
-        data = nquads(self.iris.dataset_graph, description)
-        digest = hashlib.sha256(data).hexdigest()
-        if index.description is None or digest != index.description.sha256:
-            parts.write_part(stage, DESCRIPTION, data, self.context)
-            replace += part_files(DESCRIPTION)
+                sink.keep()
+            written = sink.finish()
+        except BaseException:
+            if isinstance(sink, WholeFiles):
+                sink.close()
+            raise
         index.description = IndexRow(
             dataset_iri, len(description), digest, part_nquads(DESCRIPTION), 0, len(data)
         )
-        (stage / INDEX).write_text(index.text(count), encoding="utf-8", newline="\n")
-        sizes: dict[str, int | None] = {
-            name: ((stage / name) if (stage / name).exists() else (self.out / name)).stat().st_size
-            for name in names
-        }
-        void = describe_dataset(self.iris, self.settings, total, {}, sizes, ())
+        new_layout = Layout.of(count, written.table)
+        (stage / INDEX).write_text(index.text(count, new_layout), encoding="utf-8", newline="\n")
+        replace += written.files
+        if written.table is None:  # a part's gzip file as staged, or as it was
+            sizes: dict[str, int | None] = {
+                name: ((stage / name) if (stage / name).exists() else (self.out / name)).stat().st_size
+                for name in chunks
+            }
+        else:
+            sizes = {**written.chunks}
+        void = describe_dataset(self.iris, self.settings, total, written.sizes, sizes, dumped)
         replace += [INDEX, *write_description(stage, void, self.context)]
         remove = [f"letters/{i}{suffix}" for i in unpublished for suffix in (".ttl", ".jsonld")]
-        db.set_meta("index", output_digest(self.out, count, stage, replace))
+        if self.table is not None:  # gzip chunks the new dumps do not have
+            remove += sorted(set(dump_files(count, self.table)) - set(written.files))
+            db.set_meta(TABLE, json.dumps(written.table))
+        db.set_meta("index", output_digest(self.out, dump_files(count, written.table), stage, replace))
         write_journal(stage, replace, remove)
-        return _Update(stage, total, forget)
+        return _Update(stage, total, forget, written.sizes)
 
 
 @dataclass
@@ -364,3 +405,4 @@ class _Update:
     stage: Path
     stats: Statistics
     forget: set[str]
+    sizes: dict[str, int]

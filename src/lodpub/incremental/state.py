@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, cast
 import pyoxigraph as ox
 from pyoxigraph import NamedNode, Triple
 
+from ..dumps import Table, dump_files
 from ..index import INDEX
 from ..mapping import MappedLetter
 from ..mapping.dataset import Statistics
 from ..mapping.rdf import object_of, subject_of
-from ..parts import DESCRIPTION, part_files
 from ..serialize import CONTEXT, VOID
 from ..settings import Settings
 from ..shared import Origin, field_of, variant_id
@@ -268,7 +268,11 @@ class StateRecorder:
             [(i.focus, issue_json(i)) for i in entity_issues],
         )
         db.set_meta("letter_stats", assembly.letter_stats.as_json())
-        for key, value in {**self.meta, "index": output_digest(assembly.out, self.count)}.items():
+        table = assembly.writer.table
+        if table is not None:
+            db.set_meta(TABLE, json.dumps(table))
+        index = output_digest(assembly.out, dump_files(self.count, table))
+        for key, value in {**self.meta, "index": index}.items():
             db.set_meta(key, value)
         db.db.executescript(_INDEXES)
         db.db.commit()
@@ -282,11 +286,20 @@ class StateRecorder:
             self.path.unlink(missing_ok=True)
 
 
-def output_digest(out: Path, count: int, stage: Path | None = None, staged: Iterable[str] = ()) -> str:
+TABLE = "table"  # the meta key of where the parts lie in the whole dumps (see dumps.Table)
+
+
+def table_of(db: StateDb) -> Table | None:
+    """Where the parts lie in the whole dumps of the output the state describes (None: none)."""
+    text = db.meta(TABLE)
+    return None if text is None else cast(Table, json.loads(text))
+
+
+def output_digest(out: Path, dumps: list[str], stage: Path | None = None, staged: Iterable[str] = ()) -> str:
     """What the state knows of the output it describes: the bytes of graphs.tsv (which has the
-    hash of every graph and letter file) and the size and time of every other file of the
-    dumps, so a part changed by hand means a full build. With ``stage``, the ``staged`` files
-    are taken from there (a rename keeps a file's size and time)."""
+    hash of every graph and letter file) and the size and time of the ``dumps`` files and the
+    description files, so a dump changed by hand means a full build. With ``stage``, the
+    ``staged`` files are taken from there (a rename keeps a file's size and time)."""
     moved = set(staged)
 
     def where(name: str) -> Path:
@@ -294,11 +307,7 @@ def output_digest(out: Path, count: int, stage: Path | None = None, staged: Iter
 
     try:
         digest = hashlib.sha256(where(INDEX).read_bytes())
-        for name in [
-            VOID,
-            CONTEXT,
-            *(n for p in [*range(count), DESCRIPTION] for n in part_files(p)),
-        ]:
+        for name in [VOID, CONTEXT, *dumps]:
             st = where(name).stat()
             digest.update(f"\0{name}:{st.st_size}:{st.st_mtime_ns}".encode())
     except OSError:
