@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from lodpub.cli import main
 from lodpub.pipeline import BuildResult, build
-from lodpub.query import Answer, cookbook, describe, load_query, open_store, render, run_local
+from lodpub.publish.query import Answer, cookbook, describe, load_query, open_store, render, run_local
 
 from .conftest import BASE, CORPUS, SETTINGS, make_corpus
 from .stores import Oxigraph, free_port

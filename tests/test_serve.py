@@ -16,8 +16,8 @@ import pytest
 import requests
 from rdflib import Graph
 
-from lodpub.negotiate import choose
 from lodpub.pipeline import BuildResult
+from lodpub.publish.negotiate import choose
 from lodpub.publish.server import address, make_server
 
 from .conftest import BASE, require_tool

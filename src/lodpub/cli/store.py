@@ -145,7 +145,7 @@ def query_command(
     name_or_file: str | None, dist: Path, endpoint: str | None, fmt: str, list_queries: bool, max_wait: float
 ) -> None:
     """Run a cookbook query (by NAME) or a query FILE; print a table, CSV or JSON."""
-    from ..query import cookbook, describe, load_query, open_store, render, run_local, run_remote
+    from ..publish.query import cookbook, describe, load_query, open_store, render, run_local, run_remote
 
     if list_queries or not name_or_file:
         for name, path in cookbook().items():

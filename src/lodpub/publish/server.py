@@ -21,11 +21,11 @@ from pyoxigraph import NamedNode, Triple
 from .. import vocab
 from ..jsonld import Context, write_graph
 from ..mapping.rdf import triple_key
-from ..negotiate import choose
-from ..query import open_store
 from ..serialize import turtle
 from .dist import Dist
 from .html import Page
+from .negotiate import choose
+from .query import open_store
 
 RESOURCE_TYPES = {
     "text/html": "html",

@@ -11,10 +11,10 @@ from typing import cast
 
 import pyoxigraph as ox
 
-from .errors import ConfigError, LodpubError
-from .publish.dist import Dist
-from .publish.sparql import SparqlStore
-from .resources import data_path
+from ..errors import ConfigError, LodpubError
+from ..resources import data_path
+from .dist import Dist
+from .sparql import SparqlStore
 
 
 @dataclass(frozen=True)
