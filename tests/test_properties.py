@@ -15,11 +15,12 @@ from pyld import jsonld
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+from lodpub.authorities import Authorities
 from lodpub.errors import SourceError
 from lodpub.pipeline import build
 from lodpub.settings import Settings
 from lodpub.sources import read_letter
-from lodpub.textutil import slug
+from lodpub.textutil import normalise_name, shape_name, slug
 
 from .conftest import BASE, CORPUS
 
@@ -135,3 +136,35 @@ def test_generated_letters_build_and_every_output_round_trips(letters: list[str]
             named = reference.graph(BASE + "graph/letter/" + ttl.stem)
             assert isomorphic(Graph().parse(ttl, format="turtle"), named)
             assert isomorphic(Graph().parse(ttl.with_suffix(".jsonld"), format="json-ld"), named)
+
+
+_AUTHORITIES = Authorities.load(CORPUS / "authorities.toml")
+_OWNERS = {normalise_name(n): e for e in _AUTHORITIES.entities() if e.kind != "language" for n in e.names}
+_NAMES = sorted({n for e in _OWNERS.values() for n in e.names})
+_FILLER = st.sampled_from(["", " ", ", ", " of the ", ". ", "x", "-", " and ", "\n", "(", ")"])
+
+
+def _plain_find(text: str) -> list[tuple[str, str]]:
+    """What ``Authorities.find`` means: at each position the longest curated name that is not part
+    of a longer word, as one plain alternation of the names longest first would match."""
+    ordered = sorted(_OWNERS, key=lambda n: (-len(n), n))
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(n) for n in ordered)})(?!\w)", re.I)
+    found: dict[tuple[str, str], None] = {}
+    for match in pattern.finditer(shape_name(text)):
+        entity = _OWNERS[match.group(0).casefold()]
+        if entity.kind in ("person", "group", "place"):
+            found.setdefault((entity.kind, entity.key))
+    return list(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_FILLER, st.sampled_from(_NAMES), st.sampled_from(["", "s", "x", " "])), max_size=6)
+)
+def test_names_in_a_text_are_found_as_a_plain_alternation_finds_them(
+    pieces: list[tuple[str, str, str]],
+) -> None:
+    """The names are matched through one trie-shaped pattern (fast on long letters); it finds
+    exactly the entities, in the order, that a plain longest-first alternation does."""
+    text = "".join(f"{before}{name}{after}" for before, name, after in pieces)
+    assert [(e.kind, e.key) for e in _AUTHORITIES.find(text)] == _plain_find(text)

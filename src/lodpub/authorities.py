@@ -250,12 +250,32 @@ def _names_in_residue(residue: str) -> list[str]:
 
 
 def _alternation(names: dict[str, Entity]) -> re.Pattern[str]:
-    # Longest first: at any position the regex takes the first alternative that matches.
-    ordered = sorted(names, key=lambda n: (-len(n), n))
-    if not ordered:
+    """One pattern for every name, matching the longest name at each position (then checking
+    that no word character follows, backing off to shorter names that end there).
+
+    The names are folded into a trie, written as nested groups (``Central (?:Committee(?: of
+    the CPSU)?|…)``): at each character at most one branch can go on, and each optional tail is
+    greedy, so the first match the engine finds is the longest, as with a plain alternation of
+    the names longest first, but without trying every name at every position of a letter."""
+    if not names:
         return re.compile(r"(?!)")
-    body = "|".join(re.escape(n) for n in ordered)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for name in names:
+        node = trie
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+
+    def pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a name may end here: the longer ones first
+            return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return re.compile(rf"(?<!\w)(?:{pattern(trie)})(?!\w)", re.IGNORECASE)
 
 
 def _entities_from_toml(data: dict[str, object], source: str) -> list[Entity]:

@@ -108,6 +108,10 @@ _UNKNOWN = re.compile(
     re.I,
 )
 _WORD = re.compile(r"\w")
+_DIGIT = re.compile(r"\d")
+# Longer than the longest date the patterns read ("28th of października - 30th of października,
+# 1964" is 50): a line this long is not a date alone, and is not searched twelve times to say so.
+_LONGEST = 80
 
 
 def is_unknown(text: str) -> bool:
@@ -125,6 +129,8 @@ def parse_date(text: str, where: Evidence, whole: bool = False) -> DateValue | N
     stripped = collapse(text).strip(" ,.;:")
     bracketed = stripped.startswith("[") and stripped.endswith("]")
     inner = stripped.strip("[] ,.;:") if bracketed else stripped
+    if not _DIGIT.search(inner) or (whole and len(inner) > _LONGEST):
+        return None  # every date has a number; no date written alone is that long
     if bracketed:
         where = Evidence(where.line, where.text, Basis.INFERRED)
     if whole:
