@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lodpub.build import BuildResult, build
 from lodpub.cli import main
-from lodpub.pipeline import BuildResult, build
 from lodpub.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Triple
 
 from lodpub.authorities import Authorities
+from lodpub.build import BuildResult
 from lodpub.mapping import Iris, LetterMapper, MappedLetter
-from lodpub.pipeline import BuildResult
 from lodpub.sources import read_letter
 from lodpub.validate import Issue, Validator
 
@@ -176,7 +176,7 @@ def test_every_constraint_speaks_the_projects_words() -> None:
 
 def test_a_build_with_either_engine_gives_the_same_bytes(seed_build: BuildResult, tmp_path: Path) -> None:
     """The seed build (turbo, the default) and a build with pyshacl write the same files."""
-    from lodpub.pipeline import build
+    from lodpub.build import build
 
     from .conftest import SETTINGS
 

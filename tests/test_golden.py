@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from lodpub.pipeline import build
+from lodpub.build import build
 from lodpub.settings import Settings
 
 from .conftest import CORPUS

@@ -100,7 +100,7 @@ HOLD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from lodpub.guard import output_lock
+    from lodpub.build.guard import output_lock
     with output_lock(Path(sys.argv[1])):
         print("locked", flush=True)
         time.sleep(60)

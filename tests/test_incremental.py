@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from lodpub.incremental import STATE
-from lodpub.pipeline import BuildResult, build
+from lodpub.build import BuildResult, build
+from lodpub.build.incremental import STATE
 from lodpub.settings import Settings
 
 SETTINGS = Settings(base_iri="https://lod.example.org/")
@@ -160,18 +160,19 @@ def test_workers_do_not_run_ahead_of_a_slow_writer(tmp_path: Path) -> None:
     import time
 
     from bench.generate import generate
-    from lodpub import batches
     from lodpub.authorities import Authorities
+    from lodpub.build import workers
+    from lodpub.build.cache import LetterCache
 
-    generate(batches.BATCH * 16, tmp_path / "corpus")
+    generate(workers.BATCH * 16, tmp_path / "corpus")
     letters = sorted((tmp_path / "corpus" / "letters").iterdir())
     tasks = [
-        [(p.stem, [p]) for p in letters[start : start + batches.BATCH]]
-        for start in range(0, len(letters), batches.BATCH)
+        [(p.stem, [p]) for p in letters[start : start + workers.BATCH]]
+        for start in range(0, len(letters), workers.BATCH)
     ]
     authority = tmp_path / "corpus" / "authorities.toml"
-    cache = batches.LetterCache(tmp_path / "cache", "fingerprint")
-    results = batches.run(tasks, SETTINGS.base_iri, Authorities.load(authority), authority, 2, cache)
+    cache = LetterCache(tmp_path / "cache", "fingerprint")
+    results = workers.run(tasks, SETTINGS.base_iri, Authorities.load(authority), authority, 2, cache)
     next(results)
 
     def done() -> int:
@@ -182,5 +183,5 @@ def test_workers_do_not_run_ahead_of_a_slow_writer(tmp_path: Path) -> None:
         time.sleep(1)
         seen, still = done(), still + 1 if done() == seen else 0
     window = 2 * 3
-    assert seen <= (1 + window + 2) * batches.BATCH < len(letters)
+    assert seen <= (1 + window + 2) * workers.BATCH < len(letters)
     assert sum(1 for _ in results) == 15 and done() == len(letters)

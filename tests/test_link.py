@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from rdflib import Dataset, Namespace, URIRef
 
 from lodpub import __version__
+from lodpub.build import build
 from lodpub.cli import main
 from lodpub.errors import LinkError
-from lodpub.pipeline import build
 
 from .conftest import BASE, CORPUS, SETTINGS
 from .wikidata_fake import Fake, client_of, fake_wikidata

@@ -17,8 +17,8 @@ from pyld import jsonld
 from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from lodpub.parts import part_count
-from lodpub.pipeline import BuildResult
+from lodpub.build import BuildResult
+from lodpub.write.layout import part_count
 
 from .conftest import CORPUS, REPO, require_tool
 
@@ -295,21 +295,21 @@ def test_void_describes_the_dumps(seed_build: BuildResult) -> None:
     assert int(triples[0]) == seed_build.triples
 
 
-def test_any_number_of_jobs_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_any_number_of_jobs_gives_the_same_bytes(tmp_path: Path) -> None:
     """Batches run in worker processes come back in id order, and the dumps two processes
     derive are those one writes: identical output for any --jobs."""
     from bench.generate import generate
-    from lodpub import parts
-    from lodpub.pipeline import build
+    from lodpub.build import build
     from lodpub.settings import Settings
-
-    monkeypatch.setattr(parts, "LETTERS_PER_PART", 16)  # 16 parts, which two processes derive
 
     generate(150, tmp_path / "corpus")  # three batches of letters
     outputs = []
     for jobs in (1, 2):
         out = tmp_path / f"dist{jobs}"
-        result = build(tmp_path / "corpus", out, Settings(base_iri="https://lod.example.org/"), jobs=jobs)
+        settings = Settings(
+            base_iri="https://lod.example.org/", part_letters="16"
+        )  # 16 parts, for 2 processes
+        result = build(tmp_path / "corpus", out, settings, jobs=jobs)
         assert result.written and result.letters == 150 and not result.problems
         outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert outputs[0] == outputs[1]
@@ -367,8 +367,8 @@ def test_whole_dumps_join_the_parts_and_a_rebuild_copies_the_kept_ones(
     import gzip
     import tempfile
 
-    from lodpub.dumps import WholeFiles
-    from lodpub.jsonld import Context
+    from lodpub.write.dumps import WholeFiles
+    from lodpub.write.jsonld import Context
 
     context = Context.default()
 

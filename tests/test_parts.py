@@ -9,6 +9,9 @@ import gzip
 import hashlib
 import json
 import os
+import signal
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,16 +19,16 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from lodpub import atomic, dumps, incremental, parts
-from lodpub.pipeline import BuildResult, build
+from lodpub.build import BuildResult, build
+from lodpub.build.incremental import STATE
 from lodpub.publish.dist import Dist
 from lodpub.publish.sparql import SparqlStore
 from lodpub.settings import Settings
 
-from .conftest import run
+from .conftest import require_tool, run
 from .stores import Oxigraph, ours, oxigraph, remote_counts  # noqa: F401
 
-SETTINGS = Settings(base_iri="https://lod.example.org/", dumps="parts")
+SETTINGS = Settings(base_iri="https://lod.example.org/", dumps="parts", part_letters="16")
 WHOLE = replace(SETTINGS, dumps="whole")
 
 
@@ -35,8 +38,8 @@ def snapshot(out: Path) -> dict[Path, bytes]:
 
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """16 letters a part, so that 130 letters make 16 parts."""
-    monkeypatch.setattr(parts, "LETTERS_PER_PART", 16)
+    """16 letters a part, so that 130 letters make 16 parts (SETTINGS say so too)."""
+    monkeypatch.setenv("LODPUB_PART_LETTERS", "16")
 
 
 @pytest.fixture
@@ -233,11 +236,11 @@ def test_each_full_build_says_why(corpus: Path, tmp_path: Path) -> None:
     assert code == 0 and said(stderr) == ["build: incremental, 0 letter(s) changed"], stderr
     assert '"mode": "incremental"' in stderr and '"reason"' not in stderr
 
-    (cache / incremental.STATE).write_bytes(b"not a database at all" * 100)
+    (cache / STATE).write_bytes(b"not a database at all" * 100)
     code, _, stderr = run(*args, "-v")
     assert (code, said(stderr)) == (
         0,
-        [f"build: full: the state {cache / incremental.STATE} cannot be read (file is not a database)"],
+        [f"build: full: the state {cache / STATE} cannot be read (file is not a database)"],
     )
 
     (dist / "parts" / "0002.nq").unlink()  # the output's own file, gone
@@ -263,47 +266,76 @@ def test_each_full_build_says_why(corpus: Path, tmp_path: Path) -> None:
     assert (code, said(stderr)) == (0, ["build: full: the settings changed"])
 
 
-def test_an_interrupted_rename_phase_is_completed(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("layout", ["parts", "whole"])
+def test_a_rebuild_killed_while_staging_or_renaming_loses_nothing(
+    corpus: Path, tmp_path: Path, layout: str
 ) -> None:
-    """Killed while staging: dist/ and the state are as they were. Killed while renaming (after
-    the journal): the next build completes the renames first."""
-    again(corpus, tmp_path)
-    before = snapshot(tmp_path / "dist")
+    """A real ``lodpub build`` process, killed by strace at a chosen system call. Killed while
+    staging (at its first read of the previous N-Quads): dist/ is as it was, and the next build
+    is incremental and gives the bytes of a full build. Killed while renaming (as it moves
+    graphs.tsv into place, after the letter's files and the dumps): dist/ is half updated, and
+    the next build completes the renames first and gives the bytes of a full build too."""
+    strace = require_tool("strace")
+    settings = replace(SETTINGS, dumps=layout)
+    again(corpus, tmp_path, settings=settings)
+    dist, before = tmp_path / "dist", snapshot(tmp_path / "dist")
+    graph = f"{settings.base_iri}graph/letter/letter-000007"
+    (dump,) = [
+        line.split("\t")[3]
+        for line in (dist / "graphs.tsv").read_text().splitlines()
+        if line.startswith(graph + "\t")
+    ]
     edited = corpus / "letters" / "letter-000007.txt"
-    edited.write_bytes(edited.read_bytes().replace(b"Dear Comrades,", b"Dear Comrades and friends,", 1))
+    original = edited.read_bytes()
 
-    class Killed(Exception):
-        pass
+    def edit(greeting: bytes) -> dict[Path, bytes]:
+        """Letter 7 with another greeting; the bytes a full build gives then."""
+        edited.write_bytes(original.replace(b"Dear Comrades,", greeting, 1))
+        return full(corpus, tmp_path, settings)[1]
 
-    real_write = dumps.write_part
+    log = tmp_path / "strace.log"
+    command = [sys.executable, "-m", "lodpub", "build", str(corpus), "--out", str(dist), "--quiet"]
+    command += ["--cache", str(tmp_path / "cache"), "--dumps", layout, "--jobs", "1", "--timings"]
 
-    def dies(*args: object) -> None:
-        raise Killed
+    def traced(*how: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [strace, "-f", "-qq", "-o", str(log), *how, *command],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
 
-    monkeypatch.setattr(dumps, "write_part", dies)
-    with pytest.raises(Killed):
-        again(corpus, tmp_path)
-    assert snapshot(tmp_path / "dist") == before
-    monkeypatch.setattr(dumps, "write_part", real_write)
+    expected = edit(b"Dear Comrades and friends,")
+    # strace names a file by its real path
+    killed = traced(
+        "-P", str((dist / dump).resolve()), "-e", "trace=pread64", "-e", "inject=pread64:signal=KILL"
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    (stage,) = tmp_path.glob(".dist.stage-*")
+    assert not (stage / "journal.json").exists()
+    assert snapshot(dist) == before
+    done = traced("-e", "trace=rename")  # which renames a rebuild after one edit makes, in order
+    (line,) = [ln for ln in done.stderr.splitlines() if ln.startswith("timings: ")]
+    timings = json.loads(line.removeprefix("timings: "))
+    assert (done.returncode, timings["mode"], timings["read"]) == (0, "incremental", 1)
+    assert snapshot(dist) == expected and not list(tmp_path.glob(".dist.stage-*"))
+    renames = [ln for ln in log.read_text().splitlines() if " rename(" in ln]
+    (at,) = [n for n, ln in enumerate(renames, 1) if f'"{dist.resolve()}/graphs.tsv")' in ln]
+    assert at > 3  # the letter's two files and its part (or the whole dumps) come before
 
-    real_apply = atomic.apply_journal
-
-    def half(stage: Path, out: Path) -> None:
-        journal = json.loads((stage / atomic.JOURNAL).read_text(encoding="utf-8"))
-        for name in journal["replace"][:3]:
-            (stage / name).replace(out / name)
-        raise Killed
-
-    monkeypatch.setattr(atomic, "apply_journal", half)
-    with pytest.raises(Killed):
-        again(corpus, tmp_path)
-    assert snapshot(tmp_path / "dist") != before
-    monkeypatch.setattr(atomic, "apply_journal", real_apply)
-    result, files = again(corpus, tmp_path)
-    assert result.timings.mode == "incremental" and result.timings.read == 0
-    assert files == full(corpus, tmp_path)[1]
-    assert not list(tmp_path.glob(".dist.stage-*"))
+    expected = edit(b"Dear Comrades and allies,")
+    killed = traced("-e", "trace=rename", "-e", f"inject=rename:signal=KILL:when={at}")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    (stage,) = tmp_path.glob(".dist.stage-*")
+    assert (stage / "journal.json").exists()
+    half = snapshot(dist)
+    assert half[Path("letters/letter-000007.ttl")] == expected[Path("letters/letter-000007.ttl")]
+    assert half[Path("graphs.tsv")] != expected[Path("graphs.tsv")]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert '"mode": "incremental"' in done.stderr and '"read": 0' in done.stderr  # the state was
+    # committed before the renames: the build completes them and has nothing more to do
+    assert snapshot(dist) == expected and not list(tmp_path.glob(".dist.stage-*"))
 
 
 def test_push_query_and_merge_read_parts(
@@ -405,15 +437,15 @@ def test_entity_validation_looks_where_a_change_can_alter_a_verdict(corpus: Path
     near each change equal those of validating the whole entities graph."""
     import sqlite3
 
+    from lodpub.build.incremental.entities import EntityUpdate
+    from lodpub.build.incremental.state import StateDb, from_nt
     from lodpub.corpus import Corpus
-    from lodpub.incremental.entities import EntityUpdate
-    from lodpub.incremental.state import StateDb, from_nt
     from lodpub.mapping import Iris
     from lodpub.validate import Validator
     from lodpub.vocab import RDF_TYPE, RDFS
 
     again(corpus, tmp_path)
-    connection = sqlite3.connect(tmp_path / "cache" / incremental.STATE, isolation_level=None)
+    connection = sqlite3.connect(tmp_path / "cache" / STATE, isolation_level=None)
     db = StateDb(connection)
     validator = Validator(Iris(SETTINGS.base_iri))
     source = Corpus.open(corpus)

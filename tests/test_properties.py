@@ -16,8 +16,8 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from lodpub.authorities import Authorities
+from lodpub.build import build
 from lodpub.errors import SourceError
-from lodpub.pipeline import build
 from lodpub.settings import Settings
 from lodpub.sources import read_letter
 from lodpub.textutil import normalise_name, shape_name, slug

@@ -14,7 +14,7 @@ from typing import ClassVar
 import pytest
 import requests
 
-from lodpub.pipeline import BuildResult, build
+from lodpub.build import BuildResult, build
 from lodpub.publish.dist import Dist
 
 from .conftest import BASE, CORPUS, SETTINGS, make_corpus, run

@@ -24,8 +24,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from lodpub.build import BuildResult, build
 from lodpub.cli import main
-from lodpub.pipeline import BuildResult, build
 from lodpub.publish.dist import Dist
 
 from .conftest import BASE, CORPUS, SETTINGS, make_corpus

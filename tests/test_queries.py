@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from lodpub.build import BuildResult, build
 from lodpub.cli import main
-from lodpub.pipeline import BuildResult, build
 from lodpub.publish.query import Answer, cookbook, describe, load_query, open_store, render, run_local
 
 from .conftest import BASE, CORPUS, SETTINGS, make_corpus

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 from requests.auth import HTTPDigestAuth
 
+from lodpub.build import build
 from lodpub.cli import main
-from lodpub.pipeline import build
 from lodpub.publish.query import cookbook, load_query
 
 from .conftest import BASE, CORPUS, LETTERS, SETTINGS, make_corpus

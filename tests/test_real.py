@@ -489,7 +489,7 @@ def test_volumes_of_a_series_do_not_collapse_in_the_synthetic_build(tmp_path: Pa
     """300 generated letters cite volumes of editions ("România. Documente 5"): each volume is an
     edition of its own, so no letter is warned that its edition's description was not published."""
     from bench.generate import generate
-    from lodpub.pipeline import validate_corpus
+    from lodpub.build import validate_corpus
     from lodpub.settings import Settings
 
     generate(300, tmp_path / "corpus")

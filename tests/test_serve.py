@@ -16,7 +16,7 @@ import pytest
 import requests
 from rdflib import Graph
 
-from lodpub.pipeline import BuildResult
+from lodpub.build import BuildResult
 from lodpub.publish.negotiate import choose
 from lodpub.publish.server import address, make_server
 

@@ -53,6 +53,9 @@ def test_source_date_epoch(tmp_path: Path) -> None:
         ('license = "CC-BY"\n', "license 'CC-BY' must be an http(s) IRI"),
         ("base_iri = \n", "cannot read settings"),
         ('shacl_engine = "jena"\n', "shacl_engine 'jena' is not one of turbo, pyshacl"),
+        ("part_letters = 0\n", "part_letters '0' must be a whole number from 1 to 1000000"),
+        ('jobs = "all"\n', "jobs 'all' must be a whole number from 1 to 256"),
+        ("jobs = true\n", "jobs must be a string, got True"),
     ],
 )
 def test_bad_settings_name_the_file(tmp_path: Path, content: str, message: str) -> None:
@@ -62,3 +65,17 @@ def test_bad_settings_name_the_file(tmp_path: Path, content: str, message: str) 
         load_settings(config, environ={})
     assert str(caught.value).startswith(f"{config}: ") and message in str(caught.value)
     assert caught.value.exit_code == 2
+
+
+def test_jobs_cache_and_part_size(tmp_path: Path) -> None:
+    """The defaults a build takes from the settings: as many processes as cores, the cache
+    beside the output, 128 letters a part; a file may give them as numbers."""
+    default = load_settings(environ={})
+    assert default.worker_processes >= 1 and default.letters_per_part == 128
+    assert default.cache_folder(tmp_path / "dist") == tmp_path / ".dist-cache"
+    config = tmp_path / "lodpub.toml"
+    config.write_text('jobs = 3\npart_letters = 16\ncache = "/var/cache/lodpub"\n')
+    chosen = load_settings(config, environ={})
+    assert (chosen.worker_processes, chosen.letters_per_part) == (3, 16)
+    assert chosen.cache_folder(tmp_path / "dist") == Path("/var/cache/lodpub")
+    assert load_settings(config, {"jobs": "1"}, environ={"LODPUB_JOBS": "2"}).worker_processes == 1

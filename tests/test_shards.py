@@ -6,9 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from lodpub.build import build
 from lodpub.cli import main
 from lodpub.corpus import in_shard
-from lodpub.pipeline import build
 
 from .conftest import BASE, CORPUS, LETTERS, make_corpus
 
@@ -113,7 +113,7 @@ def test_letters_that_describe_an_entity_differently_merge_like_a_single_build(t
     merge to the single build's bytes, and the merge warns as the single build does."""
 
     from bench.generate import generate
-    from lodpub.merge import merge
+    from lodpub.build.merge import merge
     from lodpub.settings import Settings
 
     generate(200, tmp_path / "corpus")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from lodpub.pipeline import BuildResult
+from lodpub.build import BuildResult
 
 PREFIXES = """
 PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>

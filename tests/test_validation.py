@@ -9,9 +9,9 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
 from lodpub.authorities import Authorities
+from lodpub.build import build
 from lodpub.mapping import Iris, LetterMapper, MappedLetter
 from lodpub.mapping.entities import describe_entity
-from lodpub.pipeline import build
 from lodpub.settings import SHACL_ENGINES, Settings
 from lodpub.sources import read_letter
 from lodpub.validate import Validator

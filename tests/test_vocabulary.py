@@ -10,7 +10,7 @@ import pyshacl
 import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Dataset, Graph, Literal, Namespace, URIRef
 
-from lodpub.pipeline import BuildResult
+from lodpub.build import BuildResult
 
 from .conftest import REPO
 

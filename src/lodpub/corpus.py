@@ -1,29 +1,23 @@
-"""A corpus folder: its letter files (and their ids and shards), its authority file, and the
-letters read, mapped and validated in batches."""
+"""A corpus folder: its letter files (and their ids and shards) and its authority file."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import batches
 from .authorities import Authorities
 from .errors import ConfigError
-from .result import Progress, Timings
-from .settings import Settings
 from .sources import id_of_name
-from .validate import Validator
 
 LETTER_SUFFIXES = (".txt", ".md")
 
 
 @dataclass
 class Corpus:
-    """A corpus folder: its letter files, authority file and what maps and validates them."""
+    """A corpus folder: its letter files and its authority file."""
 
     root: Path
     folder: Path  # where the letter files are
@@ -64,58 +58,6 @@ class Corpus:
     def ids(self) -> dict[str, list[Path]]:
         """Each letter id and the files that give it (more than one is an error)."""
         return {ident: [self.folder / n for n in names] for ident, names in self.id_names().items()}
-
-    def letters(
-        self,
-        settings: Settings,
-        jobs: int,
-        progress: Progress | None,
-        timings: Timings,
-        cache: batches.LetterCache | None = None,
-        validator: Validator | None = None,
-    ) -> Iterator[batches.LetterResult]:
-        """Each letter id in id order, mapped and validated, with its issues (mapped is None if
-        unreadable) and its cache key."""
-        return self.process(sorted(self.ids().items()), settings, jobs, timings, cache, validator, progress)
-
-    def process(
-        self,
-        todo: list[tuple[str, list[Path]]],
-        settings: Settings,
-        jobs: int,
-        timings: Timings,
-        cache: batches.LetterCache | None = None,
-        validator: Validator | None = None,
-        progress: Progress | None = None,
-    ) -> Iterator[batches.LetterResult]:
-        """The letters ``todo`` (ids and their files, in that order) read, mapped and validated
-        in batches, in ``jobs`` processes when there is more than one batch (from the cache
-        where it has them); the stages' seconds are added to ``timings``."""
-        tasks = [todo[start : start + batches.BATCH] for start in range(0, len(todo), batches.BATCH)]
-        authority = Path(self.authority_path)
-        results = batches.run(
-            tasks,
-            settings.base_iri,
-            self.authorities,
-            authority if authority.exists() else None,
-            jobs if len(tasks) > 1 else 1,
-            cache,
-            settings.shacl_engine,
-            validator,
-            settings.texts,
-            settings.max_letter_bytes,
-        )
-        done = 0
-        for task, result in zip(tasks, results, strict=True):
-            timings.read_map += result.read_map
-            timings.validate += result.validate
-            timings.reused += result.reused
-            timings.keys.update(result.keys)
-            timings.read += len(task)
-            yield from batches.by_letter(task, result)
-            done += len(task)
-            if progress is not None:
-                progress(done, len(todo))
 
 
 def in_shard(ident: str, shard: tuple[int, int]) -> bool:

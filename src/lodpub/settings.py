@@ -17,6 +17,7 @@ AUTH_KINDS = ("none", "basic", "digest", "bearer")
 SHACL_ENGINES = ("turbo", "pyshacl")
 DUMP_LAYOUTS = ("whole", "parts")
 TEXTS = ("all", "open", "none")
+NUMBERS = ("max_letter_mb", "part_letters", "jobs")  # settings a TOML number may give
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,31 @@ class Settings:
     # The largest letter file read, in megabytes. pyoxigraph 0.5 reads at most 16 MiB in one RDF
     # term, and a letter's text is one literal (escaping may double it): 8 MB is what always fits.
     max_letter_mb: str = "8"
+    # Letters a part of the dumps holds on average, at most (dumps in parts, and the pieces a
+    # rebuild writes again): smaller parts make a rebuild after one edit write less.
+    part_letters: str = "128"
+    jobs: str = ""  # worker processes; empty: as many as the machine has cores
+    cache: str = ""  # the letter cache's folder; empty: .OUT-cache beside the output folder
 
     @property
     def max_letter_bytes(self) -> int:
         """``max_letter_mb`` in bytes."""
         return int(float(self.max_letter_mb) * 1_000_000)
+
+    @property
+    def letters_per_part(self) -> int:
+        """``part_letters`` as a number."""
+        return int(self.part_letters)
+
+    @property
+    def worker_processes(self) -> int:
+        """``jobs`` as a number: the number of cores when it is empty."""
+        return int(self.jobs) if self.jobs else os.cpu_count() or 1
+
+    def cache_folder(self, out: Path) -> Path:
+        """Where the letter cache of the output folder ``out`` lies: ``cache``, else
+        ``.OUT-cache`` beside ``out`` (``.dist-cache`` for ``dist``)."""
+        return Path(self.cache) if self.cache else out.parent / f".{out.name}-cache"
 
     def check(self, origins: Mapping[str, str]) -> Settings:
         """Raise ``ConfigError`` for values a build cannot use, naming where each came from."""
@@ -70,6 +91,12 @@ class Settings:
                 "megabytes above 0 and at most 8",
                 hint="pyoxigraph reads at most 16 MiB in one RDF term, and a letter's text is one literal",
             )
+        for name, low, high in (("part_letters", 1, 1_000_000), ("jobs", 1, 256)):
+            value = getattr(self, name)
+            if (value or name == "part_letters") and not (value.isdigit() and low <= int(value) <= high):
+                raise ConfigError(
+                    f"{where(name)}: {name} {value!r} must be a whole number from {low} to {high}"
+                )
         if self.auth not in AUTH_KINDS:
             raise ConfigError(
                 f"{where('auth')}: auth {self.auth!r} is not one of {', '.join(AUTH_KINDS)}",
@@ -152,6 +179,8 @@ def load_settings(
                 raise ConfigError(
                     f"{path}: unknown setting {key!r}", hint="known settings: " + ", ".join(sorted(names))
                 )
+            if key in NUMBERS and isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(value)  # part_letters = 64, jobs = 2
             if not isinstance(value, str):
                 raise ConfigError(f"{path}: {key} must be a string, got {value!r}")
             values[key], origins[key] = value, str(path)

@@ -21,7 +21,7 @@ from ..publish.sparql import MAX_WAIT, scrub
 from ..settings import DUMP_LAYOUTS, SHACL_ENGINES, TEXTS, Settings, load_settings
 
 if TYPE_CHECKING:
-    from ..result import Progress
+    from ..build.result import Progress
     from ..validate import Issue
 
 # Variables whose URLs may carry a password (see publish/sparql.py): never shown in a message.
@@ -59,11 +59,12 @@ def settings_of(
     engine: str | None = None,
     dumps: str | None = None,
     texts: str | None = None,
+    **given: object,
 ) -> Settings:
-    """The settings, with what the command line gave over the rest."""
-    return load_settings(
-        config, {"base_iri": base_iri, "shacl_engine": engine, "dumps": dumps, "texts": texts}
-    )
+    """The settings, with what the command line gave over the rest (``given``: other settings
+    by name, None where the option was not given)."""
+    overrides = {"base_iri": base_iri, "shacl_engine": engine, "dumps": dumps, "texts": texts, **given}
+    return load_settings(config, overrides)
 
 
 def progress(label: str, unit: str = "letters") -> Progress:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -41,7 +40,8 @@ from .app import (
     "cache_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Cache of finished letters for incremental rebuilds (default: .OUT-cache beside --out).",
+    help="Cache of finished letters for incremental rebuilds (default: the cache setting, else "
+    ".OUT-cache beside --out).",
 )
 @click.option("--no-cache", is_flag=True, help="Map and validate every letter afresh; keep no cache.")
 @click.option("-v", "--verbose", is_flag=True, help="Say whether the build was incremental, and if not, why.")
@@ -54,7 +54,8 @@ from .app import (
     "--jobs",
     type=click.IntRange(1, 256),
     default=None,
-    help="Worker processes for reading, mapping and validating (default: the number of cores).",
+    help="Worker processes for reading, mapping and validating (default: the jobs setting, else the "
+    "number of cores).",
 )
 @config_option
 @base_option
@@ -80,16 +81,18 @@ def build_command(
     texts: str | None,
 ) -> None:
     """Read, map, validate and write the CORPUS folder as RDF files in --out."""
-    from ..pipeline import build
+    from ..build import build
 
-    settings = settings_of(config, base_iri, engine, dumps, texts)
+    settings = settings_of(
+        config, base_iri, engine, dumps, texts, jobs=jobs and str(jobs), cache=cache_dir and str(cache_dir)
+    )
     result = build(
         corpus,
         out,
         settings,
         keep_going=keep_going,
-        jobs=jobs or os.cpu_count() or 1,
-        cache_dir=None if no_cache else cache_dir or out.parent / f".{out.name}-cache",
+        jobs=settings.worker_processes,
+        cache_dir=None if no_cache else settings.cache_folder(out),
         shard=_shard(shard),
         progress=None if quiet else progress("build"),
         allow_shrink=allow_shrink,
@@ -149,7 +152,7 @@ def merge_command(
     shards: tuple[Path, ...], out: Path, config: Path | None, base_iri: str | None, dumps: str | None
 ) -> None:
     """Merge the outputs of `lodpub build --shard K/N` into one dataset in --out."""
-    from ..merge import merge
+    from ..build.merge import merge
 
     result = merge(list(shards), out, settings_of(config, base_iri, dumps=dumps))
     for problem in result.problems:
@@ -178,7 +181,7 @@ def validate_command(
     texts: str | None,
 ) -> None:
     """Read, map and validate CORPUS against the SHACL shapes; write nothing."""
-    from ..pipeline import validate_corpus
+    from ..build import validate_corpus
 
     report = validate_corpus(corpus, settings_of(config, base_iri, engine, texts=texts))
     if fmt == "json":

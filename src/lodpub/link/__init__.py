@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..authorities import Authorities, Entity
+from ..build import named_entities
 from ..errors import ConfigError, LinkError
-from ..pipeline import named_entities
 from ..settings import Settings
 from .review import (
     Block,

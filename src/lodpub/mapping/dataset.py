@@ -12,17 +12,12 @@ from pyoxigraph import Literal, NamedNode, Triple
 from .. import __version__, vocab
 from ..settings import Settings
 from ..textutil import slug
+from ..write.layout import FORMATS, MEDIA_TYPES, WHOLE
 from .iris import Iris
 from .rdf import LABEL, TYPE, Triples, dct, object_of, subject_of, term, text, typed
 
 #: dump file -> media type
-DUMPS = {
-    "dataset.nq": "application/n-quads",
-    "dataset.trig": "application/trig",
-    "dataset.ttl": "text/turtle",
-    "dataset.nt": "application/n-triples",
-    "dataset.jsonld": "application/ld+json",
-}
+DUMPS = {WHOLE[form]: MEDIA_TYPES[form] for form in FORMATS}
 
 #: What the dataset licence covers (MODEL.md, Rights): lodpub's metadata, not the letters' texts
 RIGHTS_LABEL = "Rights of the metadata and of the letters' texts"

@@ -15,7 +15,8 @@ from pyoxigraph import NamedNode, Triple
 
 from .. import vocab
 from ..errors import ConfigError
-from ..index import INDEX, IndexRow, index_lines
+from ..write.index import IndexRow, index_lines
+from ..write.layout import INDEX
 
 REQUIRED = ("void.ttl", INDEX)
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from pyoxigraph import Triple
 
 from ..errors import PublishError
-from ..parts import part_of
+from ..write.layout import part_of
 from .dist import Dist, GraphEntry, Span
 from .sparql import SparqlStore, TooLarge, without_userinfo
 

@@ -19,9 +19,9 @@ import pyoxigraph as ox
 from pyoxigraph import NamedNode, Triple
 
 from .. import vocab
-from ..jsonld import Context, write_graph
 from ..mapping.rdf import triple_key
-from ..serialize import turtle
+from ..write.jsonld import Context, write_graph
+from ..write.rdf import turtle
 from .dist import Dist
 from .html import Page
 from .negotiate import choose

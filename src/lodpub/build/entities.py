@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Triple
 
-from .mapping.rdf import Triples, subject_of
-from .validate import Issue
+from ..mapping.rdf import Triples, subject_of
+from ..validate import Issue
 
 # The source field that names each kind of shared entity (the path segment after the base IRI).
 FIELDS = {"edition": "edition", "holding": "archive-citation", "web": "source-url"}

@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from pyoxigraph import Triple
 
-from ..dumps import Layout
-from ..index import INDEX, INDEX_HEADER, IndexRow, index_lines
-from ..parts import part_nquads
+from ...write.dumps import Layout
+from ...write.index import INDEX_HEADER, IndexRow, index_lines
+from ...write.layout import INDEX, part_nquads
 
 
 class PreviousIndex:

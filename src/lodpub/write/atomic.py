@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 JOURNAL = "journal.json"
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .validate import Issue
+from ..validate import Issue
 
 Progress = Callable[[int, int], None]
 

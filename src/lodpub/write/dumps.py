@@ -31,22 +31,25 @@ from pyoxigraph import Quad
 
 from .index import IndexRow
 from .jsonld import DOCUMENT_TAIL, Context, dataset_document, document_head, graph_objects
-from .parts import DESCRIPTION, FORMATS, part_files, part_nquads
-from .serialize import PrefixTracker
+from .layout import (
+    DESCRIPTION,
+    FORMATS,
+    WHOLE,
+    WHOLE_DUMPS,
+    all_parts,
+    chunk_name,
+    part_files,
+    part_name,
+    part_nquads,
+)
+from .rdf import PrefixTracker
 
-WHOLE = {form: f"dataset.{form}" for form in FORMATS}  # the whole-file dumps, by form
-WHOLE_DUMPS = tuple(WHOLE.values())
 CHUNK_BYTES = 64 * 1024 * 1024  # uncompressed N-Quads per gzip chunk of the whole dumps
 
 # Where each part lies in the whole files: per form, and for "gz", one entry per part in part
 # order (the description last): [offset, bytes] in dataset.<form>; [chunk, offset, bytes] in
 # dumps/dataset-<chunk>.nq.gz (chunk 0: a part without N-Quads, in no chunk).
 Table = dict[str, list[list[int]]]
-
-
-def chunk_name(number: int) -> str:
-    """``dumps/dataset-00001.nq.gz`` for the first gzip chunk of the whole dumps."""
-    return f"dumps/dataset-{number:05d}.nq.gz"
 
 
 def derive_part(data: bytes, context: Context) -> dict[str, bytes]:
@@ -325,3 +328,14 @@ def dump_files(count: int, table: Table | None) -> list[str]:
         return [name for part in [*range(count), DESCRIPTION] for name in part_files(part)]
     chunks = sorted({chunk for chunk, _, size in table["gz"] if size})
     return [*WHOLE_DUMPS, *(chunk_name(c) for c in chunks)]
+
+
+def part_sizes(folder: Path, count: int) -> dict[str, int]:
+    """Bytes of the parts' files (dumps in parts), per kind of file (``parts/*.nq``, …), for
+    the build's report."""
+    out: dict[str, int] = {}
+    for part in all_parts(count):
+        for name in part_files(part):
+            pattern = name.replace(part_name(part), "*", 1)
+            out[pattern] = out.get(pattern, 0) + (folder / name).stat().st_size
+    return out

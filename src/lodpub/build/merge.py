@@ -9,14 +9,14 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple
 
+from ..errors import ConfigError
+from ..mapping import Iris
+from ..publish.dist import Dist
+from ..settings import Settings
+from ..validate import Validator
 from .assemble import Assembly
-from .errors import ConfigError
-from .mapping import Iris
-from .publish.dist import Dist
+from .entities import Origin
 from .result import BuildResult
-from .settings import Settings
-from .shared import Origin
-from .validate import Validator
 
 
 def merge(shards: list[Path], out: Path, settings: Settings) -> BuildResult:

@@ -10,17 +10,17 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode, Triple
 
-from ..index import IndexRow
-from ..mapping.rdf import object_of, subject_of, triple_key
-from ..parts import part_nquads, part_of
-from ..shared import Source, description_key, entity_warnings, field_of
-from ..validate import Validator
-from ..vocab import RDF_TYPE
+from ...mapping.rdf import object_of, subject_of, triple_key
+from ...validate import Validator
+from ...vocab import RDF_TYPE
+from ...write.index import IndexRow
+from ...write.layout import part_nquads, part_of
+from ..entities import Source, description_key, entity_warnings, field_of
 from .previous import PreviousParts
 from .state import StateDb, from_nt, issue_json
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ...corpus import Corpus
 
 
 @dataclass

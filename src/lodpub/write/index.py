@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-INDEX = "graphs.tsv"
 INDEX_HEADER = "graph\ttriples\tsha256\tfile\toffset\tbytes\tturtle_sha256\tjsonld_sha256\n"
 NO_FILES = ("-", "-")  # a graph without files of its own (the entities and dataset graphs)
 

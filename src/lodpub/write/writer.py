@@ -14,11 +14,12 @@ from typing import TypeVar
 
 from pyoxigraph import NamedNode, Triple
 
-from .dumps import CHUNK_BYTES, WHOLE_DUMPS, Layout, PartFiles, Table, WholeFiles, derive_part
-from .index import INDEX, IndexRow, IndexWriter
+from .dumps import CHUNK_BYTES, Layout, PartFiles, Table, WholeFiles, derive_part, part_sizes
+from .index import IndexRow, IndexWriter
 from .jsonld import Context
-from .parts import DESCRIPTION, nquads, part_files, part_nquads, part_of, segments, sizes
-from .serialize import LetterFiles, PrefixTracker
+from .layout import DESCRIPTION, INDEX, WHOLE_DUMPS, part_files, part_nquads, part_of
+from .letters import LetterFiles
+from .rdf import PrefixTracker, nquads, segments
 
 _FLUSH = 128 * 1024  # bytes of N-Quads kept per part before they are appended to its file
 
@@ -136,7 +137,7 @@ class DumpWriter:
             chunks = {}
             for found in self._derived(_files):
                 chunks.update(found)
-            dump_sizes = sizes(self.folder, self.count)
+            dump_sizes = part_sizes(self.folder, self.count)
         layout = Layout.of(self.count, self.table)
         index = IndexWriter(self.folder / INDEX)
         try:

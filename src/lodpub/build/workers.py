@@ -7,29 +7,23 @@ from __future__ import annotations
 
 import collections
 import functools
-import hashlib
 import multiprocessing
-import os
-import pickle
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import cast
 
-import pyoxigraph as ox
-from pyoxigraph import NamedNode, Triple
-
-from . import __version__
-from .authorities import Authorities, Entity
-from .errors import LodpubError, SourceError
-from .mapping import Iris, LetterMapper, MappedLetter
-from .model import Letter, Notice
-from .settings import SHACL_ENGINES, TEXTS
-from .sources import read_letter
-from .validate import Issue, Validator
+from .. import __version__
+from ..authorities import Authorities
+from ..corpus import Corpus
+from ..errors import LodpubError, SourceError
+from ..mapping import Iris, LetterMapper, MappedLetter
+from ..settings import SHACL_ENGINES, TEXTS, Settings
+from ..sources import read_letter
+from ..validate import Issue, Validator
+from .cache import LetterCache, Packed, pack, unpack
+from .result import Progress, Timings
 
 BATCH = 64
 Task = list[tuple[str, list[Path]]]  # (letter id, the files that give it)
@@ -48,110 +42,7 @@ class BatchResult:
     keys: dict[str, str] = field(default_factory=dict)  # letter id -> cache key
 
 
-@dataclass(frozen=True)
-class _Packed:
-    """A mapped letter as it crosses between processes or lies in the cache: triples as
-    N-Triples, which pyoxigraph writes and reads about twenty times faster than pickle
-    handles its terms."""
-
-    letter: Letter
-    graph: str
-    triples: bytes
-    entities: dict[str, bytes]
-    field_lines: dict[str, int]
-    named: tuple[Entity, ...]
-    notices: tuple[Notice, ...]
-    withheld: bool = False
-
-
-def _nt(triples: list[Triple]) -> bytes:
-    return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-
-
-def _triples(data: bytes) -> list[Triple]:
-    return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)) if data else []
-
-
-def _pack(m: MappedLetter) -> _Packed:
-    entities = {k: _nt(v) for k, v in m.entities.items()}
-    return _Packed(
-        m.letter, m.graph.value, _nt(m.triples), entities, m.field_lines, m.named, m.notices, m.withheld
-    )
-
-
-def _unpack_letter(p: _Packed) -> MappedLetter:
-    return MappedLetter(
-        letter=p.letter,
-        graph=NamedNode(p.graph),
-        triples=_triples(p.triples),
-        entities={k: _triples(v) for k, v in p.entities.items()},
-        field_lines=p.field_lines,
-        named=p.named,
-        notices=p.notices,
-        withheld=p.withheld,
-    )
-
-
-class LetterCache:
-    """Mapped and validated letters on disk, keyed by the content hash of the source file and
-    of everything else that shapes the result (``fingerprint``): a rebuild maps and validates
-    only the letters whose key changed."""
-
-    def __init__(self, folder: Path, fingerprint: str) -> None:
-        self.folder = folder
-        self.fingerprint = fingerprint
-
-    def key(self, path: Path, data: bytes) -> str:
-        """The key of one source file's result."""
-        digest = hashlib.sha256(self.fingerprint.encode())
-        digest.update(path.name.encode("utf-8") + b"\0" + data)
-        return digest.hexdigest()
-
-    def _file(self, key: str) -> Path:
-        return self.folder / "letters" / key[:2] / f"{key}.pickle"
-
-    def get(self, key: str) -> tuple[_Packed, list[Issue]] | None:
-        """The cached result, packed as it lies on disk (an unreadable entry counts as none)."""
-        try:
-            with open(self._file(key), "rb") as handle:
-                packed, issues = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
-            return None
-        if not isinstance(packed, _Packed):
-            return None
-        return packed, issues
-
-    def put(self, key: str, packed: _Packed, issues: list[Issue]) -> None:
-        """Store one result (atomically: a reader never sees half an entry)."""
-        target = self._file(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((packed, issues), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-
-    def forget(self, keys: set[str]) -> None:
-        """Drop the results of these keys (letters edited or removed since)."""
-        for key in keys:
-            self._file(key).unlink(missing_ok=True)
-
-    def keep_only(self, keys: set[str]) -> None:
-        """Forget the results of letters that are no longer in the corpus as they were."""
-        for path in (self.folder / "letters").glob("*/*.pickle"):
-            if path.stem not in keys:
-                path.unlink(missing_ok=True)
-
-
-def fingerprint(base_iri: str, inputs: list[Path]) -> str:
-    """A hash of lodpub's version, the base IRI and the bytes of every file that shapes the
-    result besides the letter itself (authority file, shapes, ontology, JSON-LD context)."""
-    digest = hashlib.sha256(f"{__version__}\0{base_iri}".encode())
-    for path in inputs:
-        digest.update(b"\0" + path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
-    return digest.hexdigest()
-
-
-def process(
+def process_batch(
     task: Task,
     mapper: LetterMapper,
     validator: Validator,
@@ -161,18 +52,18 @@ def process(
     """Read, map and validate one batch; unreadable letters come back as issues. Letters the
     cache holds are taken from it, with the verdict they had."""
     packed, result = _process(task, mapper, validator, cache, max_bytes)
-    letters: list[Outcome] = [(_unpack_letter(p) if p is not None else None, i) for p, i in packed]
+    letters: list[Outcome] = [(unpack(p) if p is not None else None, i) for p, i in packed]
     return BatchResult(letters, result.read_map, result.validate, result.reused, result.keys)
 
 
 def _process(
     task: Task, mapper: LetterMapper, validator: Validator, cache: LetterCache | None, max_bytes: int
-) -> tuple[list[tuple[_Packed | None, list[Issue]]], BatchResult]:
-    """``process``, with every letter packed: letters from the cache stay as they were read,
+) -> tuple[list[tuple[Packed | None, list[Issue]]], BatchResult]:
+    """``process_batch``, with every letter packed: letters from the cache stay as they were read,
     so a worker ships them without parsing and writing their triples again."""
     started = time.perf_counter()
     fresh: list[MappedLetter] = []
-    done: dict[str, tuple[_Packed, list[Issue]]] = {}
+    done: dict[str, tuple[Packed, list[Issue]]] = {}
     failed: list[list[Issue]] = []
     keys: dict[str, str] = {}
     for ident, paths in task:
@@ -210,10 +101,10 @@ def _process(
     checked = time.perf_counter()
     issues = validator.letters(fresh) if fresh else {}
     for m in fresh:
-        done[m.letter.id] = (_pack(m), issues.get(m.letter.id, []))
+        done[m.letter.id] = (pack(m), issues.get(m.letter.id, []))
         if cache is not None:
             cache.put(keys[m.letter.id], *done[m.letter.id])
-    outcomes: list[tuple[_Packed | None, list[Issue]]] = [(None, problems) for problems in failed]
+    outcomes: list[tuple[Packed | None, list[Issue]]] = [(None, problems) for problems in failed]
     outcomes += [done[ident] for ident, _ in task if ident in done]
     reused = len(done) - len(fresh)
     timings = BatchResult([], checked - started, time.perf_counter() - checked, reused, keys)
@@ -313,7 +204,7 @@ def run(
         mapper = LetterMapper(iris, authorities, __version__, texts)
         validator = validator or Validator(iris, engine=engine)
         for task in tasks:
-            yield process(task, mapper, validator, cache, max_bytes)
+            yield process_batch(task, mapper, validator, cache, max_bytes)
         return
     authority = str(authority_file) if authority_file else ""
     work = [(base_iri, authority, engine, texts, max_bytes, task, cache) for task in tasks]
@@ -339,7 +230,7 @@ def _tools(base_iri: str, authority_file: str, engine: str, texts: str) -> tuple
     return LetterMapper(iris, authorities, __version__, texts), Validator(iris, engine=engine)
 
 
-_Shipped = tuple[list[tuple[_Packed | None, list[Issue]]], BatchResult]
+_Shipped = tuple[list[tuple[Packed | None, list[Issue]]], BatchResult]
 
 
 def _work(job: tuple[str, str, str, str, int, Task, LetterCache | None]) -> _Shipped:
@@ -350,7 +241,59 @@ def _work(job: tuple[str, str, str, str, int, Task, LetterCache | None]) -> _Shi
 
 def _unpack(shipped: _Shipped) -> BatchResult:
     letters, totals = shipped
-    outcomes: list[Outcome] = [
-        (_unpack_letter(p) if p is not None else None, issues) for p, issues in letters
-    ]
+    outcomes: list[Outcome] = [(unpack(p) if p is not None else None, issues) for p, issues in letters]
     return BatchResult(outcomes, totals.read_map, totals.validate, totals.reused, totals.keys)
+
+
+def letters(
+    corpus: Corpus,
+    settings: Settings,
+    jobs: int,
+    progress: Progress | None,
+    timings: Timings,
+    cache: LetterCache | None = None,
+    validator: Validator | None = None,
+) -> Iterator[LetterResult]:
+    """Each letter id of ``corpus`` in id order, mapped and validated, with its issues (mapped is None if
+    unreadable) and its cache key."""
+    return process(corpus, sorted(corpus.ids().items()), settings, jobs, timings, cache, validator, progress)
+
+
+def process(
+    corpus: Corpus,
+    todo: list[tuple[str, list[Path]]],
+    settings: Settings,
+    jobs: int,
+    timings: Timings,
+    cache: LetterCache | None = None,
+    validator: Validator | None = None,
+    progress: Progress | None = None,
+) -> Iterator[LetterResult]:
+    """The letters ``todo`` (ids and their files, in that order) read, mapped and validated
+    in batches, in ``jobs`` processes when there is more than one batch (from the cache
+    where it has them); the stages' seconds are added to ``timings``."""
+    tasks = [todo[start : start + BATCH] for start in range(0, len(todo), BATCH)]
+    authority = Path(corpus.authority_path)
+    results = run(
+        tasks,
+        settings.base_iri,
+        corpus.authorities,
+        authority if authority.exists() else None,
+        jobs if len(tasks) > 1 else 1,
+        cache,
+        settings.shacl_engine,
+        validator,
+        settings.texts,
+        settings.max_letter_bytes,
+    )
+    done = 0
+    for task, result in zip(tasks, results, strict=True):
+        timings.read_map += result.read_map
+        timings.validate += result.validate
+        timings.reused += result.reused
+        timings.keys.update(result.keys)
+        timings.read += len(task)
+        yield from by_letter(task, result)
+        done += len(task)
+        if progress is not None:
+            progress(done, len(todo))

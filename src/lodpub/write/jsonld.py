@@ -17,8 +17,8 @@ from typing import IO, Any
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
-from . import vocab
-from .mapping.rdf import graph_of, object_of, subject_of
+from .. import vocab
+from ..mapping.rdf import graph_of, object_of, subject_of
 
 XSD_STRING = vocab.XSD + "string"
 LANG_STRING = vocab.RDF + "langString"

@@ -16,20 +16,32 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Triple
 
-from .. import atomic, batches, dumps
-from ..atomic import new_folder, recover, write_journal
-from ..dumps import WHOLE_DUMPS, Layout, PartFiles, Table, WholeFiles, dump_files
-from ..errors import LodpubError
-from ..index import INDEX, IndexRow
-from ..jsonld import Context
-from ..mapping import Iris
-from ..mapping.dataset import Statistics, describe_dataset
-from ..parts import DESCRIPTION, nquads, part_count, part_files, part_nquads, part_of
-from ..parts import sizes as part_sizes
+from ...errors import LodpubError
+from ...mapping import Iris
+from ...mapping.dataset import Statistics, describe_dataset
+from ...settings import Settings
+from ...validate import Issue, Validator
+from ...write import atomic, dumps
+from ...write.atomic import new_folder, recover, write_journal
+from ...write.dumps import Layout, PartFiles, Table, WholeFiles, dump_files, part_sizes
+from ...write.index import IndexRow
+from ...write.jsonld import Context
+from ...write.layout import (
+    DESCRIPTION,
+    INDEX,
+    LETTERS,
+    WHOLE_DUMPS,
+    letter_files,
+    part_count,
+    part_files,
+    part_nquads,
+    part_of,
+)
+from ...write.letters import write_letter_files
+from ...write.rdf import PrefixTracker, nquads, write_description
+from ..cache import LetterCache
 from ..result import BuildResult, Timings
-from ..serialize import PrefixTracker, write_description, write_letter_files
-from ..settings import Settings
-from ..validate import Issue, Validator
+from ..workers import LetterResult, process, warnings_of
 from .entities import EntityUpdate
 from .previous import PreviousIndex, PreviousParts, Stale
 from .state import (
@@ -44,7 +56,7 @@ from .state import (
 )
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
+    from ...corpus import Corpus
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,7 @@ def rebuild(
     source: Corpus,
     out: Path,
     settings: Settings,
-    cache: batches.LetterCache,
+    cache: LetterCache,
     state_dir: Path,
     validator: Validator,
     timings: Timings,
@@ -107,7 +119,7 @@ class _Rebuild:
     source: Corpus
     out: Path
     settings: Settings
-    cache: batches.LetterCache
+    cache: LetterCache
     db: StateDb
     validator: Validator
     timings: Timings
@@ -123,7 +135,7 @@ class _Rebuild:
         started = time.perf_counter()
         db = self.db
         ids = self.source.id_names()
-        count = part_count(len(ids))
+        count = part_count(len(ids), self.settings.letters_per_part)
         self.table = table_of(db)
         expected = {
             "fingerprint": self.cache.fingerprint,
@@ -164,12 +176,12 @@ class _Rebuild:
         self.timings.read_map += time.perf_counter() - started  # finding what changed
         outcomes = {
             letter.ident: letter
-            for letter in self.source.process(
-                todo, self.settings, jobs, self.timings, self.cache, self.validator
+            for letter in process(
+                self.source, todo, self.settings, jobs, self.timings, self.cache, self.validator
             )
         }
         db.db.execute("BEGIN")
-        changed: dict[str, batches.LetterResult] = {}
+        changed: dict[str, LetterResult] = {}
         for ident, letter in outcomes.items():
             old = before.get(ident)
             if old is not None and letter.key is not None and old == (letter.key, None):
@@ -235,7 +247,7 @@ class _Rebuild:
 
     def _update(
         self,
-        changed: dict[str, batches.LetterResult],
+        changed: dict[str, LetterResult],
         removed: list[str],
         before: dict[str, tuple[str | None, str | None]],
         stats: dict[str, str],
@@ -275,11 +287,7 @@ class _Rebuild:
                 continue
             letter = changed[ident]
             failures = failures_json(letter.issues)
-            notes = (
-                failures_json(batches.warnings_of(letter.mapped))
-                if letter.mapped and not letter.issues
-                else None
-            )
+            notes = failures_json(warnings_of(letter.mapped)) if letter.mapped and not letter.issues else None
             single = letter.paths[0] if len(letter.paths) == 1 else None
             withheld = int(letter.mapped is not None and letter.mapped.withheld)
             name = single.name if single else ""
@@ -317,13 +325,13 @@ class _Rebuild:
         total.example = self.iris.letter(first).value if first else None
 
         # stage the new files
-        (stage / "letters").mkdir()
+        (stage / LETTERS).mkdir()
         replace: list[str] = []
         for graph, (data, triples, ident) in sorted(fresh.items()):
             tracker = PrefixTracker()
             tracker.see(triples)
-            files = write_letter_files(stage / "letters", ident, triples, self.context, tracker)
-            replace += [f"letters/{ident}.ttl", f"letters/{ident}.jsonld"]
+            files = write_letter_files(stage / LETTERS, ident, triples, self.context, tracker)
+            replace += letter_files(ident)
             digest = hashlib.sha256(data).hexdigest()
             name = part_nquads(part_of(graph, count))
             index.put(IndexRow(graph, len(triples), digest, name, -1, len(data), files))
@@ -391,7 +399,7 @@ class _Rebuild:
             sizes = {**written.chunks}
         void = describe_dataset(self.iris, self.settings, total, written.sizes, sizes, dumped)
         replace += [INDEX, *write_description(stage, void, self.context)]
-        remove = [f"letters/{i}{suffix}" for i in unpublished for suffix in (".ttl", ".jsonld")]
+        remove = [name for i in unpublished for name in letter_files(i)]
         if self.table is not None:  # gzip chunks the new dumps do not have
             remove += sorted(set(dump_files(count, self.table)) - set(written.files))
             db.set_meta(TABLE, json.dumps(written.table))

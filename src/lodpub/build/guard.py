@@ -18,8 +18,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import LockError, ShrinkError
-from .index import INDEX
+from ..errors import LockError, ShrinkError
+from ..write.layout import INDEX, LETTERS
 
 
 def lock_path(out: Path) -> Path:
@@ -82,7 +82,7 @@ def published_letters(out: Path) -> int:
         with open(index, encoding="utf-8") as handle:
             return sum(1 for line in handle if "/graph/letter/" in line.split("\t", 1)[0])
     except OSError:
-        letters = out / "letters"
+        letters = out / LETTERS
         return len(list(letters.glob("*.ttl"))) if letters.is_dir() else 0
 
 

@@ -1,5 +1,5 @@
-"""The one place that runs the stages: read -> map -> validate -> write. The CLI and the tests
-both call ``build``, ``validate_corpus`` and ``inspect_file``."""
+"""The build: the one place that runs the stages, read -> map -> validate -> write. The CLI
+and the tests call ``build``, ``validate_corpus`` and ``named_entities``."""
 
 from __future__ import annotations
 
@@ -9,22 +9,23 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from . import __version__, batches
+from .. import __version__
+from ..authorities import Authorities, Entity
+from ..corpus import Corpus
+from ..errors import LodpubError
+from ..mapping import Iris, LetterMapper
+from ..settings import Settings
+from ..sources import read_letter
+from ..validate import Issue, ValidationReport, Validator
+from ..write.atomic import recover
+from ..write.layout import part_count
+from . import workers
 from .assemble import Assembly
-from .atomic import recover
-from .authorities import Authorities, Entity
-from .corpus import Corpus
-from .errors import LodpubError
+from .cache import open_cache
+from .entities import Origin, SharedEntities
 from .guard import check_shrink, output_lock, published_letters
 from .incremental import FullBuild, StateRecorder, rebuild, stat_of
-from .mapping import Iris, LetterMapper
-from .parts import part_count
-from .resources import data_path
 from .result import BuildResult, Progress, Timings
-from .settings import Settings
-from .shared import Origin, SharedEntities
-from .sources import read_letter
-from .validate import Issue, ValidationReport, Validator
 
 __all__ = ["BuildResult", "Progress", "Timings", "build", "named_entities", "validate_corpus"]
 
@@ -79,11 +80,7 @@ def _build(
     cache = None
     recover(out)
     if cache_dir is not None:
-        inputs = [Path(source.authority_path), *sorted(data_path("shapes").glob("*.ttl"))]
-        data = Path(__file__).parent / "data"
-        inputs += [data_path("ontology.ttl"), data / "context.jsonld", data / "archives.toml"]
-        key = f"{settings.base_iri}\0{settings.shacl_engine}\0texts={settings.texts}"
-        cache = batches.LetterCache(cache_dir, batches.fingerprint(key, inputs))
+        cache = open_cache(cache_dir, Path(source.authority_path), settings)
     recorder = None
     stats: dict[str, str] = {}
     letter_ids = len(source.id_names())
@@ -95,15 +92,17 @@ def _build(
             return done
         timings.reason = done.reason
         # a full build, which records its state for the next one (see incremental.py)
-        recorder = StateRecorder(cache_dir, cache.fingerprint, settings, part_count(letter_ids))
+        recorder = StateRecorder(
+            cache_dir, cache.fingerprint, settings, part_count(letter_ids, settings.letters_per_part)
+        )
         stats = {ident: stat_of(paths[0]) for ident, paths in source.ids().items() if len(paths) == 1}
     letter_warnings: list[Issue] = []
     withheld = 0
     try:
         with Assembly(out, settings, validator, letter_ids, jobs) as assembly:
-            for letter in source.letters(settings, jobs, progress, timings, cache, validator):
+            for letter in workers.letters(source, settings, jobs, progress, timings, cache, validator):
                 mapped, issues = letter.mapped, letter.issues
-                notes = batches.warnings_of(mapped) if mapped is not None and not issues else []
+                notes = workers.warnings_of(mapped) if mapped is not None and not issues else []
                 letter_warnings.extend(notes)
                 if recorder is not None:
                     recorder.letter(
@@ -168,12 +167,12 @@ def validate_corpus(
     problems: list[Issue] = []
     shared = SharedEntities(settings.base_iri)
     letters = 0
-    for letter in source.letters(settings, jobs, progress, Timings()):
+    for letter in workers.letters(source, settings, jobs, progress, Timings()):
         mapped, issues = letter.mapped, letter.issues
         letters += 1
         problems.extend(issues)
         if mapped is not None and not issues:
-            problems.extend(batches.warnings_of(mapped))
+            problems.extend(workers.warnings_of(mapped))
             origin = Origin(mapped.letter.id, mapped.letter.path, mapped.field_lines)
             for iri, triples in mapped.entities.items():
                 shared.add(iri, triples, origin)

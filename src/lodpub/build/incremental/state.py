@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING, cast
 import pyoxigraph as ox
 from pyoxigraph import NamedNode, Triple
 
-from ..dumps import Table, dump_files
-from ..index import INDEX
-from ..mapping import MappedLetter
-from ..mapping.dataset import Statistics
-from ..mapping.rdf import object_of, subject_of
-from ..serialize import CONTEXT, VOID
-from ..settings import Settings
-from ..shared import Origin, field_of, variant_id
-from ..validate import Issue
+from ...mapping import MappedLetter
+from ...mapping.dataset import Statistics
+from ...mapping.rdf import object_of, subject_of
+from ...settings import Settings
+from ...validate import Issue
+from ...write.dumps import Table, dump_files
+from ...write.layout import CONTEXT, INDEX, VOID
+from ..entities import Origin, field_of, variant_id
 
 if TYPE_CHECKING:
     from ..assemble import Assembly
@@ -65,8 +64,10 @@ def stat_of(path: Path) -> str:
 
 
 def settings_key(settings: Settings) -> str:
-    """Every setting that shapes the output."""
-    return json.dumps(asdict(settings), sort_keys=True)
+    """Every setting that may shape the output (not where the cache is, nor how many processes
+    build it: the output is the same bytes for any)."""
+    shaping = {k: v for k, v in asdict(settings).items() if k not in ("jobs", "cache")}
+    return json.dumps(shaping, sort_keys=True)
 
 
 def to_nt(triples: Iterable[Triple]) -> bytes:

@@ -10,18 +10,18 @@ from types import TracebackType
 
 from pyoxigraph import NamedNode, Triple
 
-from .atomic import new_folder, remove_dead, replace_folder
-from .dumps import CHUNK_BYTES
-from .errors import LodpubError
-from .jsonld import Context
-from .mapping import Iris
-from .mapping.dataset import Statistics, describe_dataset
-from .parts import part_count
-from .serialize import write_description
-from .settings import Settings
-from .shared import Origin, SharedEntities, descriptions
-from .validate import Issue, Validator
-from .writer import DumpWriter
+from ..errors import LodpubError
+from ..mapping import Iris
+from ..mapping.dataset import Statistics, describe_dataset
+from ..settings import Settings
+from ..validate import Issue, Validator
+from ..write.atomic import new_folder, remove_dead, replace_folder
+from ..write.dumps import CHUNK_BYTES
+from ..write.jsonld import Context
+from ..write.layout import part_count
+from ..write.rdf import write_description
+from ..write.writer import DumpWriter
+from .entities import Origin, SharedEntities, descriptions
 
 
 class Assembly:
@@ -47,7 +47,9 @@ class Assembly:
         self.tmp = new_folder(self.out, "tmp")
         previous = self.out if self.out.is_dir() else None
         whole = settings.dumps != "parts"
-        self.writer = DumpWriter(self.tmp, self.context, previous, part_count(letters), jobs, whole)
+        self.writer = DumpWriter(
+            self.tmp, self.context, previous, part_count(letters, settings.letters_per_part), jobs, whole
+        )
         self.sizes: dict[str, int] = {}
 
     def __enter__(self) -> Assembly:
