@@ -154,13 +154,20 @@ def test_rebuilds_equal_full_builds(corpus: Path, tmp_path: Path, settings: Sett
         )
         return result
 
+    def stamps() -> dict[Path, tuple[int, int]]:
+        return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (tmp_path / "dist").rglob("*")}
+
+    written = stamps()
     nothing = check()
     assert nothing.timings.read == 0  # not one source file was read
+    assert stamps() == written  # and not one output file written again
     edited = letters / "letter-000007.txt"
     edited.write_bytes(edited.read_bytes().replace(b"Dear Comrades,", b"Dear Comrades and friends,", 1))
     check()
     edited.touch()  # a new stat, the same bytes
+    written = stamps()
     assert check().timings.read == 1
+    assert stamps() == written
     # an entity described anew: an edition's title (the other letters of that editor's year
     # describe it otherwise, so the warnings change too)
     cited = [p for p in sorted(letters.iterdir()) if b"Documente" in p.read_bytes()]

@@ -77,11 +77,18 @@ def apply_journal(stage: Path, out: Path) -> None:
     """Move every staged file into ``out`` and remove what the journal says is gone; safe to run
     again after an interruption (a file already moved is skipped)."""
     journal = json.loads((stage / JOURNAL).read_text(encoding="utf-8"))
-    for name in journal["replace"]:
-        source = stage / name
+    aside = stage / ".replaced"  # the files replaced, removed with the stage
+    for number, name in enumerate(journal["replace"]):
+        source, target = stage / name, out / name
         if source.exists():
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, out / name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Moved aside first, not renamed over: ext4 writes a file back at once when it is
+            # renamed over another (auto_da_alloc), half a second for a gigabyte of dumps. An
+            # interruption between the two renames is completed by ``recover``.
+            if target.exists():
+                aside.mkdir(exist_ok=True)
+                os.replace(target, aside / str(number))
+            os.replace(source, target)
     for name in journal["remove"]:
         (out / name).unlink(missing_ok=True)
     shutil.rmtree(stage, ignore_errors=True)

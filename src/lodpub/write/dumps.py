@@ -339,3 +339,11 @@ def part_sizes(folder: Path, count: int) -> dict[str, int]:
             pattern = name.replace(part_name(part), "*", 1)
             out[pattern] = out.get(pattern, 0) + (folder / name).stat().st_size
     return out
+
+
+def dump_sizes(folder: Path, count: int, table: Table | None) -> dict[str, int]:
+    """Bytes of an output's dumps as the build reports them: each whole dump, or the parts'
+    files per kind (``table``: the whole dumps' table, None for parts)."""
+    if table is None:
+        return part_sizes(folder, count)
+    return {name: (folder / name).stat().st_size for name in WHOLE_DUMPS}

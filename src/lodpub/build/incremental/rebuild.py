@@ -23,7 +23,7 @@ from ...settings import Settings
 from ...validate import Issue, Validator
 from ...write import atomic, dumps
 from ...write.atomic import new_folder, recover, write_journal
-from ...write.dumps import Layout, PartFiles, Table, WholeFiles, dump_files, part_sizes
+from ...write.dumps import Layout, PartFiles, Table, WholeFiles, dump_files, dump_sizes, part_sizes
 from ...write.index import IndexRow
 from ...write.jsonld import Context
 from ...write.layout import (
@@ -201,6 +201,17 @@ class _Rebuild:
         if problems and not keep_going:
             db.db.execute("ROLLBACK")
             return BuildResult(out=self.out, written=False, letters=0, problems=tuple(problems))
+        if not changed and not removed:  # the output is already what a full build would give
+            entity_problems = db.entity_issues()
+            if entity_problems and not keep_going:
+                db.db.execute("ROLLBACK")
+                return BuildResult(
+                    out=self.out, written=False, letters=0, problems=(*problems, *entity_problems)
+                )
+            db.db.execute("COMMIT")
+            self.timings.mode = "incremental"
+            totals = self._totals(Statistics.from_json(db.meta("letter_stats") or ""))
+            return self._result(problems + entity_problems, totals, dump_sizes(self.out, count, self.table))
         started = time.perf_counter()
         stage = new_folder(self.out, "stage")
         try:
@@ -228,22 +239,38 @@ class _Rebuild:
         self.cache.forget(update.forget)
         self.timings.finish = time.perf_counter() - started
         self.timings.mode = "incremental"
-        published = db.db.execute("SELECT count(*) FROM letters WHERE issues IS NULL").fetchone()[0]
-        withheld = db.db.execute(
+        return self._result(
+            problems + entity_problems, update.stats, update.sizes or part_sizes(self.out, count)
+        )
+
+    def _result(self, problems: list[Issue], totals: Statistics, files: dict[str, int]) -> BuildResult:
+        """What the rebuild reports: the letters published, problems, warnings and counts."""
+        db = self.db.db
+        published = db.execute("SELECT count(*) FROM letters WHERE issues IS NULL").fetchone()[0]
+        withheld = db.execute(
             "SELECT count(*) FROM letters WHERE issues IS NULL AND withheld = 1"
         ).fetchone()[0]
         return BuildResult(
             out=self.out,
             written=True,
             letters=published,
-            problems=tuple(problems + entity_problems),
-            warnings=tuple(db.letter_notes() + db.warnings()),
-            triples=update.stats.triples,
-            entities=update.stats.entities,
-            files=update.sizes or part_sizes(self.out, count),
+            problems=tuple(problems),
+            warnings=tuple(self.db.letter_notes() + self.db.warnings()),
+            triples=totals.triples,
+            entities=totals.entities,
+            files=files,
             timings=self.timings,
             withheld=withheld,
         )
+
+    def _totals(self, letter_stats: Statistics) -> Statistics:
+        """The dataset's counts: the letter graphs' and each part of the entities graph's."""
+        total = Statistics.from_json(letter_stats.as_json())
+        for (text,) in self.db.db.execute("SELECT stats FROM segments ORDER BY part"):
+            total.combine(Statistics.from_json(text))
+        first = self.db.db.execute("SELECT min(id) FROM letters WHERE issues IS NULL").fetchone()[0]
+        total.example = self.iris.letter(first).value if first else None
+        return total
 
     def _update(
         self,
@@ -318,11 +345,7 @@ class _Rebuild:
             part_stats = Statistics()
             part_stats.add(segment, base)
             db.db.execute("UPDATE segments SET stats = ? WHERE part = ?", (part_stats.as_json(), part))
-        total = Statistics.from_json(letter_stats.as_json())
-        for (text,) in db.db.execute("SELECT stats FROM segments ORDER BY part"):
-            total.combine(Statistics.from_json(text))
-        first = db.db.execute("SELECT min(id) FROM letters WHERE issues IS NULL").fetchone()[0]
-        total.example = self.iris.letter(first).value if first else None
+        total = self._totals(letter_stats)
 
         # stage the new files
         (stage / LETTERS).mkdir()
