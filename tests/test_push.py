@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from lodpub.build import BuildResult, build
+from lodpub.errors import ConfigError
 from lodpub.publish.dist import Dist
 
 from .conftest import BASE, CORPUS, SETTINGS, make_corpus, run
@@ -403,6 +404,11 @@ def test_push_reads_graphs_by_the_index_and_refuses_changed_bytes(
             f"error: {dist / 'dataset.nq'}: the bytes of <{second.iri}> do not match graphs.tsv"
         )
         assert ours(remote_counts(oxigraph.url + "/query")) == first_sent
+    dump[at : at + 8] = b"Comrades"
+    (dist / "dataset.nq").write_bytes(bytes(dump) + b"<https://x> <https://y> <https://z> .\n")
+    with pytest.raises(ConfigError) as caught:  # what a bulk load checks before it sends a dump
+        Dist.open(dist).check(Dist.open(dist).index())
+    assert str(caught.value) == f"{dist / 'dataset.nq'}: has bytes beyond those graphs.tsv lists"
     header = "graph\ttriples\tsha256\tfile\toffset\tbytes\tturtle_sha256\tjsonld_sha256\n"
     (dist / "graphs.tsv").write_text(header + "https://x\tmany\t0\tdataset.nq\t0\t0\t-\t-\n")
     code, _, stderr = run("push", str(dist), *oxigraph.args(), "--quiet")

@@ -10,17 +10,16 @@ from types import TracebackType
 
 from pyoxigraph import NamedNode, Triple
 
-from ..errors import LodpubError
 from ..mapping import Iris
-from ..mapping.dataset import Statistics, describe_dataset
+from ..mapping.dataset import Statistics
 from ..settings import Settings
 from ..validate import Issue, Validator
 from ..write.atomic import new_folder, remove_dead, replace_folder
 from ..write.dumps import CHUNK_BYTES
 from ..write.jsonld import Context
 from ..write.layout import part_count
-from ..write.rdf import write_description
 from ..write.writer import DumpWriter
+from .dataset import Description
 from .entities import Origin, SharedEntities, descriptions
 
 
@@ -47,9 +46,9 @@ class Assembly:
         self.tmp = new_folder(self.out, "tmp")
         previous = self.out if self.out.is_dir() else None
         whole = settings.dumps != "parts"
-        self.writer = DumpWriter(
-            self.tmp, self.context, previous, part_count(letters, settings.letters_per_part), jobs, whole
-        )
+        count = part_count(letters, settings.letters_per_part)
+        self.description = Description(self.iris, settings, count)
+        self.writer = DumpWriter(self.tmp, self.context, previous, count, jobs, whole)
         self.sizes: dict[str, int] = {}
 
     def __enter__(self) -> Assembly:
@@ -99,19 +98,9 @@ class Assembly:
         self.segments = self.writer.add_entities(self.iris.entities_graph, self.entity_triples())
         for segment in self.segments:
             self.stats.add(segment, self.iris.base)
-        description = describe_dataset(
-            self.iris, self.settings, self.stats, chunks=self.writer.chunks(), dumps=self.writer.dumps
-        )
-        dataset_issues = self.validator.dataset(description)
-        if dataset_issues:
-            raise LodpubError(
-                "the dataset description does not conform: " + "; ".join(map(str, dataset_issues))
-            )
-        self.writer.add_graph(self.iris.dataset_graph, description)
+        self.writer.add_graph(self.iris.dataset_graph, self.description.graph(self.stats, self.validator))
         self.sizes, chunks = self.writer.finish(chunk_bytes)
-        sizes: dict[str, int | None] = {**chunks}
-        void = describe_dataset(self.iris, self.settings, self.stats, self.sizes, sizes, self.writer.dumps)
-        write_description(self.tmp, void, self.context)
+        self.description.void(self.tmp, self.stats, self.sizes, {**chunks}, self.context)
         replace_folder(self.tmp, self.out)
 
     def discard(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pyoxigraph import NamedNode, Triple
 
 from .. import vocab
 from ..errors import ConfigError
-from ..write.index import IndexRow, index_lines
+from ..write.index import IndexRow, index_lines, read_range
 from ..write.layout import INDEX
 
 REQUIRED = ("void.ttl", INDEX)
@@ -137,19 +138,26 @@ class Dist:
         unparsed), each read in one pass."""
         spans = sorted(((s.file, s.offset, s, e.iri) for e in entries for s in e.spans), key=lambda x: x[:2])
         for file, group in groupby(spans, key=lambda x: x[0]):
-            with open(self.folder / file, "rb") as dump:
+            fd = os.open(self.folder / file, os.O_RDONLY)
+            try:
+                end = 0
                 for _, offset, span, iri in group:
-                    dump.seek(offset)
-                    self._same(span, iri, dump.read(span.size))
-                if dump.read(1):
+                    self._checked(fd, span, iri)
+                    end = offset + span.size
+                if os.fstat(fd).st_size > end:
                     raise ConfigError(f"{self.folder / file}: has bytes beyond those {INDEX} lists")
+            finally:
+                os.close(fd)
 
-    def _same(self, span: Span, iri: str, data: bytes) -> None:
-        if hashlib.sha256(data).hexdigest() != span.sha256:
+    def _checked(self, fd: int, span: Span, iri: str) -> bytes:
+        """The bytes of ``span`` in the open dump ``fd``, which must still have the indexed hash."""
+        data = read_range(fd, span.offset, span.size, span.sha256)
+        if data is None:
             raise ConfigError(
                 f"{self.folder / span.file}: the bytes of <{iri}> do not match {INDEX}",
                 hint="the folder was changed after the build; rebuild it",
             )
+        return data
 
     def read(self, entry: GraphEntry) -> list[Triple]:
         """One graph's triples, read from its byte ranges and parsed, so a body that is sent was
@@ -159,10 +167,11 @@ class Dist:
     def read_span(self, iri: str, span: Span) -> list[Triple]:
         """The triples of one byte range of graph ``iri`` (checked as ``read`` checks)."""
         path = self.folder / span.file
-        with open(path, "rb") as dump:
-            dump.seek(span.offset)
-            data = dump.read(span.size)
-        self._same(span, iri, data)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            data = self._checked(fd, span, iri)
+        finally:
+            os.close(fd)
         try:
             found = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
         except SyntaxError as exc:

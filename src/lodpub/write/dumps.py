@@ -347,3 +347,12 @@ def dump_sizes(folder: Path, count: int, table: Table | None) -> dict[str, int]:
     if table is None:
         return part_sizes(folder, count)
     return {name: (folder / name).stat().st_size for name in WHOLE_DUMPS}
+
+
+def named_before(count: int, whole: bool) -> tuple[tuple[str, ...], dict[str, int | None]]:
+    """The dump files the dataset description names before the dumps are written (it is a part
+    of them): the whole dumps, or every part's gzip file (their sizes known once written); the
+    whole dumps' gzip chunks follow the parts' sizes, so void.ttl alone names them."""
+    if whole:
+        return WHOLE_DUMPS, {}
+    return (), dict.fromkeys(part_files(part)[-1] for part in all_parts(count))

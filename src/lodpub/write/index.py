@@ -9,6 +9,8 @@ it through ``read_index``."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -67,3 +69,12 @@ class IndexWriter:
 
     def close(self) -> None:
         self._file.close()
+
+
+def read_range(fd: int, offset: int, size: int, sha256: str) -> bytes | None:
+    """The bytes a row of the index points at, read from the open dump ``fd``; None when they
+    are not those the index recorded (the dump was changed since)."""
+    data = os.pread(fd, size, offset)
+    if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+        return None
+    return data

@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode, Triple
 from .dumps import CHUNK_BYTES, Layout, PartFiles, Table, WholeFiles, derive_part, part_sizes
 from .index import IndexRow, IndexWriter
 from .jsonld import Context
-from .layout import DESCRIPTION, INDEX, WHOLE_DUMPS, part_files, part_nquads, part_of
+from .layout import DESCRIPTION, INDEX, part_nquads, part_of
 from .letters import LetterFiles
 from .rdf import PrefixTracker, nquads, segments
 
@@ -40,7 +40,6 @@ class DumpWriter:
         """``previous``: an earlier output whose letter files may be linked; ``count``: the
         number of parts; ``jobs``: processes that derive the parts."""
         self.folder, self.context, self.count, self.jobs, self.whole = folder, context, count, jobs, whole
-        self.dumps = WHOLE_DUMPS if whole else ()
         self.files = LetterFiles(folder, context, previous)
         self.table: Table | None = None  # where the parts lie in the whole dumps, once written
         (folder / "parts").mkdir()  # each part's N-Quads, gathered here (the parts' own files)
@@ -105,13 +104,6 @@ class DumpWriter:
         digest = hashlib.sha256(data).hexdigest()
         self._rows.append(IndexRow(graph.value, len(triples), digest, part_nquads(DESCRIPTION), 0, len(data)))
         self._description = data
-
-    def chunks(self) -> dict[str, int | None]:
-        """The gzip files known before the dumps are written: every part's (their sizes are
-        known once written); none for whole dumps, whose chunks follow the parts' sizes."""
-        if self.whole:
-            return {}
-        return dict.fromkeys(part_files(part)[-1] for part in [*range(self.count), DESCRIPTION])
 
     def finish(self, chunk_bytes: int = CHUNK_BYTES) -> tuple[dict[str, int], dict[str, int]]:
         """Derive every part and write the dumps and graphs.tsv; the bytes of each dump (per

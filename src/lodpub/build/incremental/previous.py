@@ -3,7 +3,6 @@ read when first needed and checked against the index."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pyoxigraph as ox
 from pyoxigraph import Triple
 
 from ...write.dumps import Layout
-from ...write.index import INDEX_HEADER, IndexRow, index_lines
+from ...write.index import INDEX_HEADER, IndexRow, index_lines, read_range
 from ...write.layout import INDEX, part_nquads
 
 
@@ -102,8 +101,8 @@ class PreviousParts:
     def slice(self, row: IndexRow) -> bytes:
         """The bytes of a row made for its part."""
         published = self.layout.published(row)
-        piece = os.pread(self._fd(published.file), row.size, published.offset)
-        if hashlib.sha256(piece).hexdigest() != row.sha256:
+        piece = read_range(self._fd(published.file), published.offset, row.size, row.sha256)
+        if piece is None:
             raise Stale(f"{published.file} does not match {INDEX}")
         return piece
 

@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Triple
 
-from ...errors import LodpubError
 from ...mapping import Iris
-from ...mapping.dataset import Statistics, describe_dataset
+from ...mapping.dataset import Statistics
 from ...settings import Settings
 from ...validate import Issue, Validator
 from ...write import atomic, dumps
@@ -30,16 +29,15 @@ from ...write.layout import (
     DESCRIPTION,
     INDEX,
     LETTERS,
-    WHOLE_DUMPS,
     letter_files,
     part_count,
-    part_files,
     part_nquads,
     part_of,
 )
 from ...write.letters import write_letter_files
-from ...write.rdf import PrefixTracker, nquads, write_description
+from ...write.rdf import PrefixTracker, nquads
 from ..cache import LetterCache
+from ..dataset import Description
 from ..result import BuildResult, Timings
 from ..workers import LetterResult, process, warnings_of
 from .entities import EntityUpdate
@@ -130,12 +128,14 @@ class _Rebuild:
         self.context = Context.default()
         self.entities = EntityUpdate(self.db, self.base, self.validator, self.source)
         self.table: Table | None = None  # where the parts lie in the whole dumps (none: parts)
+        self.description: Description  # of the output, once the number of parts is known
 
     def run(self, keep_going: bool, jobs: int, guard: Callable[[int], None]) -> BuildResult:
         started = time.perf_counter()
         db = self.db
         ids = self.source.id_names()
         count = part_count(len(ids), self.settings.letters_per_part)
+        self.description = Description(self.iris, self.settings, count)
         self.table = table_of(db)
         expected = {
             "fingerprint": self.cache.fingerprint,
@@ -386,16 +386,7 @@ class _Rebuild:
                 index.entities[name] = IndexRow(entities_iri, triples_in, digest, name, offset, len(piece))
                 pieces.append(piece)
                 dumps.write_part(sink, b"".join(pieces), self.context)
-            # the parts' gzip files are named in the description; the whole dumps' chunks
-            # follow the parts' sizes and are named in void.ttl only (as a full build does)
-            chunks: dict[str, int | None] = {}
-            dumped = WHOLE_DUMPS
-            if self.table is None:
-                chunks, dumped = dict.fromkeys(part_files(p)[-1] for p in [*range(count), DESCRIPTION]), ()
-            description = describe_dataset(self.iris, self.settings, total, chunks=chunks, dumps=dumped)
-            issues = self.validator.dataset(description)
-            if issues:
-                raise LodpubError("the dataset description does not conform: " + "; ".join(map(str, issues)))
+            description = self.description.graph(total, self.validator)
             data = nquads(self.iris.dataset_graph, description)
             digest = hashlib.sha256(data).hexdigest()
             if index.description is None or digest != index.description.sha256:
@@ -413,15 +404,13 @@ class _Rebuild:
         new_layout = Layout.of(count, written.table)
         (stage / INDEX).write_text(index.text(count, new_layout), encoding="utf-8", newline="\n")
         replace += written.files
-        if written.table is None:  # a part's gzip file as staged, or as it was
-            sizes: dict[str, int | None] = {
+        sizes: dict[str, int | None] = {**written.chunks}
+        if written.table is None:  # each part's gzip file as staged, or as it was
+            sizes = {
                 name: ((stage / name) if (stage / name).exists() else (self.out / name)).stat().st_size
-                for name in chunks
+                for name in self.description.chunks
             }
-        else:
-            sizes = {**written.chunks}
-        void = describe_dataset(self.iris, self.settings, total, written.sizes, sizes, dumped)
-        replace += [INDEX, *write_description(stage, void, self.context)]
+        replace += [INDEX, *self.description.void(stage, total, written.sizes, sizes, self.context)]
         remove = [name for i in unpublished for name in letter_files(i)]
         if self.table is not None:  # gzip chunks the new dumps do not have
             remove += sorted(set(dump_files(count, self.table)) - set(written.files))
