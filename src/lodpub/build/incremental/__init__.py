@@ -1,4 +1,4 @@
-"""Incremental rebuilds of a dist/ whose dumps are in parts (``dumps = "parts"``).
+"""Incremental rebuilds of a dist/, whole dumps or in parts.
 
 A full build with a cache records what a later build needs to redo only what an edit touched,
 in ``state.sqlite`` in the cache folder: each letter's file, stat and cache key; which entity
@@ -12,8 +12,9 @@ authority file, other shapes or another lodpub version, or many changed letters 
 
 A rebuild stats the source files (reading only those whose stat changed), maps and validates
 the changed letters, chooses the affected entities' descriptions again, validates the part of
-the entities graph whose verdicts an edit can change, and writes the parts it touched. Output is
-byte-identical to a full build; the tests compare them.
+the entities graph whose verdicts an edit can change, and writes the parts it touched through
+the writers a full build uses (with whole dumps, the other parts' bytes are copied from the
+previous dumps). Output is byte-identical to a full build; the tests compare them.
 
 The new files are written to a staging folder beside dist/; a journal listing them is written
 last, the state is committed, and then the files are renamed into place. A build killed before
