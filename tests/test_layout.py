@@ -113,3 +113,9 @@ def test_test_modules_share_helpers_not_each_other() -> None:
                 assert not (node.module or "").split(".")[-1].startswith("test_"), (path.name, node.module)
             if isinstance(node, ast.Attribute) and node.attr == "path":
                 assert not (isinstance(node.value, ast.Name) and node.value.id == "sys"), path.name
+
+
+def test_no_module_is_much_over_400_lines() -> None:
+    """A module that grows past a few hundred lines is split along the data flow (STYLE.md)."""
+    sizes = {module_name(p): len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")}
+    assert {name: lines for name, lines in sizes.items() if lines > 430} == {}

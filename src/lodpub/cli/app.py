@@ -17,7 +17,8 @@ from click.decorators import FC
 
 from .. import __version__
 from ..errors import LodpubError
-from ..publish.sparql import MAX_WAIT, scrub
+from ..publish.credentials import scrub
+from ..publish.sparql import MAX_WAIT
 from ..settings import DUMP_LAYOUTS, SHACL_ENGINES, TEXTS, Settings, load_settings
 
 if TYPE_CHECKING:

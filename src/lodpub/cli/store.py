@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError
+from ..publish.credentials import password_warning
 from ..publish.dist import Dist
 from ..publish.push import PROTOCOLS, PushState, plan_push, push
-from ..publish.sparql import Retry, SparqlStore, connect, password_warning
+from ..publish.sparql import Retry, SparqlStore, connect
 from ..settings import AUTH_KINDS, load_settings
 from .app import config_option, main, max_wait_option, progress, quiet_option, tries_option
 

@@ -12,15 +12,14 @@ from pyoxigraph import NamedNode, Triple
 from .. import vocab
 from ..authorities import Authorities, Entity
 from ..errors import SourceError
-from ..model import Basis, DateValue, Evidence, Letter, Notice, Value
+from ..model import DateValue, Letter, Notice, Value
 from ..textutil import slug
 from .custody import Custody
-from .entities import describe_entity
 from .iris import Iris
 from .rdf import LABEL, TYPE, Triples, crm, dct, lp, term, text, typed
 from .shortcuts import derive_shortcuts
+from .state import P2, LetterState, Resolved
 
-P2 = crm("P2_has_type")
 TEXT = term(vocab.DCMITYPE, "Text")
 #: Every rightsstatements.org In Copyright statement (InC, InC-OW-EU, InC-EDU, InC-NC, InC-RUU)
 IN_COPYRIGHT = "http://rightsstatements.org/vocab/InC"
@@ -46,15 +45,6 @@ class MappedLetter:
     withheld: bool = False  # the text was left out (setting ``texts``)
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """An entity named by a source, with every piece of evidence that names it."""
-
-    entity: Entity
-    evidence: tuple[Evidence, ...]
-    spans: tuple[str, ...] = ()  # the names as the letter marks them
-
-
 class LetterMapper:
     """Maps letters under one base IRI with one authority file. ``texts`` (the setting): "all"
     publishes every letter's text, "open" leaves out the texts under an In Copyright statement,
@@ -68,153 +58,13 @@ class LetterMapper:
 
     def map(self, letter: Letter) -> MappedLetter:
         """Build the named graph of ``letter``; raise ``SourceError`` naming its file, line and field."""
-        return _LetterBuild(self, letter).run()
+        return _LetterBuild(self.iris, self.authorities, self.version, self.texts, letter).run()
 
 
-class _LetterBuild:
-    """The state of mapping one letter; used once."""
+class _LetterBuild(LetterState):
+    """The mapping of one letter: its events, documents, custody, translation, editions and
+    rights (MODEL.md); used once."""
 
-    def __init__(self, mapper: LetterMapper, letter: Letter) -> None:
-        self.iris = mapper.iris
-        self.authorities = mapper.authorities
-        self.version = mapper.version
-        self.texts = mapper.texts
-        self.letter = letter
-        self.t = Triples()
-        self.entities: dict[str, list[Triple]] = {}
-        self.fields: dict[str, int] = {}
-        self.named: list[Entity] = []
-        self.notices: list[Notice] = list(letter.notices)
-        self.verbatim: dict[str, list[Value]] = {}
-        self.uri = self.iris.letter(letter.id)
-
-    # -- helpers ---------------------------------------------------------------------------
-    def node(self, *rest: str) -> NamedNode:
-        return self.iris.letter(self.letter.id, *rest)
-
-    def need(self, entity: Entity) -> NamedNode:
-        """The IRI of a shared entity, recording its description for the entities graph."""
-        iri = self.iris.entity(entity)
-        if iri.value not in self.entities:
-            self.entities[iri.value] = describe_entity(entity, self.iris)
-            self.named.append(entity)
-        return iri
-
-    def shared(self, iri: NamedNode, triples: list[Triple]) -> NamedNode:
-        self.entities.setdefault(iri.value, triples)
-        return iri
-
-    def resolve(self, values: tuple[Value, ...], kinds: tuple[str, ...], field: str = "") -> list[Resolved]:
-        """The entities a field's values name. An inferred value (the title) that echoes a
-        stated one (a signature, an address line) — a local entity of the same kind sharing a
-        name word, "N. Khrushchev" beside "N. S. KHRUSHCHEV" — adds no second entity. A
-        title's embassy beside a signature's ambassador, or a title's Zhou Enlai beside the
-        address line's Kotov, stays."""
-        found: dict[tuple[str, str], list[Evidence]] = {}
-        spans: dict[tuple[str, str], list[str]] = {}
-        entities: dict[tuple[str, str], Entity] = {}
-        for value in values:
-            resolved = self.authorities.resolve(value.text, kinds)
-            if not resolved and field:
-                self.notices.append(
-                    Notice(
-                        field, f"not recognised as a name, kept verbatim: {value.text}", value.evidence.line
-                    )
-                )
-                self.verbatim.setdefault(field, []).append(value)
-            for entity in resolved:
-                key = (entity.kind, entity.key)
-                entities.setdefault(key, entity)
-                found.setdefault(key, []).append(value.evidence)
-                if value.text not in spans.setdefault(key, []):
-                    spans[key].append(value.text)
-        stated = {k for k, ev in found.items() if any(e.basis is Basis.STATED for e in ev)}
-        keep = {k for k in found if k in stated or not _echoes(entities[k], [entities[s] for s in stated])}
-        return [Resolved(entities[k], tuple(ev), tuple(spans[k])) for k, ev in found.items() if k in keep]
-
-    def language(self, value: Value, field: str) -> Entity | None:
-        """The language a name stands for; a name no table knows is reported, kept verbatim."""
-        entity = self.authorities.language(value.text)
-        if entity is None:
-            self.notices.append(
-                Notice(
-                    field, f"not a language lodpub knows, kept verbatim: {value.text}", value.evidence.line
-                )
-            )
-            self.verbatim.setdefault(field, []).append(value)
-        return entity
-
-    def keep_verbatim(self, field: str, target: NamedNode, prop: str) -> None:
-        """The values of ``field`` that named nothing, quoted on an evidence node that assigns
-        no value (precision first: the text stays, no entity is made of it)."""
-        values = self.verbatim.pop(field, [])
-        if not values:
-            return
-        ev = self.iris.evidence(self.letter.id, f"{slug(field)}-verbatim")
-        stated = all(v.evidence.basis is Basis.STATED for v in values)
-        self.t.add(ev, TYPE, crm("E13_Attribute_Assignment"))
-        self.t.add(ev, crm("P140_assigned_attribute_to"), target)
-        self.t.add(ev, crm("P177_assigned_property_of_type"), crm(prop))
-        self.t.add(ev, P2, lp((Basis.STATED if stated else Basis.INFERRED).value))
-        for value in values:
-            note = f"{value.evidence.note()} (not recognised, kept verbatim: {value.text})"
-            self.t.add(ev, crm("P3_has_note"), text(note))
-        self.fields.setdefault(slug(field), min(v.evidence.line for v in values))
-
-    def assign(
-        self,
-        field: str,
-        target: NamedNode,
-        prop: str,
-        values: list[NamedNode],
-        evidence: list[Evidence],
-        basis: Basis | None = None,
-    ) -> None:
-        """Record where a field came from as a crm:E13_Attribute_Assignment (MODEL, Evidence)."""
-        if not values:
-            return
-        ev = self.iris.evidence(self.letter.id, field)
-        if basis is None:
-            stated = all(e.basis is Basis.STATED for e in evidence)
-            basis = Basis.STATED if stated else Basis.INFERRED
-        self.t.add(ev, TYPE, crm("E13_Attribute_Assignment"))
-        self.t.add(ev, crm("P140_assigned_attribute_to"), target)
-        self.t.add(ev, crm("P177_assigned_property_of_type"), crm(prop))
-        self.t.add_all(ev, crm("P141_assigned"), values)
-        self.t.add(ev, P2, lp(basis.value))
-        for item in sorted({(e.line, e.note()) for e in evidence}):
-            self.t.add(ev, crm("P3_has_note"), text(item[1]))
-        stated_lines = [e.line for e in evidence if e.basis is Basis.STATED]
-        self.fields[field] = min(stated_lines or [e.line for e in evidence])
-
-    def assign_entities(
-        self, field: str, target: NamedNode, prop: str, resolved: list[Resolved]
-    ) -> list[NamedNode]:
-        """Link ``target`` to resolved entities and record the evidence; basis per entity."""
-        iris = [self.need(r.entity) for r in resolved]
-        self.t.add_all(target, crm(prop), iris)
-        every = [e for r in resolved for e in r.evidence]
-        each_stated = all(any(e.basis is Basis.STATED for e in r.evidence) for r in resolved)
-        self.assign(field, target, prop, iris, every, Basis.STATED if each_stated else Basis.INFERRED)
-        self.as_marked(field, resolved, iris)
-        return iris
-
-    def as_marked(self, field: str, resolved: list[Resolved], iris: list[NamedNode]) -> None:
-        """Each name exactly as this letter writes it (EMLO's "as marked"): an E41 appellation
-        used by the field's evidence, identifying the resolved entity."""
-        if not resolved:
-            return
-        ev = self.iris.evidence(self.letter.id, field)
-        spans = sorted({(span, iri.value) for r, iri in zip(resolved, iris, strict=True) for span in r.spans})
-        for index, (span, iri) in enumerate(spans, start=1):
-            name = NamedNode(f"{ev.value}/name/{index}")
-            self.t.add(ev, crm("P17_was_motivated_by"), name)
-            self.t.add(name, TYPE, crm("E41_Appellation"))
-            self.t.add(name, P2, lp("AsMarked"))
-            self.t.add(name, crm("P190_has_symbolic_content"), text(span))
-            self.t.add(name, crm("P1i_identifies"), NamedNode(iri))
-
-    # -- the graph -------------------------------------------------------------------------
     def run(self) -> MappedLetter:
         letter, t, uri = self.letter, self.t, self.uri
         t.add(uri, TYPE, crm("E33_Linguistic_Object"))
@@ -521,18 +371,6 @@ class _LetterBuild:
 def in_copyright(right: str) -> bool:
     """Whether a rights statement IRI is one of rightsstatements.org's In Copyright family."""
     return right.startswith(IN_COPYRIGHT) and right[len(IN_COPYRIGHT) : len(IN_COPYRIGHT) + 1] in ("/", "-")
-
-
-def _echoes(entity: Entity, stated: list[Entity]) -> bool:
-    """Whether an inferred local entity repeats one of the stated ones in other words."""
-    if not entity.local:
-        return False
-    words = _name_words(entity.label)
-    return any(other.kind == entity.kind and words & _name_words(other.label) for other in stated)
-
-
-def _name_words(label: str) -> set[str]:
-    return {w for w in re.findall(r"[^\W\d_]{3,}", label.casefold()) if w not in {"the", "and"}}
 
 
 def bounds(date: DateValue) -> tuple[str, str]:

@@ -11,24 +11,21 @@ without userinfo, and the store's own messages are scrubbed of them.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import email.utils
 import math
-import netrc
-import os
 import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from ..errors import ConfigError, LodpubError, PublishError
+from ..errors import ConfigError, PublishError
+from .credentials import host_of, is_usable, make_auth, redact, secrets_of, without_userinfo
 
 # Faults worth another try: no connection, no answer in time, an answer cut off mid-body (a
 # truncated or reset response surfaces as ChunkedEncodingError, whatever the transfer encoding)
@@ -51,50 +48,6 @@ class TooLarge(PublishError):
     """The store refused a request as too large; a smaller one may pass."""
 
 
-def without_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
-    """``url`` without its ``user:password@`` part, and the (percent-decoded) user and password
-    it carried, or None. The password is "" when the URL names only a user. A URL that cannot
-    be split (``https://[::1/``) loses the userinfo all the same, for the message that says so."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        match = _USERINFO.match(url)
-        if match is None:
-            return url, None
-        user, colon, password = match["userinfo"].partition(":")
-        return match["scheme"] + url[match.end() :], (unquote(user), unquote(password) if colon else "")
-    if "@" not in parts.netloc:
-        return url, None
-    userinfo, _, host = parts.netloc.rpartition("@")
-    user, colon, password = userinfo.partition(":")
-    clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-    return clean, (unquote(user), unquote(password) if colon else "")
-
-
-_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/?#]*)@")
-
-
-def secrets_of(auth: AuthBase | None) -> set[str]:
-    """The strings a message must never show for ``auth``: its password or token, as given,
-    percent-encoded and inside a basic Authorization header."""
-    found: set[str] = set()
-    if isinstance(auth, (HTTPBasicAuth, HTTPDigestAuth)):
-        user, password = str(auth.username), str(auth.password)
-        if password:
-            found |= {password, quote(password, safe=""), quote(password)}
-            found.add(base64.b64encode(f"{user}:{password}".encode()).decode("ascii"))
-    elif isinstance(auth, BearerAuth) and auth.token:
-        found |= {auth.token, quote(auth.token, safe="")}
-    return found
-
-
-def redact(text: str, secrets: set[str]) -> str:
-    """``text`` with every secret replaced by ``***`` (the longest first)."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
-
-
 def retry_after(value: str | None, now: float | None = None) -> float | None:
     """The pause a ``Retry-After`` header asks for, in seconds (delay-seconds or an HTTP date);
     None when absent or unreadable."""
@@ -110,44 +63,6 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.UTC)
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-class BearerAuth(AuthBase):
-    """``Authorization: Bearer <token>``."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self.token}"
-        return request
-
-
-def make_auth(kind: str, url: str, environ: Mapping[str, str] | None = None) -> AuthBase | None:
-    """The requests auth for ``kind`` (none, basic, digest, bearer), from LODPUB_USER /
-    LODPUB_PASSWORD / LODPUB_TOKEN or, for user and password, the ~/.netrc entry of the host."""
-    env = os.environ if environ is None else environ
-    if kind == "none":
-        return None
-    if kind == "bearer":
-        token = env.get("LODPUB_TOKEN")
-        if not token:
-            raise PublishError("auth is 'bearer' but LODPUB_TOKEN is not set", hint="export LODPUB_TOKEN=…")
-        return BearerAuth(token)
-    user, password = env.get("LODPUB_USER"), env.get("LODPUB_PASSWORD")
-    if not (user and password):
-        host = urlsplit(url).hostname or ""
-        try:
-            entry = netrc.netrc(env.get("NETRC")).authenticators(host)
-        except (FileNotFoundError, netrc.NetrcParseError):
-            entry = None
-        if entry is None:
-            raise PublishError(
-                f"auth is {kind!r} but no credentials were found for {host}",
-                hint="set LODPUB_USER and LODPUB_PASSWORD, or add the host to ~/.netrc",
-            )
-        user, _, password = entry
-    return HTTPDigestAuth(user, password or "") if kind == "digest" else HTTPBasicAuth(user, password or "")
 
 
 def connect(
@@ -171,7 +86,7 @@ def connect(
             bare[role], credentials = without_userinfo(url)
             if credentials is not None:
                 found[role] = credentials
-            if not _usable(bare[role]):
+            if not is_usable(bare[role]):
                 raise ConfigError(
                     f"{role.replace('_', ' ')} URL {bare[role]!r} is not an http(s) URL",
                     hint="for example http://127.0.0.1:7878/query",
@@ -183,11 +98,11 @@ def connect(
         )
     by_host: dict[tuple[str, str | None, int | None], tuple[str, str]] = {}
     for role, credentials in found.items():
-        by_host.setdefault(_host(bare[role]), credentials)
+        by_host.setdefault(host_of(bare[role]), credentials)
     scheme = HTTPDigestAuth if kind == "digest" else HTTPBasicAuth
     auths: dict[str, AuthBase] = {}
     for role, url in bare.items():
-        credentials = found.get(role) or by_host.get(_host(url))
+        credentials = found.get(role) or by_host.get(host_of(url))
         if credentials is not None:
             auths[url] = scheme(*credentials)
     rest = [url for url in bare.values() if url not in auths]
@@ -200,49 +115,6 @@ def connect(
         auths=auths,
     )
     return store, [role for role, (_, password) in found.items() if password]
-
-
-def password_warning(names: list[str], command_line: bool) -> str:
-    """The warning for URLs (``names``: options or settings) that carried a password."""
-    exposure = (
-        ", and a command line is visible to other users of this machine"
-        if command_line
-        else " (from lodpub.toml or a LODPUB_* variable)"
-    )
-    return (
-        f"warning: {', '.join(names)}: a password is in the URL{exposure}; set LODPUB_USER and "
-        "LODPUB_PASSWORD or use ~/.netrc instead (lodpub takes it out of the URL and never prints it)"
-    )
-
-
-def scrub(error: LodpubError, urls: list[str | None]) -> LodpubError:
-    """``error`` without the passwords that any of ``urls`` carries (for messages written before
-    the URLs were cleaned, such as a settings error that quotes the value)."""
-    secrets: set[str] = set()
-    for url in urls:
-        credentials = without_userinfo(url)[1] if url else None
-        if credentials is not None and credentials[1]:
-            secrets |= secrets_of(HTTPBasicAuth(*credentials))
-    if secrets:
-        error.message = redact(error.message, secrets)
-        error.hint = redact(error.hint, secrets) if error.hint else error.hint
-        error.args = (error.message,)
-    return error
-
-
-def _usable(url: str) -> bool:
-    """Whether ``url`` is an http(s) URL an HTTP client can take apart."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - reading it checks that the port is a number
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def _host(url: str) -> tuple[str, str | None, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme, parts.hostname, parts.port
 
 
 @dataclass
