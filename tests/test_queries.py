@@ -158,10 +158,16 @@ def test_timeline(store: ox.Store) -> None:
     }
 
 
-def test_federated_query_is_documented_not_run() -> None:
+def test_federated_query_is_documented_not_run(seed_build: BuildResult) -> None:
     text = load_query("wikidata-birth-dates")
     assert "SERVICE <https://query.wikidata.org/sparql>" in text
     assert "not run in the tests" in text
+    assert "--allow-service https://query.wikidata.org/sparql" in text
+    refused = CliRunner().invoke(main, ["query", "wikidata-birth-dates", "--dist", str(seed_build.out)])
+    assert (refused.exit_code, refused.stderr.splitlines()[0]) == (
+        1,
+        "error: federated queries are not allowed here (SERVICE https://query.wikidata.org/sparql)",
+    )
 
 
 def test_every_query_is_covered() -> None:

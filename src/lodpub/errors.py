@@ -62,3 +62,12 @@ class PublishError(LodpubError):
 
 class LinkError(LodpubError):
     """Wikidata or a reconciliation service could not answer, or answered nonsense."""
+
+
+class QueryError(LodpubError):
+    """A query that does not parse, is refused (a SERVICE not allowed) or whose SERVICE call
+    failed: the client's to mend (HTTP 400)."""
+
+
+class OverLimit(LodpubError):
+    """A query over its time, row or memory limit, stopped (HTTP 503, with Retry-After)."""

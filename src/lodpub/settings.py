@@ -17,7 +17,14 @@ AUTH_KINDS = ("none", "basic", "digest", "bearer")
 SHACL_ENGINES = ("turbo", "pyshacl")
 DUMP_LAYOUTS = ("whole", "parts")
 TEXTS = ("all", "open", "none")
-NUMBERS = ("max_letter_mb", "part_letters", "jobs")  # settings a TOML number may give
+NUMBERS = (
+    "max_letter_mb",
+    "part_letters",
+    "jobs",
+    "query_memory_mb",
+    "query_timeout",
+    "query_rows",
+)  # settings a TOML number may give
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,13 @@ class Settings:
     part_letters: str = "128"
     jobs: str = ""  # worker processes; empty: as many as the machine has cores
     cache: str = ""  # the letter cache's folder; empty: .OUT-cache beside the output folder
+    store: str = ""  # the persistent store's folder; empty: .OUT-store beside the output folder
+    query_timeout: str = "30"  # seconds a query may run (serve and query)
+    query_rows: str = "100000"  # rows (or triples) an answer may hold
+    query_memory_mb: str = "2048"  # memory the process running a query may take
+    # Federated queries: "" refuses SERVICE; "*" allows any endpoint; else the endpoints allowed,
+    # separated by spaces
+    allow_service: str = ""
 
     @property
     def max_letter_bytes(self) -> int:
@@ -91,9 +105,15 @@ class Settings:
                 "megabytes above 0 and at most 8",
                 hint="pyoxigraph reads at most 16 MiB in one RDF term, and a letter's text is one literal",
             )
-        for name, low, high in (("part_letters", 1, 1_000_000), ("jobs", 1, 256)):
+        for name, low, high in (
+            ("part_letters", 1, 1_000_000),
+            ("jobs", 1, 256),
+            ("query_timeout", 1, 86_400),
+            ("query_rows", 1, 100_000_000),
+            ("query_memory_mb", 1024, 1_000_000),  # below, the store cannot even be opened
+        ):
             value = getattr(self, name)
-            if (value or name == "part_letters") and not (value.isdigit() and low <= int(value) <= high):
+            if (value or name != "jobs") and not (value.isdigit() and low <= int(value) <= high):
                 raise ConfigError(
                     f"{where(name)}: {name} {value!r} must be a whole number from {low} to {high}"
                 )

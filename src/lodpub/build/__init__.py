@@ -14,6 +14,7 @@ from ..authorities import Authorities, Entity
 from ..corpus import Corpus
 from ..errors import LodpubError
 from ..mapping import Iris, LetterMapper
+from ..publish.store import PersistentStore
 from ..settings import Settings
 from ..sources import read_letter
 from ..validate import Issue, ValidationReport, Validator
@@ -41,9 +42,13 @@ def build(
     cache_dir: Path | None = None,
     shard: tuple[int, int] | None = None,
     allow_shrink: bool = False,
+    store_dir: Path | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build ``out`` from ``corpus``. Output appears whole or not at all: it is written to a
-    temporary folder beside ``out`` and renamed into place. Without ``keep_going`` any problem
+    """Build ``out`` from ``corpus``, and with ``store_dir`` bring the persistent store there up
+    to date once the new output is in place (``say``: told when the store is made afresh).
+    Output appears whole or not at all: it is written to a temporary folder beside ``out`` and
+    renamed into place. Without ``keep_going`` any problem
     means nothing is written; with it, the good letters are published and every skipped one is
     listed in the result. One build at a time writes ``out`` (``LockError`` for a second), and a
     build that would publish no letters, or fewer than half of those ``out`` has, raises
@@ -57,6 +62,10 @@ def build(
             check_shrink(out, corpus, would, published, allow_shrink)
 
         result = _build(corpus, out, settings, keep_going, progress, jobs, cache_dir, shard, guard)
+        if result.written and store_dir is not None:
+            started = time.perf_counter()
+            PersistentStore(store_dir, out).sync(say=say)
+            result.timings.store = time.perf_counter() - started
     return dataclasses.replace(result, took_over=stale)
 
 

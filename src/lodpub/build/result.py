@@ -19,6 +19,7 @@ class Timings:
     validate: float = 0.0
     write: float = 0.0
     finish: float = 0.0
+    store: float = 0.0  # bringing the persistent store up to date, after the output is in place
     read: int = 0  # letters whose source files were read
     reused: int = 0  # letters taken from the cache
     linked: int = 0  # letters whose own files were taken from the previous output
@@ -29,7 +30,7 @@ class Timings:
     def as_dict(self) -> dict[str, float | str]:
         """The stages and their seconds, rounded; how many letters the cache gave, and how many
         letters' own files were linked from the previous output."""
-        stages = ("read_map", "validate", "write", "finish")
+        stages = ("read_map", "validate", "write", "finish", "store")
         return {
             **{k: round(getattr(self, k), 3) for k in stages},
             "read": self.read,

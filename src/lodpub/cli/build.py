@@ -44,6 +44,17 @@ from .app import (
     ".OUT-cache beside --out).",
 )
 @click.option("--no-cache", is_flag=True, help="Map and validate every letter afresh; keep no cache.")
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The persistent store `query` and `serve` open, brought up to date after the build "
+    "(default: the store setting, else .OUT-store beside --out).",
+)
+@click.option(
+    "--no-store", is_flag=True, help="Leave the persistent store alone (query and serve update it)."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Say whether the build was incremental, and if not, why.")
 @click.option(
     "--allow-shrink",
@@ -71,6 +82,8 @@ def build_command(
     timings: bool,
     cache_dir: Path | None,
     no_cache: bool,
+    store_dir: Path | None,
+    no_store: bool,
     verbose: bool,
     allow_shrink: bool,
     jobs: int | None,
@@ -82,9 +95,17 @@ def build_command(
 ) -> None:
     """Read, map, validate and write the CORPUS folder as RDF files in --out."""
     from ..build import build
+    from ..publish.store import store_folder
 
     settings = settings_of(
-        config, base_iri, engine, dumps, texts, jobs=jobs and str(jobs), cache=cache_dir and str(cache_dir)
+        config,
+        base_iri,
+        engine,
+        dumps,
+        texts,
+        jobs=jobs and str(jobs),
+        cache=cache_dir and str(cache_dir),
+        store=store_dir and str(store_dir),
     )
     result = build(
         corpus,
@@ -96,6 +117,9 @@ def build_command(
         shard=_shard(shard),
         progress=None if quiet else progress("build"),
         allow_shrink=allow_shrink,
+        # a shard is merged before it is queried: the merged output gets the store
+        store_dir=None if no_store or shard else store_folder(out, settings),
+        say=None if quiet else lambda text: click.echo(text, err=True),
     )
     if result.took_over:
         click.echo(

@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from click.decorators import FC
 
 from ..errors import ConfigError
 from ..publish.credentials import password_warning
 from ..publish.dist import Dist
 from ..publish.push import PROTOCOLS, PushState, plan_push, push
 from ..publish.sparql import Retry, SparqlStore, connect
-from ..settings import AUTH_KINDS, load_settings
-from .app import config_option, main, max_wait_option, progress, quiet_option, tries_option
+from ..settings import AUTH_KINDS, Settings, load_settings
+from .app import config_option, main, max_wait_option, progress, quiet_option, settings_of, tries_option
 
 # The modules of the other commands are imported by those commands: `lodpub push`, which an
 # editor runs after every small change, starts without loading mapping, SHACL and rdflib.
@@ -127,6 +128,61 @@ def _dry_run(folder: Dist, store: SparqlStore, prune: bool) -> None:
             click.echo(f"  {label} <{graph}>")
 
 
+def _limits(func: FC) -> FC:
+    """The options that bound queries, and the store they run on (shared by query and serve)."""
+    options = [
+        click.option(
+            "--store",
+            "store_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="The dataset's persistent store (default: the store setting, else .DIST-store beside it).",
+        ),
+        click.option(
+            "--query-timeout",
+            type=click.IntRange(1, 86_400),
+            default=None,
+            metavar="SECONDS",
+            help="Stop a query after this long (default: the query_timeout setting, 30).",
+        ),
+        click.option(
+            "--query-rows",
+            type=click.IntRange(1, 100_000_000),
+            default=None,
+            help="The most rows (or triples) an answer may hold; a larger one is an error (default 100,000).",
+        ),
+        click.option(
+            "--allow-service",
+            "allow_service",
+            multiple=True,
+            is_flag=False,
+            flag_value="*",
+            metavar="[URL]",
+            help="Allow federated queries (SERVICE): to any endpoint, or, given URLs (repeat the "
+            "option), to those only. Refused by default.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _query_settings(
+    config: Path | None,
+    store_dir: Path | None,
+    query_timeout: int | None,
+    query_rows: int | None,
+    allow_service: tuple[str, ...],
+) -> Settings:
+    return settings_of(
+        config,
+        store=store_dir and str(store_dir),
+        query_timeout=query_timeout and str(query_timeout),
+        query_rows=query_rows and str(query_rows),
+        allow_service=" ".join(allow_service) if allow_service else None,
+    )
+
+
 @main.command("query")
 @click.argument("name_or_file", required=False)
 @click.option(
@@ -134,7 +190,7 @@ def _dry_run(folder: Dist, store: SparqlStore, prune: bool) -> None:
     type=click.Path(path_type=Path),
     default=Path("dist"),
     show_default=True,
-    help="Built dataset to query (embedded store).",
+    help="Built dataset to query (through its persistent store).",
 )
 @click.option("--endpoint", default=None, help="Query a remote SPARQL endpoint instead.")
 @click.option(
@@ -142,26 +198,38 @@ def _dry_run(folder: Dist, store: SparqlStore, prune: bool) -> None:
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the cookbook queries.")
 @max_wait_option("Longest pause a remote store may ask for (Retry-After) before the query is sent again.")
+@_limits
+@config_option
 def query_command(
-    name_or_file: str | None, dist: Path, endpoint: str | None, fmt: str, list_queries: bool, max_wait: float
+    name_or_file: str | None,
+    dist: Path,
+    endpoint: str | None,
+    fmt: str,
+    list_queries: bool,
+    max_wait: float,
+    store_dir: Path | None,
+    query_timeout: int | None,
+    query_rows: int | None,
+    allow_service: tuple[str, ...],
+    config: Path | None,
 ) -> None:
     """Run a cookbook query (by NAME) or a query FILE; print a table, CSV or JSON."""
-    from ..publish.query import cookbook, describe, load_query, open_store, render, run_local, run_remote
+    from ..publish.query import cookbook, describe, load_query, render, run_on_store, run_remote
 
     if list_queries or not name_or_file:
         for name, path in cookbook().items():
             click.echo(f"{name:<30} {describe(path)}")
         return
     sparql = load_query(name_or_file)
+    settings = _query_settings(config, store_dir, query_timeout, query_rows, allow_service)
     if endpoint:
-        store, with_password = connect(
-            endpoint, kind=load_settings(None).auth, retry=Retry(max_wait=max_wait)
-        )
+        store, with_password = connect(endpoint, kind=settings.auth, retry=Retry(max_wait=max_wait))
         if with_password:
             click.echo(password_warning(["--endpoint"], command_line=True), err=True)
         answer = run_remote(store, sparql)
     else:
-        answer = run_local(open_store(dist), sparql)
+        say = lambda text: click.echo(text, err=True)  # noqa: E731
+        answer = run_on_store(dist, sparql, settings, say=say, progress=progress("store", "bytes"))
     click.echo(render(answer, fmt))
 
 
@@ -169,17 +237,53 @@ def query_command(
 @click.argument("dist", type=click.Path(path_type=Path), default=Path("dist"))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
-def serve_command(dist: Path, host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Processes that run SPARQL queries (each opens the store read-only).",
+)
+@click.option(
+    "--client-timeout",
+    type=click.IntRange(1, 3600),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="Close a connection that sends nothing for this long (slow or idle clients).",
+)
+@_limits
+@config_option
+def serve_command(
+    dist: Path,
+    host: str,
+    port: int,
+    workers: int,
+    client_timeout: int,
+    store_dir: Path | None,
+    query_timeout: int | None,
+    query_rows: int | None,
+    allow_service: tuple[str, ...],
+    config: Path | None,
+) -> None:
     """Serve DIST: a read-only SPARQL endpoint at /sparql and every IRI of the dataset."""
-    from ..publish.server import address, make_server
+    from ..publish.server import App, Server
+    from ..publish.store import PersistentStore, store_folder
 
+    settings = _query_settings(config, store_dir, query_timeout, query_rows, allow_service)
+    Dist.open(dist)
+    store = PersistentStore(store_folder(dist, settings), dist)
+    if not store.up_to_date():
+        store.sync(progress("store", "bytes"), lambda text: click.echo(text, err=True))
+    app = App(dist, settings, store.root, workers)
     try:
-        server = make_server(dist, host, port)
+        server = Server(app, host, port, client_timeout=client_timeout)
     except OSError as error:
+        app.close()
         raise ConfigError(
             f"cannot listen on {host}:{port}: {error.strerror}", hint="choose another --port"
         ) from None
-    url = address(server)
+    url = server.url
     click.echo(f"serving {dist} at {url} (SPARQL at {url}sparql); Ctrl-C stops", err=True)
     try:
         server.serve_forever()

@@ -97,30 +97,8 @@ class Dist:
     def index(self) -> list[GraphEntry]:
         """Every named graph with its triple count, content hash and byte ranges, in index order,
         from the index the build wrote beside the dumps (no parsing of the dumps)."""
-        path = self.folder / INDEX
-        entries: list[GraphEntry] = []
-        number = 1
-        files: set[str] = set()  # the dump names already checked
-        try:
-            for number, line in enumerate(index_lines(path), start=2):  # noqa: B007 - named in the error
-                row = IndexRow.parse(line)
-                iri = row.iri
-                if row.file not in files:
-                    if not _DUMP_NAME.match(row.file):
-                        raise ValueError(f"{row.file!r} is not an N-Quads dump of a build")
-                    files.add(row.file)
-                span = Span(row.file, row.offset, row.size, row.triples, row.sha256)
-                if entries and entries[-1].iri == iri:
-                    spans = (*entries[-1].spans, span)
-                    joined = hashlib.sha256("\n".join(s.sha256 for s in spans).encode()).hexdigest()
-                    entries[-1] = GraphEntry(iri, entries[-1].triples + span.triples, joined, spans)
-                else:
-                    entries.append(GraphEntry(iri, span.triples, row.sha256, (span,)))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(
-                f"{path}:{number}: not a graph index written by lodpub build ({exc})",
-                hint="rebuild the folder with `lodpub build`",
-            ) from exc
+        entries = read_entries(self.folder / INDEX)
+        files = {span.file for entry in entries for span in entry.spans}
         missing = [name for name in sorted(files) if not (self.folder / name).is_file()]
         if missing:
             raise ConfigError(
@@ -182,3 +160,32 @@ class Dist:
 
 
 _DUMP_NAME = re.compile(r"^(dataset|parts/(\d{4}|dataset))\.nq$")
+
+
+def read_entries(path: Path) -> list[GraphEntry]:
+    """The graphs a graph index (graphs.tsv) lists, in its order: a graph in several parts (the
+    entities graph) is one entry with a span per part, and a hash of the parts' hashes."""
+    entries: list[GraphEntry] = []
+    number = 1
+    files: set[str] = set()  # the dump names already checked
+    try:
+        for number, line in enumerate(index_lines(path), start=2):  # noqa: B007 - named in the error
+            row = IndexRow.parse(line)
+            iri = row.iri
+            if row.file not in files:
+                if not _DUMP_NAME.match(row.file):
+                    raise ValueError(f"{row.file!r} is not an N-Quads dump of a build")
+                files.add(row.file)
+            span = Span(row.file, row.offset, row.size, row.triples, row.sha256)
+            if entries and entries[-1].iri == iri:
+                spans = (*entries[-1].spans, span)
+                joined = hashlib.sha256("\n".join(s.sha256 for s in spans).encode()).hexdigest()
+                entries[-1] = GraphEntry(iri, entries[-1].triples + span.triples, joined, spans)
+            else:
+                entries.append(GraphEntry(iri, span.triples, row.sha256, (span,)))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"{path}:{number}: not a graph index written by lodpub build ({exc})",
+            hint="rebuild the folder with `lodpub build`",
+        ) from exc
+    return entries

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -13,8 +14,12 @@ import pyoxigraph as ox
 
 from ..errors import ConfigError, LodpubError
 from ..resources import data_path
+from ..settings import Settings
+from .bounded import Limits, run_once
 from .dist import Dist
+from .service import allowed_services, check_services
 from .sparql import SparqlStore
+from .store import PersistentStore, store_folder
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,34 @@ def load_query(name_or_file: str) -> str:
     )
 
 
+def run_on_store(
+    dist: Path,
+    sparql: str,
+    settings: Settings,
+    store_root: Path | None = None,
+    say: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Answer:
+    """Run ``sparql`` on the persistent store of ``dist`` (made, or brought up to date, first:
+    ``say`` is told, and ``progress`` follows a store made afresh), in a worker process bounded
+    by the settings' time, row and memory limits; a SERVICE only where the settings allow it."""
+    check_services(sparql, allowed_services(settings.allow_service))
+    Dist.open(dist)
+    store = PersistentStore(store_root or store_folder(dist, settings), dist)
+    if not store.up_to_date():
+        store.sync(progress, say)
+    result = run_once(store.root, dist, sparql, Limits.of(settings))
+    if result.kind == "ask":
+        return Answer(boolean=result.boolean, kind="ask")
+    if result.kind == "graph":
+        lines = sorted(result.data.decode("utf-8").splitlines(keepends=True))
+        return Answer(graph="".join(lines).encode("utf-8"), kind="graph")
+    return _answer(result.solutions())
+
+
 def open_store(dist: Path) -> ox.Store:
-    """An in-memory store holding a built dataset (every named graph)."""
+    """An in-memory store holding a built dataset (every named graph): for tests that compare
+    stores; ``lodpub query`` uses the persistent store (``run_on_store``)."""
     store = ox.Store()
     for dump in Dist.open(dist).nquads_files():
         store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)

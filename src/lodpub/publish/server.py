@@ -1,31 +1,44 @@
-"""`lodpub serve`: a read-only SPARQL endpoint and dereferenceable IRIs for a built dataset.
+"""`lodpub serve`: a read-only SPARQL endpoint and dereferenceable IRIs for a built dataset, as a
+WSGI application served by waitress.
 
 Every IRI under the dataset's base answers on this server at the same path. Resources answer
 200 directly with their description in the negotiated format (no 303 redirect; `Vary: Accept`
-and `Content-Location` say which representation was sent); unknown IRIs answer 404.
-"""
+and `Content-Location` say which representation was sent); unknown IRIs answer 404. Queries run
+in worker processes, bounded in time, rows and memory (bounded.py); federated queries are
+refused unless allowed (service.py). The dataset is read from its persistent store (store.py),
+opened read-only: when a rebuild makes a new generation of the store current, the next request
+uses it. Malformed requests, bodies over the limit, slow and idle clients are waitress's to
+refuse (400, 413, time-outs), before the application sees them."""
 
 from __future__ import annotations
 
 import io
-import re
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import cast
-from urllib.parse import parse_qs, urlsplit
+from typing import Any, cast
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from pyoxigraph import NamedNode, Triple
 
 from .. import vocab
+from ..errors import LodpubError, OverLimit, QueryError
 from ..mapping.rdf import triple_key
+from ..settings import Settings
 from ..write.jsonld import Context, write_graph
+from ..write.layout import CONTEXT, FORMATS, MEDIA_TYPES, VOID, WHOLE
 from ..write.rdf import turtle
+from .bounded import Limits, Workers
 from .dist import Dist
 from .html import Page
 from .negotiate import choose
-from .query import open_store
+from .service import allowed_services, check_services
+from .store import PersistentStore, store_folder
 
 RESOURCE_TYPES = {
     "text/html": "html",
@@ -34,237 +47,343 @@ RESOURCE_TYPES = {
     "application/n-triples": "nt",
 }
 FORMAT_TYPES = {v: k for k, v in RESOURCE_TYPES.items()}
-RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
-DUMPS = (
-    "dataset.nq",
-    "dataset.trig",
-    "dataset.ttl",
-    "dataset.nt",
-    "dataset.jsonld",
-    "context.jsonld",
-    "void.ttl",
-)
-_PART = re.compile(r"^parts/(\d{4}|dataset)\.(nq|trig|ttl|nt|jsonld)$")  # dumps in parts
-_CHUNK = re.compile(r"^/dumps/(\d{4}|dataset|dataset-\d{5})\.nq\.gz$")  # gzip N-Quads for loaders
-DUMP_TYPES = {
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".jsonld": "application/ld+json",
-}
-
-
-class Site:
-    """The dataset behind the server: the embedded store and what the handlers need."""
-
-    def __init__(self, dist: Path) -> None:
-        self.dist = Dist.open(dist)
-        self.base = self.dist.base_iri
-        self.store = open_store(dist)
-        self.context = Context.default()
-
-    def describe(self, iri: str) -> list[Triple]:
-        """The triples about ``iri`` and the nodes below it that it is linked with either way (a
-        letter's events, translations, evidence, …), from every graph; empty for an IRI the
-        dataset does not have. Index look-ups only: the cost follows the answer, not the store."""
-        below = iri + "/"
-        found: dict[Triple, None] = {}
-        todo, seen = [NamedNode(iri)], {iri}
-        while todo:
-            node = todo.pop()
-            for quad in self.store.quads_for_pattern(node, None, None):
-                found.setdefault(quad.triple, None)
-                obj = quad.object
-                if isinstance(obj, NamedNode) and obj.value.startswith(below) and obj.value not in seen:
-                    seen.add(obj.value)
-                    todo.append(obj)
-            for quad in self.store.quads_for_pattern(None, None, node):
-                subject = quad.subject
-                if (
-                    isinstance(subject, NamedNode)
-                    and subject.value.startswith(below)
-                    and subject.value not in seen
-                ):
-                    seen.add(subject.value)
-                    todo.append(subject)
-        return sorted(found, key=triple_key)
-
-    def labels(self, triples: list[Triple]) -> dict[str, str]:
-        """English (or any) labels of every IRI the triples mention."""
-        iris = {t.object.value for t in triples if isinstance(t.object, NamedNode)}
-        iris |= {t.subject.value for t in triples if isinstance(t.subject, NamedNode)}
-        if not iris:
-            return {}
-        values = " ".join(f"<{i}>" for i in sorted(iris))
-        rows = self.store.query(
-            f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x <{vocab.RDFS}label> ?l }}",
-            use_default_graph_as_union=True,
-        )
-        return {row["x"].value: row["l"].value for row in cast(ox.QuerySolutions, rows)}
-
-
-class Handler(BaseHTTPRequestHandler):
-    """Routes: /sparql, /.well-known/void, /dump/<file>, and every IRI path under the base."""
-
-    site: Site
-    server_version = "lodpub"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def send(self, status: int, body: bytes, media: str, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", media)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def fail(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
-        self.send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
-
-    def do_OPTIONS(self) -> None:
-        self.send(HTTPStatus.NO_CONTENT, b"", "text/plain", CORS | {"Access-Control-Max-Age": "86400"})
-
-    def do_HEAD(self) -> None:
-        self.do_GET()
-
-    def do_GET(self) -> None:
-        url = urlsplit(self.path)
-        params = parse_qs(url.query)
-        if url.path == "/sparql":
-            self.sparql(params.get("query", [None])[0], params)
-        elif url.path == "/.well-known/void":
-            self.send(
-                HTTPStatus.OK, (self.site.dist.folder / "void.ttl").read_bytes(), "text/turtle; charset=utf-8"
-            )
-        elif url.path.startswith("/dump/") and (url.path[6:] in DUMPS or _PART.match(url.path[6:])):
-            path = self.site.dist.folder / url.path[6:]
-            if path.is_file():
-                self.send(HTTPStatus.OK, path.read_bytes(), DUMP_TYPES[path.suffix] + "; charset=utf-8")
-            else:
-                self.fail(HTTPStatus.NOT_FOUND, "this build has no such dump")
-        elif _CHUNK.match(url.path) and (self.site.dist.folder / url.path[1:]).is_file():
-            self.send(HTTPStatus.OK, (self.site.dist.folder / url.path[1:]).read_bytes(), "application/gzip")
-        elif url.path == "/":
-            self.resource(self.site.base + "dataset", params)
-        else:
-            self.resource(self.site.base + url.path.lstrip("/"), params)
-
-    def do_POST(self) -> None:
-        url = urlsplit(self.path)
-        if url.path != "/sparql":
-            self.fail(
-                HTTPStatus.METHOD_NOT_ALLOWED, "POST is only accepted on /sparql", {"Allow": "GET, HEAD"}
-            )
-            return
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8")
-        media = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-        if media == "application/sparql-query":
-            self.sparql(body, {})
-        elif media == "application/x-www-form-urlencoded":
-            form = parse_qs(body)
-            self.sparql(form.get("query", [None])[0], form)
-        else:
-            self.fail(
-                HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send application/sparql-query or a form with query=", CORS
-            )
-
-    def sparql(self, query: str | None, params: dict[str, list[str]]) -> None:
-        if "update" in params:
-            self.fail(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is not accepted", CORS)
-            return
-        if not query:
-            self.fail(HTTPStatus.BAD_REQUEST, "missing the query parameter", CORS)
-            return
-        try:
-            result = self.site.store.query(query, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            self.fail(
-                HTTPStatus.BAD_REQUEST, f"the query does not parse (only queries are accepted): {exc}", CORS
-            )
-            return
-        formats = GRAPH_TYPES if isinstance(result, ox.QueryTriples) else RESULT_TYPES
-        media = choose(self.headers.get("Accept"), list(formats))
-        if media is None:
-            self.fail(HTTPStatus.NOT_ACCEPTABLE, "offered: " + ", ".join(formats), CORS)
-            return
-        out = io.BytesIO()
-        try:
-            result.serialize(out, formats[media])  # type: ignore[arg-type]
-        except OSError as exc:
-            self.fail(HTTPStatus.BAD_GATEWAY, f"a SERVICE call failed: {exc}", CORS)
-            return
-        self.send(HTTPStatus.OK, out.getvalue(), media + "; charset=utf-8", CORS | {"Vary": "Accept"})
-
-    def resource(self, iri: str, params: dict[str, list[str]]) -> None:
-        triples = self.site.describe(iri)
-        if not triples:
-            self.fail(HTTPStatus.NOT_FOUND, f"{iri} is not in this dataset")
-            return
-        wanted = params.get("format", [None])[0]
-        if wanted is not None:
-            media = FORMAT_TYPES.get(wanted)
-            if media is None:
-                self.fail(HTTPStatus.BAD_REQUEST, "format must be one of " + ", ".join(FORMAT_TYPES))
-                return
-        else:
-            media = choose(
-                self.headers.get("Accept"),
-                ["text/turtle", "text/html", "application/ld+json", "application/n-triples"],
-            )
-            if media is None:
-                self.fail(HTTPStatus.NOT_ACCEPTABLE, "offered: " + ", ".join(RESOURCE_TYPES))
-                return
-        body = self.render(iri, triples, media)
-        location = urlsplit(self.path).path + f"?format={RESOURCE_TYPES[media]}"
-        self.send(
-            HTTPStatus.OK, body, media + "; charset=utf-8", {"Vary": "Accept", "Content-Location": location}
-        )
-
-    def render(self, iri: str, triples: list[Triple], media: str) -> bytes:
-        if media == "text/html":
-            return Page(iri, triples, self.site.labels(triples), self.site.base).render().encode("utf-8")
-        if media == "text/turtle":
-            return turtle(triples)
-        if media == "application/n-triples":
-            return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-        out = io.StringIO()
-        write_graph(self.site.context, triples, out)
-        return out.getvalue().encode("utf-8")
-
-
+MAX_BODY = 1024 * 1024  # bytes of a request body (a query); larger ones are answered 413
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type, Accept",
 }
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
-def address(server: ThreadingHTTPServer) -> str:
+@dataclass
+class Answer:
+    """What the application sends: a status, a body (bytes, or a file streamed) and headers."""
+
+    status: int
+    body: bytes | Path
+    media: str
+    headers: dict[str, str]
+
+
+def plain(status: int, message: str, headers: dict[str, str] | None = None) -> Answer:
+    return Answer(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers or {})
+
+
+class _Snapshot:
+    """One generation of the store, opened read-only, shared by the requests that use it; its
+    shared lock is released when the last of them is done with it (CPython frees it then)."""
+
+    def __init__(self, store: PersistentStore) -> None:
+        self.generation, self.store, self._fd = store.open_generation()
+
+    def __del__(self) -> None:
+        os.close(self._fd)
+
+
+class App:
+    """The WSGI application for one dist/ and its store."""
+
+    def __init__(
+        self, dist: Path, settings: Settings, store_root: Path | None = None, workers: int = 2
+    ) -> None:
+        self.dist = Dist.open(dist)
+        self.base = self.dist.base_iri
+        self.context = Context.default()
+        self.store = PersistentStore(store_root or store_folder(dist, settings), dist)
+        if not self.store.up_to_date():
+            self.store.sync()
+        self.snapshot = _Snapshot(self.store)
+        self.services = allowed_services(settings.allow_service)
+        self.limits = Limits.of(settings)
+        self.workers = Workers(self.store.root, dist, self.limits, workers)
+        self._switch = threading.Lock()
+        self._index_stat = self._stat()
+
+    def close(self) -> None:
+        self.workers.close()
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            stat = os.stat(self.dist.folder / "graphs.tsv")
+        except OSError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+    def current(self) -> _Snapshot:
+        """The snapshot to answer from: the store's current generation (a rebuild's update is
+        taken up between requests; a dist rebuilt without one gets its store updated here)."""
+        snapshot = self.snapshot
+        if self._stat() != self._index_stat:
+            with self._switch:
+                if self._stat() != self._index_stat:
+                    self._index_stat = self._stat()
+                    if not self.store.up_to_date():
+                        self.store.sync()
+        current = self.store.current()
+        if current is not None and current != snapshot.generation:
+            with self._switch:
+                if self.store.current() != self.snapshot.generation:
+                    self.snapshot = _Snapshot(self.store)
+                snapshot = self.snapshot
+        return snapshot
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            answer = self.answer(environ)
+        except OverLimit as error:
+            answer = plain(503, str(error), {**CORS, "Retry-After": "5"})
+        except QueryError as error:
+            answer = plain(400, str(error), CORS)
+        except LodpubError as error:
+            answer = plain(500, str(error))
+        headers = [("Content-Type", answer.media), *answer.headers.items()]
+        if isinstance(answer.body, Path):
+            size = answer.body.stat().st_size
+            start_response(_status(answer.status), [*headers, ("Content-Length", str(size))])
+            if environ["REQUEST_METHOD"] == "HEAD":
+                return [b""]
+            handle = open(answer.body, "rb")  # noqa: SIM115 - closed by the server's file wrapper
+            wrapper = environ.get("wsgi.file_wrapper")
+            return cast(Iterable[bytes], wrapper(handle, 1024 * 1024)) if wrapper else _chunks(handle)
+        start_response(_status(answer.status), [*headers, ("Content-Length", str(len(answer.body)))])
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else answer.body]
+
+    def answer(self, environ: dict[str, Any]) -> Answer:
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO") or "/"
+        params = parse_qs(environ.get("QUERY_STRING", ""))
+        if path == "/sparql":
+            if method == "OPTIONS":
+                return Answer(204, b"", "text/plain", CORS | {"Access-Control-Max-Age": "86400"})
+            if method == "POST":
+                return self.post_sparql(environ)
+            if method in ("GET", "HEAD"):
+                return self.sparql(params.get("query", [None])[0], params, environ.get("HTTP_ACCEPT"))
+            return plain(405, f"{method} is not accepted here", {"Allow": "GET, HEAD, POST, OPTIONS"})
+        if method not in ("GET", "HEAD"):
+            return plain(
+                405, f"{method} is not accepted here: the dataset is read-only", {"Allow": "GET, HEAD"}
+            )
+        if path == "/.well-known/void":
+            return Answer(200, self.dist.folder / VOID, "text/turtle; charset=utf-8", {})
+        dump = _dump_file(path)
+        if dump is not None:
+            file = self.dist.folder / dump
+            if not file.is_file():
+                return plain(404, "this build has no such dump")
+            return Answer(200, file, _dump_type(dump), {})
+        iri = self.base + ("dataset" if path == "/" else path.lstrip("/"))
+        return self.resource(iri, path, params, environ.get("HTTP_ACCEPT"))
+
+    def post_sparql(self, environ: dict[str, Any]) -> Answer:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return plain(400, "Content-Length is not a number", CORS)
+        if length > MAX_BODY:
+            return plain(413, f"a query may be at most {MAX_BODY} bytes", CORS)
+        try:
+            body = environ["wsgi.input"].read(length).decode("utf-8")
+        except UnicodeDecodeError:
+            return plain(400, "the request body is not UTF-8", CORS)
+        media = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip()
+        if media == "application/sparql-query":
+            return self.sparql(body, {}, environ.get("HTTP_ACCEPT"))
+        if media == "application/x-www-form-urlencoded":
+            form = parse_qs(body)
+            return self.sparql(form.get("query", [None])[0], form, environ.get("HTTP_ACCEPT"))
+        return plain(415, "send application/sparql-query or a form with query=", CORS)
+
+    def sparql(self, query: str | None, params: dict[str, list[str]], accept: str | None) -> Answer:
+        if "update" in params:
+            return plain(403, "this endpoint is read-only: SPARQL Update is not accepted", CORS)
+        if not query:
+            return plain(400, "missing the query parameter", CORS)
+        check_services(query, self.services)
+        self.current()  # a rebuilt dist's store is brought up to date before the query
+        result = self.workers.run(query)
+        offered = result.media_types()
+        media = choose(accept, offered)
+        if media is None:
+            return plain(406, "offered: " + ", ".join(offered), CORS)
+        body = result.serialize(media, vocab.PREFIXES)
+        return Answer(200, body, media + "; charset=utf-8", CORS | {"Vary": "Accept"})
+
+    def resource(self, iri: str, path: str, params: dict[str, list[str]], accept: str | None) -> Answer:
+        try:
+            NamedNode(iri)
+        except ValueError:  # "<", '"', a control character, …: no IRI has that path
+            return plain(400, "the path cannot be part of an IRI")
+        snapshot = self.current()
+        triples = describe(snapshot.store, iri)
+        if not triples:
+            return plain(404, f"{iri} is not in this dataset")
+        wanted = params.get("format", [None])[0]
+        if wanted is not None:
+            media = FORMAT_TYPES.get(wanted)
+            if media is None:
+                return plain(400, "format must be one of " + ", ".join(FORMAT_TYPES))
+        else:
+            media = choose(
+                accept, ["text/turtle", "text/html", "application/ld+json", "application/n-triples"]
+            )
+            if media is None:
+                return plain(406, "offered: " + ", ".join(RESOURCE_TYPES))
+        body = self.render(snapshot.store, iri, triples, media)
+        headers = {"Vary": "Accept", "Content-Location": f"{path}?format={RESOURCE_TYPES[media]}"}
+        return Answer(200, body, media + "; charset=utf-8", headers)
+
+    def render(self, store: ox.Store, iri: str, triples: list[Triple], media: str) -> bytes:
+        if media == "text/html":
+            return Page(iri, triples, labels(store, triples), self.base).render().encode("utf-8")
+        if media == "text/turtle":
+            return turtle(triples)
+        if media == "application/n-triples":
+            return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        out = io.StringIO()
+        write_graph(self.context, triples, out)
+        return out.getvalue().encode("utf-8")
+
+
+def describe(store: ox.Store, iri: str) -> list[Triple]:
+    """The triples about ``iri`` and the nodes below it that it is linked with either way (a
+    letter's events, translations, evidence, …), from every graph; empty for an IRI the dataset
+    does not have. Index look-ups only: the cost follows the answer, not the store."""
+    try:
+        node = NamedNode(iri)
+    except ValueError:  # not an IRI at all (a path with "<" or a control character)
+        return []
+    below = iri + "/"
+    found: dict[Triple, None] = {}
+    todo, seen = [node], {iri}
+    while todo:
+        node = todo.pop()
+        for quad in store.quads_for_pattern(node, None, None):
+            found.setdefault(quad.triple, None)
+            obj = quad.object
+            if isinstance(obj, NamedNode) and obj.value.startswith(below) and obj.value not in seen:
+                seen.add(obj.value)
+                todo.append(obj)
+        for quad in store.quads_for_pattern(None, None, node):
+            subject = quad.subject
+            if (
+                isinstance(subject, NamedNode)
+                and subject.value.startswith(below)
+                and subject.value not in seen
+            ):
+                seen.add(subject.value)
+                todo.append(subject)
+    return sorted(found, key=triple_key)
+
+
+def labels(store: ox.Store, triples: list[Triple]) -> dict[str, str]:
+    """English (or any) labels of every IRI the triples mention."""
+    iris = {t.object.value for t in triples if isinstance(t.object, NamedNode)}
+    iris |= {t.subject.value for t in triples if isinstance(t.subject, NamedNode)}
+    found: dict[str, str] = {}
+    label = NamedNode(vocab.RDFS + "label")
+    for iri in sorted(iris):
+        for quad in store.quads_for_pattern(NamedNode(iri), label, None):
+            if isinstance(quad.object, ox.Literal):
+                found.setdefault(iri, quad.object.value)
+    return found
+
+
+def _dump_file(path: str) -> str | None:
+    """The dist file a dump URL names: /dump/dataset.nq (and the other whole dumps), void.ttl
+    and context.jsonld; /dump/parts/NNNN.FORM; /dumps/NAME.nq.gz (gzip chunks and parts)."""
+    if path.startswith("/dump/"):
+        name = path[len("/dump/") :]
+        if name in (*WHOLE.values(), VOID, CONTEXT):
+            return name
+        stem, _, form = name.removeprefix("parts/").rpartition(".")
+        if name.startswith("parts/") and form in FORMATS and (stem == "dataset" or _digits(stem, 4)):
+            return name
+        return None
+    if path.startswith("/dumps/") and path.endswith(".nq.gz"):
+        stem = path[len("/dumps/") : -len(".nq.gz")]
+        if stem == "dataset" or _digits(stem, 4) or (stem.startswith("dataset-") and _digits(stem[8:], 5)):
+            return path[1:]
+    return None
+
+
+def _digits(text: str, count: int) -> bool:
+    return len(text) == count and text.isascii() and text.isdigit()
+
+
+def _dump_type(name: str) -> str:
+    if name.endswith(".gz"):
+        return "application/gzip"
+    return MEDIA_TYPES[name.rpartition(".")[2]] + "; charset=utf-8"
+
+
+def _status(code: int) -> str:
+    return f"{code} {HTTPStatus(code).phrase}"
+
+
+def _chunks(handle: Any) -> Iterator[bytes]:
+    with handle:
+        while data := handle.read(1024 * 1024):
+            yield data
+
+
+class Server:
+    """A waitress server for ``App``: bound at construction, run by ``serve_forever``."""
+
+    def __init__(self, app: App, host: str, port: int, threads: int = 8, client_timeout: int = 30) -> None:
+        """``client_timeout``: seconds a connection may stay silent (a slow or idle client)."""
+        from waitress.server import TcpWSGIServer
+
+        self.app = app
+        self.server = TcpWSGIServer(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            max_request_body_size=MAX_BODY,
+            channel_timeout=client_timeout,
+            cleanup_interval=max(1, client_timeout // 3),  # how often silent connections are looked for
+            connection_limit=200,
+            backlog=1024,
+            clear_untrusted_proxy_headers=True,
+            ident="lodpub",
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = cast(socket.socket, self.server.socket).getsockname()[:2]
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+    def serve_forever(self) -> None:
+        self.server.run()
+
+    def shutdown(self) -> None:
+        """Stop serving (from another thread): every connection and the listening socket closed."""
+        from waitress import wasyncore
+
+        self.server.task_dispatcher.shutdown()
+        wasyncore.close_all(self.server._map)  # type: ignore[attr-defined]
+
+    def server_close(self) -> None:
+        """Stop the query workers."""
+        self.app.close()
+
+
+def address(server: Server) -> str:
     """The server's base URL."""
-    host, port = server.server_address[:2]
-    return f"http://{host!s}:{port}/"
+    return server.url
 
 
-def make_server(dist: Path, host: str = "127.0.0.1", port: int = 8080) -> ThreadingHTTPServer:
+def make_server(
+    dist: Path,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    settings: Settings | None = None,
+    store_root: Path | None = None,
+    workers: int = 2,
+    client_timeout: int = 30,
+) -> Server:
     """A server for ``dist`` bound to ``host``:``port`` (port 0 picks a free one)."""
-    site = Site(dist)
-    handler = type("BoundHandler", (Handler,), {"site": site})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return Server(
+        App(dist, settings or Settings(), store_root, workers), host, port, client_timeout=client_timeout
+    )

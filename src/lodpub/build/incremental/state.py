@@ -63,10 +63,13 @@ def stat_of(path: Path) -> str:
     return stat_or_nothing(str(path))
 
 
+NOT_SHAPING = ("jobs", "cache", "store", "query_timeout", "query_rows", "query_memory_mb", "allow_service")
+
+
 def settings_key(settings: Settings) -> str:
-    """Every setting that may shape the output (not where the cache is, nor how many processes
-    build it: the output is the same bytes for any)."""
-    shaping = {k: v for k, v in asdict(settings).items() if k not in ("jobs", "cache")}
+    """Every setting that may shape the output (not where the cache and the store are, how many
+    processes build it, or how queries are bounded: the output is the same bytes for any)."""
+    shaping = {k: v for k, v in asdict(settings).items() if k not in NOT_SHAPING}
     return json.dumps(shaping, sort_keys=True)
 
 

@@ -1,0 +1,380 @@
+"""The persistent store of a built dataset: an on-disk Oxigraph store beside the output
+(``.dist-store/`` for ``dist/``), which ``lodpub query`` and ``lodpub serve`` open read-only
+instead of loading the dumps into memory for every command.
+
+It is not one of dist/'s files: the build brings it up to date after the new dist/ is in place
+(and ``query``/``serve`` do, for a dist/ that has none or an older one). It records the
+graphs.tsv it holds, so it is never used for a dist/ it does not match.
+
+Oxigraph's store may be opened read-only by many processes, but never while another process
+writes it, so the store is kept in generations:
+
+    current             the generation in use and the sha256 of the graphs.tsv it holds
+    000007/             generation 7: an Oxigraph (RocksDB) store
+    000007.tsv          the graphs.tsv it holds
+    000007.segments/    the N-Quads of each part of a graph that lies in several parts (the
+                        entities graph), so that an update can take an old part's triples out
+    000007.lock         readers hold a shared lock on it while they use generation 7
+    lock                one writer at a time
+
+An update copies the current generation (a RocksDB checkpoint: hard links, milliseconds), applies
+the differences between the two graphs.tsv to the copy (graphs replaced, added, dropped; a
+changed part of the entities graph taken out and put back), and then names it in ``current``. A
+reader opens whichever generation ``current`` names and keeps its shared lock; a generation is
+removed once no reader holds it. A generation without its ``.tsv``, or one newer than
+``current``, is what a killed update left, and is removed by the next one."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import io
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import ConfigError, LodpubError
+from ..settings import Settings
+from ..write.index import read_range
+from ..write.layout import INDEX
+from .dist import Dist, GraphEntry, Span, read_entries
+
+Progress = Callable[[int, int], None]
+Say = Callable[[str], None]
+_FULL_SHARE = 4  # more than a quarter of the graphs changed: loading afresh is quicker
+
+
+def store_folder(dist: Path, settings: Settings) -> Path:
+    """Where the store of ``dist`` lies: the ``store`` setting, else ``.DIST-store`` beside it."""
+    return Path(settings.store) if settings.store else dist.parent / f".{dist.name}-store"
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One generation of the store: its number and the sha256 of the graphs.tsv it holds."""
+
+    root: Path
+    number: int
+    index_sha256: str
+
+    @property
+    def folder(self) -> Path:
+        return self.root / f"{self.number:06d}"
+
+    def file(self, suffix: str) -> Path:
+        return self.root / f"{self.number:06d}{suffix}"
+
+
+@dataclass
+class Synced:
+    """What an update did: ``how`` is "unchanged", "updated" or "loaded"; the graphs it wrote."""
+
+    how: str
+    graphs: int = 0
+    seconds: float = 0.0
+
+
+class PersistentStore:
+    """The store folder ``root`` of the dataset in ``dist``."""
+
+    def __init__(self, root: Path, dist: Path) -> None:
+        self.root, self.dist = root, dist
+
+    def current(self) -> Generation | None:
+        """The generation in use, or None when the store has none yet."""
+        try:
+            number, digest = (self.root / "current").read_text(encoding="utf-8").split()
+            return Generation(self.root, int(number), digest)
+        except (OSError, ValueError):
+            return None
+
+    def dist_digest(self) -> str:
+        """The sha256 of the dist's graphs.tsv: the store matches it or is not used."""
+        try:
+            return hashlib.sha256((self.dist / INDEX).read_bytes()).hexdigest()
+        except OSError as exc:
+            raise ConfigError(f"{self.dist / INDEX}: cannot be read ({exc.strerror})") from exc
+
+    def up_to_date(self) -> bool:
+        current = self.current()
+        return current is not None and current.index_sha256 == self.dist_digest()
+
+    def sync(self, progress: Progress | None = None, say: Say | None = None) -> Synced:
+        """Bring the store up to date with the dist (one process at a time: another one waits,
+        and ``say`` is told so): a new generation with the changes applied, or loaded afresh."""
+        started = time.perf_counter()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            lock = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ConfigError(
+                f"{self.root}: the store of {self.dist} cannot be written ({exc.strerror})",
+                hint="give a folder you may write with --store, or build the store where you may",
+            ) from exc
+        try:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if say is not None:
+                    say(f"waiting for another process that is making the store in {self.root}")
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            done = self._sync(progress, say)
+            self._remove_unused()
+            done.seconds = time.perf_counter() - started
+            return done
+        finally:
+            os.close(lock)  # releases the lock
+
+    def _sync(self, progress: Progress | None, say: Say | None) -> Synced:
+        digest = self.dist_digest()
+        current = self.current()
+        if current is not None and current.index_sha256 == digest:
+            return Synced("unchanged")
+        index = (self.dist / INDEX).read_bytes()
+        if hashlib.sha256(index).hexdigest() != digest:
+            raise LodpubError(f"{self.dist} changed while its store was made; run the command again")
+        dist = Dist.open(self.dist)
+        entries = dist.index()
+        new = Generation(self.root, current.number + 1 if current else 1, digest)
+        for stale in (new.folder, new.file(".segments")):
+            shutil.rmtree(stale, ignore_errors=True)  # what a killed update left
+        plan = _plan(read_entries(current.file(".tsv")), entries) if current is not None else None
+        if plan is None or current is None:
+            if say is not None:
+                say(f"making the store of {self.dist} in {self.root} (once; later builds update it)")
+            _load(dist, entries, new, progress)
+            done = Synced("loaded", len(entries))
+        else:
+            _update(dist, current, new, plan)
+            done = Synced("updated", len(plan.put) + len(plan.dropped) + len(plan.segments))
+        _write(new.file(".tsv"), index)
+        _write(self.root / "current", f"{new.number:06d} {digest}\n".encode())
+        return done
+
+    def _remove_unused(self) -> None:
+        """Remove the generations before the current one that no reader holds."""
+        current = self.current()
+        for path in sorted(self.root.glob("[0-9]" * 6)):
+            number = int(path.name)
+            if current is not None and number == current.number:
+                continue
+            generation = Generation(self.root, number, "")
+            if current is not None and number > current.number:
+                _remove(generation)  # never made current: a killed update
+                continue
+            try:
+                fd = os.open(generation.file(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a reader uses it: a later update removes it
+            finally:
+                os.close(fd)
+            _remove(generation)
+
+    def open_generation(self) -> tuple[Generation, ox.Store, int]:
+        """The current generation opened read-only, and the descriptor of its shared lock,
+        which the caller holds while it uses the store (closing it lets an update remove it)."""
+        for _ in range(20):
+            current = self.current()
+            if current is None:
+                raise ConfigError(
+                    f"{self.root}: there is no store of {self.dist} yet", hint="run `lodpub build` again"
+                )
+            fd = os.open(current.file(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            if self.current() == current and current.folder.is_dir():
+                try:
+                    return current, ox.Store.read_only(str(current.folder)), fd
+                except OSError as exc:
+                    os.close(fd)
+                    raise ConfigError(f"{current.folder}: the store cannot be opened ({exc})") from exc
+            os.close(fd)  # an update made another generation current meanwhile: take that one
+        raise LodpubError(f"{self.root}: the store changes too often to be opened")
+
+    @contextmanager
+    def reading(self) -> Iterator[tuple[ox.Store, Generation]]:
+        """The current generation opened read-only, held while in use."""
+        generation, store, fd = self.open_generation()
+        try:
+            yield store, generation
+        finally:
+            del store
+            os.close(fd)
+
+
+@dataclass
+class _Plan:
+    """What turns one generation into the next: graphs to put (new or changed, whole), graphs to
+    drop, and the changed parts of the graphs that lie in several (entities): (graph, position)."""
+
+    put: list[GraphEntry]
+    dropped: list[str]
+    segments: list[tuple[GraphEntry, int]]
+    kept_segments: list[tuple[GraphEntry, int]]
+
+
+def _plan(old: list[GraphEntry], new: list[GraphEntry]) -> _Plan | None:
+    """The changes from ``old`` to ``new`` (index entries), or None when loading afresh is
+    quicker or the only way (a graph split into another number of parts)."""
+    before = {entry.iri: entry for entry in old}
+    plan = _Plan([], [], [], [])
+    for entry in new:
+        was = before.pop(entry.iri, None)
+        if len(entry.spans) > 1 or (was is not None and len(was.spans) > 1):
+            if was is None or len(was.spans) != len(entry.spans):
+                return None
+            for position, (span, old_span) in enumerate(zip(entry.spans, was.spans, strict=True)):
+                changed = span.sha256 != old_span.sha256
+                (plan.segments if changed else plan.kept_segments).append((entry, position))
+        elif was is None or was.sha256 != entry.sha256:
+            plan.put.append(entry)
+    plan.dropped = sorted(before)
+    if (len(plan.put) + len(plan.dropped)) * _FULL_SHARE > max(len(new), 1):
+        return None
+    return plan
+
+
+def _load(dist: Dist, entries: list[GraphEntry], new: Generation, progress: Progress | None) -> None:
+    """A generation loaded afresh, through Oxigraph's bulk loader, from the dist's N-Quads."""
+    files = dist.nquads_files(entries)
+    total = sum(path.stat().st_size for path in files)
+    reader = _Files(files, progress, total)
+    store = ox.Store(str(new.folder))
+    try:
+        store.bulk_load(input=io.BufferedReader(reader, 8 * 1024 * 1024), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+    finally:
+        reader.close()
+        del store
+    segments = new.file(".segments")
+    segments.mkdir()
+    for entry in entries:
+        if len(entry.spans) > 1:
+            for position, span in enumerate(entry.spans):
+                _segment_file(segments, entry, position).write_bytes(_read(dist, entry, span))
+
+
+def _update(dist: Dist, current: Generation, new: Generation, plan: _Plan) -> None:
+    """A copy of the current generation with ``plan`` applied."""
+    with _held(current):
+        old = ox.Store.read_only(str(current.folder))
+        old.backup(str(new.folder))  # a RocksDB checkpoint: hard links to the same files
+        del old
+    store = ox.Store(str(new.folder))
+    segments, was = new.file(".segments"), current.file(".segments")
+    segments.mkdir()
+    try:
+        for iri in plan.dropped:
+            store.remove_graph(ox.NamedNode(iri))
+        for entry in plan.put:
+            graph = ox.NamedNode(entry.iri)
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+            store.extend(_quads(b"".join(_read(dist, entry, span) for span in entry.spans)))
+        for entry, position in plan.kept_segments:
+            os.link(_segment_file(was, entry, position), _segment_file(segments, entry, position))
+        for entry, position in plan.segments:
+            for quad in _quads(_segment_file(was, entry, position).read_bytes()):
+                store.remove(quad)
+            data = _read(dist, entry, entry.spans[position])
+            store.extend(_quads(data))
+            _segment_file(segments, entry, position).write_bytes(data)
+        store.flush()
+    finally:
+        del store
+
+
+def _read(dist: Dist, entry: GraphEntry, span: Span) -> bytes:
+    fd = os.open(dist.folder / span.file, os.O_RDONLY)
+    try:
+        data = read_range(fd, span.offset, span.size, span.sha256)
+    finally:
+        os.close(fd)
+    if data is None:
+        raise ConfigError(
+            f"{dist.folder / span.file}: the bytes of <{entry.iri}> do not match {INDEX}",
+            hint="the folder was changed after the build; rebuild it",
+        )
+    return data
+
+
+def _quads(data: bytes) -> list[ox.Quad]:
+    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+
+
+def _segment_file(folder: Path, entry: GraphEntry, position: int) -> Path:
+    return folder / f"{hashlib.sha256(entry.iri.encode()).hexdigest()[:16]}-{position:05d}.nq"
+
+
+@contextmanager
+def _held(generation: Generation) -> Iterator[None]:
+    """A shared lock on ``generation`` (so no other update removes it while it is copied)."""
+    fd = os.open(generation.file(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """``path`` with ``data``, whole or not at all (a reader never sees half of it)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+def _remove(generation: Generation) -> None:
+    shutil.rmtree(generation.folder, ignore_errors=True)
+    shutil.rmtree(generation.file(".segments"), ignore_errors=True)
+    for suffix in (".tsv", ".lock"):
+        generation.file(suffix).unlink(missing_ok=True)
+
+
+class _Files(io.RawIOBase):
+    """Several files read as one stream (the N-Quads dumps of a dist), reporting progress."""
+
+    def __init__(self, files: list[Path], progress: Progress | None, total: int) -> None:
+        self.files, self.progress, self.total = list(files), progress, total
+        self.done = self.reported = 0
+        self.current: io.BufferedReader | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while True:
+            if self.current is None:
+                if not self.files:
+                    return 0
+                self.current = open(self.files.pop(0), "rb")  # noqa: SIM115 - closed when read
+            count = self.current.readinto(buffer)
+            if count:
+                self.done += count
+                if self.progress is not None and self.done - self.reported >= self.total // 20:
+                    self.reported = self.done
+                    self.progress(self.done, self.total)
+                return count
+            self.current.close()
+            self.current = None
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.current.close()
+            self.current = None
+        if self.progress is not None and self.reported < self.total:
+            self.reported = self.total
+            self.progress(self.total, self.total)
+        super().close()
