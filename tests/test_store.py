@@ -5,6 +5,7 @@ never used for a dist it does not match, and keeps a generation while a reader h
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
@@ -16,6 +17,7 @@ import pytest
 from lodpub.build import build
 from lodpub.publish.store import PersistentStore
 from lodpub.settings import Settings
+from lodpub.site.catalogue import make_catalogue
 
 from .conftest import run
 
@@ -41,6 +43,23 @@ def store_quads(root: Path, dist: Path) -> set[ox.Quad]:
         return set(store.quads_for_pattern(None, None, None, None))
 
 
+def catalogue_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    db = sqlite3.connect(path)
+    try:
+        return {
+            t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in ("letters", "roles", "entities")
+        }
+    finally:
+        db.close()
+
+
+def fresh_catalogue(root: Path, dist: Path, scratch: Path) -> dict[str, list[tuple[object, ...]]]:
+    """The catalogue made afresh from the store's current generation."""
+    with PersistentStore(root, dist).reading() as (store, _):
+        make_catalogue(store, scratch, "https://lod.example.org/graph/entities")
+    return catalogue_rows(scratch)
+
+
 def generations(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name.isdigit())
 
@@ -56,7 +75,13 @@ def test_the_store_holds_the_dumps_after_full_and_incremental_builds(
         result = build(corpus, dist, settings, cache_dir=cache, store_dir=root, keep_going=True)
         assert result.written
         assert store_quads(root, dist) == dump_quads(dist)
-        assert PersistentStore(root, dist).up_to_date()
+        store = PersistentStore(root, dist)
+        assert store.up_to_date()
+        current = store.current()
+        assert current is not None
+        kept = catalogue_rows(current.file(".catalogue"))  # made afresh, or updated
+        assert kept == fresh_catalogue(root, dist, tmp_path / "fresh.sqlite")
+        assert len(kept["letters"]) == sum(1 for _ in (corpus / "letters").iterdir())
 
     again()
     assert generations(root) == ["000001"]
@@ -68,6 +93,11 @@ def test_the_store_holds_the_dumps_after_full_and_incremental_builds(
     cited = [p for p in sorted(letters.iterdir()) if b"Documente" in p.read_bytes()]
     cited[1].write_bytes(cited[1].read_bytes().replace(b"Documente", b"Anale", 1))
     again()  # a part of the entities graph changed: the old triples out, the new ones in
+    translated = next(
+        p for p in sorted(letters.iterdir()) if b"Translated by Svetlana Savranskaya" in p.read_bytes()
+    )
+    translated.write_bytes(translated.read_bytes().replace(b"Svetlana Savranskaya", b"Petra Newname"))
+    again()  # a person no letter named before: described and labelled
     (letters / "letter-000200.txt").write_bytes((letters / "letter-000003.txt").read_bytes())
     (letters / "letter-000011.txt").unlink()
     again()  # a graph added, one dropped

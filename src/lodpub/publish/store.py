@@ -14,6 +14,7 @@ writes it, so the store is kept in generations:
     000007.tsv          the graphs.tsv it holds
     000007.segments/    the N-Quads of each part of a graph that lies in several parts (the
                         entities graph), so that an update can take an old part's triples out
+    000007.catalogue    the research site's catalogue of the letters (site/catalogue.py)
     000007.lock         readers hold a shared lock on it while they use generation 7
     lock                one writer at a time
 
@@ -40,7 +41,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import ConfigError, LodpubError
+from ..mapping.iris import Iris
 from ..settings import Settings
+from ..site.catalogue import make_catalogue
 from ..write.index import read_range
 from ..write.layout import INDEX
 from .dist import Dist, GraphEntry, Span, read_entries
@@ -261,6 +264,11 @@ def _load(dist: Dist, entries: list[GraphEntry], new: Generation, progress: Prog
         if len(entry.spans) > 1:
             for position, span in enumerate(entry.spans):
                 _segment_file(segments, entry, position).write_bytes(_read(dist, entry, span))
+    loaded = ox.Store.read_only(str(new.folder))
+    try:
+        make_catalogue(loaded, new.file(".catalogue"), _entities_graph(dist))
+    finally:
+        del loaded
 
 
 def _update(dist: Dist, current: Generation, new: Generation, plan: _Plan) -> None:
@@ -272,6 +280,7 @@ def _update(dist: Dist, current: Generation, new: Generation, plan: _Plan) -> No
     store = ox.Store(str(new.folder))
     segments, was = new.file(".segments"), current.file(".segments")
     segments.mkdir()
+    subjects: set[str] = set()  # of the entities graph's changed triples: their labels are read again
     try:
         for iri in plan.dropped:
             store.remove_graph(ox.NamedNode(iri))
@@ -283,14 +292,27 @@ def _update(dist: Dist, current: Generation, new: Generation, plan: _Plan) -> No
         for entry, position in plan.kept_segments:
             os.link(_segment_file(was, entry, position), _segment_file(segments, entry, position))
         for entry, position in plan.segments:
-            for quad in _quads(_segment_file(was, entry, position).read_bytes()):
+            removed = _quads(_segment_file(was, entry, position).read_bytes())
+            for quad in removed:
                 store.remove(quad)
             data = _read(dist, entry, entry.spans[position])
-            store.extend(_quads(data))
+            added = _quads(data)
+            store.extend(added)
+            subjects.update(
+                q.subject.value for q in [*removed, *added] if isinstance(q.subject, ox.NamedNode)
+            )
             _segment_file(segments, entry, position).write_bytes(data)
         store.flush()
+        graphs = [*plan.dropped, *(entry.iri for entry in plan.put)]
+        make_catalogue(
+            store, new.file(".catalogue"), _entities_graph(dist), current.file(".catalogue"), graphs, subjects
+        )
     finally:
         del store
+
+
+def _entities_graph(dist: Dist) -> str:
+    return Iris(dist.base_iri).entities_graph.value
 
 
 def _read(dist: Dist, entry: GraphEntry, span: Span) -> bytes:
@@ -339,7 +361,7 @@ def _write(path: Path, data: bytes) -> None:
 def _remove(generation: Generation) -> None:
     shutil.rmtree(generation.folder, ignore_errors=True)
     shutil.rmtree(generation.file(".segments"), ignore_errors=True)
-    for suffix in (".tsv", ".lock"):
+    for suffix in (".tsv", ".lock", ".catalogue"):
         generation.file(suffix).unlink(missing_ok=True)
 
 
