@@ -14,7 +14,8 @@ from rdflib.compare import isomorphic
 
 from lodpub.build import BuildResult, build
 from lodpub.cli import main
-from lodpub.publish.query import Answer, cookbook, describe, load_query, open_store, render, run_local
+from lodpub.cookbook import cookbook, describe, load_query
+from lodpub.publish.query import Answer, open_store, render, run_local
 
 from .conftest import BASE, CORPUS, SETTINGS, make_corpus
 from .stores import Oxigraph, free_port

@@ -21,7 +21,7 @@ from requests.auth import HTTPDigestAuth
 
 from lodpub.build import build
 from lodpub.cli import main
-from lodpub.publish.query import cookbook, load_query
+from lodpub.cookbook import cookbook, load_query
 
 from .conftest import BASE, CORPUS, LETTERS, SETTINGS, make_corpus
 from .stores import Oxigraph, Virtuoso, free_port

@@ -188,12 +188,12 @@ def test_letter_page_in_headless_chromium(server: str, tmp_path: Path) -> None:
     ]
     assert "<dt>Date</dt><dd>17 April 1958</dd>" in dom
     assert (
-        '<dt>Sender</dt><dd><a href="/group/cc-cpsu">'
+        '<dt>From</dt><dd><a href="/group/cc-cpsu">'
         "Central Committee of the Communist Party of the Soviet Union</a>" in dom
     )
     assert ">Nikita Khrushchev</a>" in dom
     assert (
-        '<dt>Addressee</dt><dd><a href="/group/cc-rwp">Central Committee of the Romanian Workers\' Party</a>'
+        '<dt>To</dt><dd><a href="/group/cc-rwp">Central Committee of the Romanian Workers\' Party</a>'
         in dom
     )
     assert "Dear Comrades," in dom

@@ -214,7 +214,8 @@ def query_command(
     config: Path | None,
 ) -> None:
     """Run a cookbook query (by NAME) or a query FILE; print a table, CSV or JSON."""
-    from ..publish.query import cookbook, describe, load_query, render, run_on_store, run_remote
+    from ..cookbook import cookbook, describe, load_query
+    from ..publish.query import render, run_on_store, run_remote
 
     if list_queries or not name_or_file:
         for name, path in cookbook().items():

@@ -28,14 +28,15 @@ from pyoxigraph import NamedNode, Triple
 
 from .. import vocab
 from ..errors import LodpubError, OverLimit, QueryError
-from ..mapping.rdf import triple_key
 from ..settings import Settings
+from ..site import Frame, Page, Site
+from ..site.catalogue import Catalogue
+from ..site.described import describe
 from ..write.jsonld import Context, write_graph
 from ..write.layout import CONTEXT, FORMATS, MEDIA_TYPES, VOID, WHOLE
 from ..write.rdf import turtle
-from .bounded import Limits, Workers
+from .bounded import RESULT_FORMATS, Limits, Workers
 from .dist import Dist
-from .html import Page
 from .negotiate import choose
 from .service import allowed_services, check_services
 from .store import PersistentStore, store_folder
@@ -71,14 +72,37 @@ def plain(status: int, message: str, headers: dict[str, str] | None = None) -> A
 
 
 class _Snapshot:
-    """One generation of the store, opened read-only, shared by the requests that use it; its
-    shared lock is released when the last of them is done with it (CPython frees it then)."""
+    """One generation of the store, opened read-only, with its catalogue and the site's pages
+    over them, shared by the requests that use it; its shared lock is released when the last of
+    them is done with it (CPython frees it then)."""
 
-    def __init__(self, store: PersistentStore) -> None:
+    def __init__(self, store: PersistentStore, base: str, license_: str | None) -> None:
         self.generation, self.store, self._fd = store.open_generation()
+        self.catalogue = Catalogue(self.generation.file(".catalogue"))
+        self.site = site_of(self.store, self.catalogue, base, license_)
 
     def __del__(self) -> None:
+        self.catalogue.close()
         os.close(self._fd)
+
+
+def site_of(store: ox.Store, catalogue: Catalogue, base: str, license_: str | None) -> Site:
+    """The research site over one generation: its frame and home page from the dataset's own
+    description (title, description, dumps)."""
+    dataset = NamedNode(base + "dataset")
+
+    def first(predicate: str) -> str:
+        for quad in store.quads_for_pattern(dataset, NamedNode(predicate), None):
+            return str(quad.object.value) if isinstance(quad.object, ox.Literal) else ""
+        return ""
+
+    dumps = sorted(
+        (q.object.value.rsplit("/", 1)[-1], q.object.value[len(base) - 1 :])
+        for q in store.quads_for_pattern(dataset, NamedNode(vocab.VOID + "dataDump"), None)
+        if isinstance(q.object, NamedNode) and q.object.value.startswith(base)
+    )
+    frame = Frame(first(vocab.DCTERMS + "title") or base, base, license_)
+    return Site(store, catalogue, frame, first(vocab.DCTERMS + "description"), dumps)
 
 
 class App:
@@ -93,7 +117,8 @@ class App:
         self.store = PersistentStore(store_root or store_folder(dist, settings), dist)
         if not self.store.up_to_date():
             self.store.sync()
-        self.snapshot = _Snapshot(self.store)
+        self.license = settings.license
+        self.snapshot = _Snapshot(self.store, self.base, self.license)
         self.services = allowed_services(settings.allow_service)
         self.limits = Limits.of(settings)
         self.workers = Workers(self.store.root, dist, self.limits, workers)
@@ -124,7 +149,7 @@ class App:
         if current is not None and current != snapshot.generation:
             with self._switch:
                 if self.store.current() != self.snapshot.generation:
-                    self.snapshot = _Snapshot(self.store)
+                    self.snapshot = _Snapshot(self.store, self.base, self.license)
                 snapshot = self.snapshot
         return snapshot
 
@@ -172,8 +197,12 @@ class App:
             if not file.is_file():
                 return plain(404, "this build has no such dump")
             return Answer(200, file, _dump_type(dump), {})
+        accept = environ.get("HTTP_ACCEPT")
+        if path in ("/", "/letters") and (path == "/letters" or _wants_html(accept, params)):
+            page = self.current().site.page(path, _single(params))
+            return Answer(200, cast(Page, page).body, "text/html; charset=utf-8", {"Vary": "Accept"})
         iri = self.base + ("dataset" if path == "/" else path.lstrip("/"))
-        return self.resource(iri, path, params, environ.get("HTTP_ACCEPT"))
+        return self.resource(iri, path, params, accept)
 
     def post_sparql(self, environ: dict[str, Any]) -> Answer:
         try:
@@ -197,8 +226,14 @@ class App:
     def sparql(self, query: str | None, params: dict[str, list[str]], accept: str | None) -> Answer:
         if "update" in params:
             return plain(403, "this endpoint is read-only: SPARQL Update is not accepted", CORS)
+        html = choose(accept, [*RESULT_FORMATS, "text/html"]) == "text/html"  # a browser, not a program
         if not query:
+            if html:
+                page = self.current().site.sparql(None, _single(params).get("name"), None)
+                return Answer(200, page.body, "text/html; charset=utf-8", {"Vary": "Accept"})
             return plain(400, "missing the query parameter", CORS)
+        if html:
+            return self.sparql_html(query)
         check_services(query, self.services)
         self.current()  # a rebuilt dist's store is brought up to date before the query
         result = self.workers.run(query)
@@ -208,6 +243,25 @@ class App:
             return plain(406, "offered: " + ", ".join(offered), CORS)
         body = result.serialize(media, vocab.PREFIXES)
         return Answer(200, body, media + "; charset=utf-8", CORS | {"Vary": "Accept"})
+
+    def sparql_html(self, query: str) -> Answer:
+        """A query from the SPARQL page: its answer as a table on the page (errors said there)."""
+        site = self.current().site
+        answer: ox.QuerySolutions | list[ox.Triple] | bool | None = None
+        error = None
+        try:
+            check_services(query, self.services)
+            result = self.workers.run(query)
+            if result.kind == "ask":
+                answer = result.boolean
+            elif result.kind == "graph":
+                answer = result.triples()
+            else:
+                answer = result.solutions()
+        except (QueryError, OverLimit) as problem:
+            error = str(problem)
+        page = site.sparql(query, None, answer, error)
+        return Answer(200, page.body, "text/html; charset=utf-8", {"Vary": "Accept"})
 
     def resource(self, iri: str, path: str, params: dict[str, list[str]], accept: str | None) -> Answer:
         try:
@@ -229,64 +283,50 @@ class App:
             )
             if media is None:
                 return plain(406, "offered: " + ", ".join(RESOURCE_TYPES))
-        body = self.render(snapshot.store, iri, triples, media)
+        body = self.render(snapshot, iri, path, triples, media, _single(params))
         headers = {"Vary": "Accept", "Content-Location": f"{path}?format={RESOURCE_TYPES[media]}"}
         return Answer(200, body, media + "; charset=utf-8", headers)
 
-    def render(self, store: ox.Store, iri: str, triples: list[Triple], media: str) -> bytes:
+    def render(
+        self,
+        snapshot: _Snapshot,
+        iri: str,
+        path: str,
+        triples: list[Triple],
+        media: str,
+        params: dict[str, str],
+    ) -> bytes:
         if media == "text/html":
-            return Page(iri, triples, labels(store, triples), self.base).render().encode("utf-8")
-        if media == "text/turtle":
-            return turtle(triples)
-        if media == "application/n-triples":
-            return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-        out = io.StringIO()
-        write_graph(self.context, triples, out)
-        return out.getvalue().encode("utf-8")
+            if path == "/":
+                path = "/dataset"
+            page = snapshot.site.page(path, params)
+            return page.body if page is not None else b""
+        return representation(triples, media, self.context)
 
 
-def describe(store: ox.Store, iri: str) -> list[Triple]:
-    """The triples about ``iri`` and the nodes below it that it is linked with either way (a
-    letter's events, translations, evidence, …), from every graph; empty for an IRI the dataset
-    does not have. Index look-ups only: the cost follows the answer, not the store."""
-    try:
-        node = NamedNode(iri)
-    except ValueError:  # not an IRI at all (a path with "<" or a control character)
-        return []
-    below = iri + "/"
-    found: dict[Triple, None] = {}
-    todo, seen = [node], {iri}
-    while todo:
-        node = todo.pop()
-        for quad in store.quads_for_pattern(node, None, None):
-            found.setdefault(quad.triple, None)
-            obj = quad.object
-            if isinstance(obj, NamedNode) and obj.value.startswith(below) and obj.value not in seen:
-                seen.add(obj.value)
-                todo.append(obj)
-        for quad in store.quads_for_pattern(None, None, node):
-            subject = quad.subject
-            if (
-                isinstance(subject, NamedNode)
-                and subject.value.startswith(below)
-                and subject.value not in seen
-            ):
-                seen.add(subject.value)
-                todo.append(subject)
-    return sorted(found, key=triple_key)
+def representation(triples: list[Triple], media: str, context: Context) -> bytes:
+    """A resource's description in an RDF format (``media``: Turtle, N-Triples, JSON-LD)."""
+    if media == "text/turtle":
+        return turtle(triples)
+    if media == "application/n-triples":
+        return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    out = io.StringIO()
+    write_graph(context, triples, out)
+    return out.getvalue().encode("utf-8")
 
 
-def labels(store: ox.Store, triples: list[Triple]) -> dict[str, str]:
-    """English (or any) labels of every IRI the triples mention."""
-    iris = {t.object.value for t in triples if isinstance(t.object, NamedNode)}
-    iris |= {t.subject.value for t in triples if isinstance(t.subject, NamedNode)}
-    found: dict[str, str] = {}
-    label = NamedNode(vocab.RDFS + "label")
-    for iri in sorted(iris):
-        for quad in store.quads_for_pattern(NamedNode(iri), label, None):
-            if isinstance(quad.object, ox.Literal):
-                found.setdefault(iri, quad.object.value)
-    return found
+def _wants_html(accept: str | None, params: dict[str, list[str]]) -> bool:
+    wanted = params.get("format", [None])[0]
+    if wanted is not None:
+        return wanted == "html"
+    return (
+        choose(accept, ["text/turtle", "text/html", "application/ld+json", "application/n-triples"])
+        == "text/html"
+    )
+
+
+def _single(params: dict[str, list[str]]) -> dict[str, str]:
+    return {name: values[0] for name, values in params.items() if values}
 
 
 def _dump_file(path: str) -> str | None:

@@ -212,6 +212,15 @@ class Catalogue:
             out[role] = count
         return out
 
+    def kind_count(self, prefix: str) -> int:
+        """How many labelled entities have IRIs that start with ``prefix`` (``{base}person/``)."""
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM entities WHERE iri >= ? AND iri < ?", (prefix, upper)
+            ).fetchone()[0]
+        )
+
     def choices(self, role: str) -> list[tuple[str, str, int]]:
         """The entities in ``role`` (correspondents: senders and addressees), with their
         letters' count, most letters first."""
