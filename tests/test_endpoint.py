@@ -3,15 +3,10 @@ process (stopped by PID), its persistent store, its query workers."""
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,63 +15,10 @@ import requests
 from lodpub.build import BuildResult
 
 from .conftest import BASE, CORPUS, make_corpus, run
-from .stores import free_port, wait_for
+from .servers import Serve, start, stop
 
 HUGE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 535³ rows to count
 CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # 286,225 rows
-
-
-@dataclass
-class Serve:
-    """A `lodpub serve` process and what it printed."""
-
-    process: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-    def stderr(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def rss(self) -> int:
-        """The resident memory of the server and its query workers, in bytes."""
-        total = 0
-        for pid in [self.process.pid, *_children(self.process.pid)]:
-            try:
-                fields = Path(f"/proc/{pid}/statm").read_text().split()
-            except OSError:
-                continue
-            total += int(fields[1]) * os.sysconf("SC_PAGE_SIZE")
-        return total
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            found += [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found + [grandchild for child in found for grandchild in _children(child)]
-
-
-def start(dist: Path, tmp_path: Path, *options: str) -> Serve:
-    port = free_port()
-    log = tmp_path / f"serve-{port}.log"
-    command = [sys.executable, "-m", "lodpub", "serve", str(dist), "--port", str(port), *options]
-    with open(log, "wb") as err:
-        process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=err)
-    url = f"http://127.0.0.1:{port}"
-    wait_for(url + "/.well-known/void", 60)
-    return Serve(process, url, log)
-
-
-def stop(serve: Serve) -> None:
-    serve.process.send_signal(signal.SIGINT)
-    try:
-        serve.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        serve.process.kill()
-        serve.process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -193,8 +193,7 @@ def test_letter_page_in_headless_chromium(server: str, tmp_path: Path) -> None:
     )
     assert ">Nikita Khrushchev</a>" in dom
     assert (
-        '<dt>To</dt><dd><a href="/group/cc-rwp">Central Committee of the Romanian Workers\' Party</a>'
-        in dom
+        '<dt>To</dt><dd><a href="/group/cc-rwp">Central Committee of the Romanian Workers\' Party</a>' in dom
     )
     assert "Dear Comrades," in dom
 

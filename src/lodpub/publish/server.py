@@ -12,7 +12,6 @@ refuse (400, 413, time-outs), before the application sees them."""
 
 from __future__ import annotations
 
-import io
 import os
 import socket
 import threading
@@ -29,12 +28,12 @@ from pyoxigraph import NamedNode, Triple
 from .. import vocab
 from ..errors import LodpubError, OverLimit, QueryError
 from ..settings import Settings
-from ..site import Frame, Page, Site
+from ..site import Page, site_of
 from ..site.catalogue import Catalogue
 from ..site.described import describe
-from ..write.jsonld import Context, write_graph
+from ..write.jsonld import Context
 from ..write.layout import CONTEXT, FORMATS, MEDIA_TYPES, VOID, WHOLE
-from ..write.rdf import turtle
+from ..write.rdf import representation
 from .bounded import RESULT_FORMATS, Limits, Workers
 from .dist import Dist
 from .negotiate import choose
@@ -84,25 +83,6 @@ class _Snapshot:
     def __del__(self) -> None:
         self.catalogue.close()
         os.close(self._fd)
-
-
-def site_of(store: ox.Store, catalogue: Catalogue, base: str, license_: str | None) -> Site:
-    """The research site over one generation: its frame and home page from the dataset's own
-    description (title, description, dumps)."""
-    dataset = NamedNode(base + "dataset")
-
-    def first(predicate: str) -> str:
-        for quad in store.quads_for_pattern(dataset, NamedNode(predicate), None):
-            return str(quad.object.value) if isinstance(quad.object, ox.Literal) else ""
-        return ""
-
-    dumps = sorted(
-        (q.object.value.rsplit("/", 1)[-1], q.object.value[len(base) - 1 :])
-        for q in store.quads_for_pattern(dataset, NamedNode(vocab.VOID + "dataDump"), None)
-        if isinstance(q.object, NamedNode) and q.object.value.startswith(base)
-    )
-    frame = Frame(first(vocab.DCTERMS + "title") or base, base, license_)
-    return Site(store, catalogue, frame, first(vocab.DCTERMS + "description"), dumps)
 
 
 class App:
@@ -304,17 +284,6 @@ class App:
         return representation(triples, media, self.context)
 
 
-def representation(triples: list[Triple], media: str, context: Context) -> bytes:
-    """A resource's description in an RDF format (``media``: Turtle, N-Triples, JSON-LD)."""
-    if media == "text/turtle":
-        return turtle(triples)
-    if media == "application/n-triples":
-        return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-    out = io.StringIO()
-    write_graph(context, triples, out)
-    return out.getvalue().encode("utf-8")
-
-
 def _wants_html(accept: str | None, params: dict[str, list[str]]) -> bool:
     wanted = params.get("format", [None])[0]
     if wanted is not None:
@@ -401,8 +370,11 @@ class Server:
         """Stop serving (from another thread): every connection and the listening socket closed."""
         from waitress import wasyncore
 
-        self.server.task_dispatcher.shutdown()
-        wasyncore.close_all(self.server._map)  # type: ignore[attr-defined]
+        def close() -> None:  # in the serving thread, so its poll never sees a closed socket
+            self.server.task_dispatcher.shutdown()
+            wasyncore.close_all(self.server._map)  # type: ignore[attr-defined]
+
+        self.server.trigger.pull_trigger(close)  # type: ignore[attr-defined]
 
     def server_close(self) -> None:
         """Stop the query workers."""

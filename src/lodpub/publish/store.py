@@ -12,8 +12,9 @@ writes it, so the store is kept in generations:
     current             the generation in use and the sha256 of the graphs.tsv it holds
     000007/             generation 7: an Oxigraph (RocksDB) store
     000007.tsv          the graphs.tsv it holds
-    000007.segments/    the N-Quads of each part of a graph that lies in several parts (the
-                        entities graph), so that an update can take an old part's triples out
+    000007.segments/    the N-Quads of each part of the entities graph (it lies in one part for
+                        each part of the dumps), so that an update can take an old part's triples
+                        out (and the static site can tell which entities changed)
     000007.catalogue    the research site's catalogue of the letters (site/catalogue.py)
     000007.lock         readers hold a shared lock on it while they use generation 7
     lock                one writer at a time
@@ -50,7 +51,7 @@ from .dist import Dist, GraphEntry, Span, read_entries
 
 Progress = Callable[[int, int], None]
 Say = Callable[[str], None]
-_FULL_SHARE = 4  # more than a quarter of the graphs changed: loading afresh is quicker
+_FULL_SHARE = 4  # more than a quarter of the graphs (and 64) changed: loading afresh is quicker
 
 
 def store_folder(dist: Path, settings: Settings) -> Path:
@@ -147,7 +148,8 @@ class PersistentStore:
         new = Generation(self.root, current.number + 1 if current else 1, digest)
         for stale in (new.folder, new.file(".segments")):
             shutil.rmtree(stale, ignore_errors=True)  # what a killed update left
-        plan = _plan(read_entries(current.file(".tsv")), entries) if current is not None else None
+        entities = _entities_graph(dist)
+        plan = _plan(read_entries(current.file(".tsv")), entries, entities) if current is not None else None
         if plan is None or current is None:
             if say is not None:
                 say(f"making the store of {self.dist} in {self.root} (once; later builds update it)")
@@ -225,14 +227,14 @@ class _Plan:
     kept_segments: list[tuple[GraphEntry, int]]
 
 
-def _plan(old: list[GraphEntry], new: list[GraphEntry]) -> _Plan | None:
+def _plan(old: list[GraphEntry], new: list[GraphEntry], entities: str) -> _Plan | None:
     """The changes from ``old`` to ``new`` (index entries), or None when loading afresh is
     quicker or the only way (a graph split into another number of parts)."""
     before = {entry.iri: entry for entry in old}
     plan = _Plan([], [], [], [])
     for entry in new:
         was = before.pop(entry.iri, None)
-        if len(entry.spans) > 1 or (was is not None and len(was.spans) > 1):
+        if entry.iri == entities or len(entry.spans) > 1 or (was is not None and len(was.spans) > 1):
             if was is None or len(was.spans) != len(entry.spans):
                 return None
             for position, (span, old_span) in enumerate(zip(entry.spans, was.spans, strict=True)):
@@ -241,7 +243,7 @@ def _plan(old: list[GraphEntry], new: list[GraphEntry]) -> _Plan | None:
         elif was is None or was.sha256 != entry.sha256:
             plan.put.append(entry)
     plan.dropped = sorted(before)
-    if (len(plan.put) + len(plan.dropped)) * _FULL_SHARE > max(len(new), 1):
+    if len(plan.put) + len(plan.dropped) > max(64, len(new) // _FULL_SHARE):
         return None
     return plan
 
@@ -261,9 +263,9 @@ def _load(dist: Dist, entries: list[GraphEntry], new: Generation, progress: Prog
     segments = new.file(".segments")
     segments.mkdir()
     for entry in entries:
-        if len(entry.spans) > 1:
+        if len(entry.spans) > 1 or entry.iri == _entities_graph(dist):
             for position, span in enumerate(entry.spans):
-                _segment_file(segments, entry, position).write_bytes(_read(dist, entry, span))
+                segment_file(segments, entry, position).write_bytes(_read(dist, entry, span))
     loaded = ox.Store.read_only(str(new.folder))
     try:
         make_catalogue(loaded, new.file(".catalogue"), _entities_graph(dist))
@@ -290,9 +292,9 @@ def _update(dist: Dist, current: Generation, new: Generation, plan: _Plan) -> No
                 store.remove_graph(graph)
             store.extend(_quads(b"".join(_read(dist, entry, span) for span in entry.spans)))
         for entry, position in plan.kept_segments:
-            os.link(_segment_file(was, entry, position), _segment_file(segments, entry, position))
+            os.link(segment_file(was, entry, position), segment_file(segments, entry, position))
         for entry, position in plan.segments:
-            removed = _quads(_segment_file(was, entry, position).read_bytes())
+            removed = _quads(segment_file(was, entry, position).read_bytes())
             for quad in removed:
                 store.remove(quad)
             data = _read(dist, entry, entry.spans[position])
@@ -301,7 +303,7 @@ def _update(dist: Dist, current: Generation, new: Generation, plan: _Plan) -> No
             subjects.update(
                 q.subject.value for q in [*removed, *added] if isinstance(q.subject, ox.NamedNode)
             )
-            _segment_file(segments, entry, position).write_bytes(data)
+            segment_file(segments, entry, position).write_bytes(data)
         store.flush()
         graphs = [*plan.dropped, *(entry.iri for entry in plan.put)]
         make_catalogue(
@@ -333,7 +335,7 @@ def _quads(data: bytes) -> list[ox.Quad]:
     return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
 
 
-def _segment_file(folder: Path, entry: GraphEntry, position: int) -> Path:
+def segment_file(folder: Path, entry: GraphEntry, position: int) -> Path:
     return folder / f"{hashlib.sha256(entry.iri.encode()).hexdigest()[:16]}-{position:05d}.nq"
 
 

@@ -11,15 +11,16 @@ from html import escape
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from pyoxigraph import NamedNode
 
 from .. import vocab
 from .browse import home, letters, sparql_page
 from .catalogue import Catalogue
 from .described import CRM, Described, describe, parents, store_labels
 from .html import Frame, Page, layout
-from .pages import entity_page, letter_page
+from .pages import entity_page, letter_page, page_count
 
-__all__ = ["Frame", "Page", "Site"]
+__all__ = ["Frame", "Page", "Site", "site_of"]
 
 # What a resource is, for the page it gets: a letter, or an entity (anything the catalogue
 # lists letters for, or a kind of thing letters name).
@@ -87,6 +88,10 @@ class Site:
         title = described.label(iri)
         return title, f"<h1>{escape(title)}</h1>\n{described.statements()}"
 
+    def page_count(self, iri: str) -> int:
+        """The pages of ``iri``'s page (its longest list of letters, PAGE a page)."""
+        return page_count(self.catalogue, iri)
+
     def sparql(
         self,
         query: str | None,
@@ -96,3 +101,22 @@ class Site:
     ) -> Page:
         title, body = sparql_page(self.frame, self.catalogue, query, name, answer, error)
         return Page(200, layout(self.frame, title, body))
+
+
+def site_of(store: ox.Store, catalogue: Catalogue, base: str, license_: str | None) -> Site:
+    """The research site over one generation: its frame and home page from the dataset's own
+    description (title, description, dumps)."""
+    dataset = NamedNode(base + "dataset")
+
+    def first(predicate: str) -> str:
+        for quad in store.quads_for_pattern(dataset, NamedNode(predicate), None):
+            return str(quad.object.value) if isinstance(quad.object, ox.Literal) else ""
+        return ""
+
+    dumps = sorted(
+        (q.object.value.rsplit("/", 1)[-1], q.object.value[len(base) - 1 :])
+        for q in store.quads_for_pattern(dataset, NamedNode(vocab.VOID + "dataDump"), None)
+        if isinstance(q.object, NamedNode) and q.object.value.startswith(base)
+    )
+    frame = Frame(first(vocab.DCTERMS + "title") or base, base, license_)
+    return Site(store, catalogue, frame, first(vocab.DCTERMS + "description"), dumps)

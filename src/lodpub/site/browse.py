@@ -20,6 +20,7 @@ def home(
     frame: Frame, catalogue: Catalogue, description: str, dumps: list[tuple[str, str]]
 ) -> tuple[str, str]:
     counts = catalogue.counts()
+    total, first = catalogue.browse()
     kinds = {kind: catalogue.kind_count(frame.base + kind + "/") for kind in ("person", "group", "place")}
     facts = [
         _count(counts.get("letters", 0), "letter", "letters"),
@@ -45,6 +46,8 @@ def home(
         f'<p class="meta">{escape(", ".join(facts))}.</p>',
         "<h2>Browse the letters</h2>",
         filter_form(catalogue, {}),
+        letters_table(frame, first, ("sender", "addressee", "place", "archive")),
+        f'<p><a href="/letters">All {total} letters</a>, in date order.</p>' if total > len(first) else "",
         f"<h3>By year</h3><ul>{years}</ul>" if years else "",
         f'<h2 id="data">The data</h2><ul>{endpoint}'
         '<li>Dataset description (VoID): <a href="/.well-known/void">/.well-known/void</a></li>'

@@ -9,7 +9,7 @@ from html import escape
 
 from .. import vocab
 from ..mapping.letter import WITHHELD
-from .catalogue import Catalogue
+from .catalogue import PAGE, Catalogue
 from .described import CRM, DCT, Described
 from .html import definition, letters_table, link, pages
 
@@ -136,6 +136,29 @@ def text_of(d: Described, carrier: str) -> str:
     return ""
 
 
+_EXCHANGE = ("direction", "correspondent", "place", "archive")
+# The lists of an entity's page: its letters in each role (they are paged together, by ?page=N).
+SECTIONS = [
+    (
+        "Letters sent and received",
+        ("sender", "addressee"),
+        ("direction", "correspondent", "place", "archive"),
+    ),
+    ("Letters written here", ("place",), ("sender", "addressee", "archive")),
+    ("Letters kept here", ("archive",), ("sender", "addressee", "place")),
+    ("Letters in this file", ("file",), ("sender", "addressee")),
+    ("Letters it prints or publishes", ("edition",), ("sender", "addressee", "archive")),
+    ("Letters in this language", ("language",), ("sender", "addressee", "archive")),
+    ("Letters it translated", ("translator",), ("sender", "addressee")),
+]
+
+
+def page_count(catalogue: Catalogue, iri: str) -> int:
+    """How many pages the longest list of an entity's page has."""
+    longest = max((catalogue.letters_of(iri, roles) for _, roles, _ in SECTIONS), default=0)
+    return max(1, (longest + PAGE - 1) // PAGE)
+
+
 def entity_page(d: Described, catalogue: Catalogue, page: int, target: Target) -> tuple[str, str]:
     """The title and body of an entity's page, by what it is."""
     me = d.iri
@@ -172,21 +195,8 @@ def entity_page(d: Described, catalogue: Catalogue, page: int, target: Target) -
         ),
     ]
     body = [f"<h1>{escape(title)}</h1>", definition(rows)]
-    sections = [
-        (
-            "Letters sent and received",
-            ("sender", "addressee"),
-            ("direction", "correspondent", "place", "archive"),
-        ),
-        ("Letters written here", ("place",), ("sender", "addressee", "archive")),
-        ("Letters kept here", ("archive",), ("sender", "addressee", "place")),
-        ("Letters in this file", ("file",), ("sender", "addressee")),
-        ("Letters it prints or publishes", ("edition",), ("sender", "addressee", "archive")),
-        ("Letters in this language", ("language",), ("sender", "addressee", "archive")),
-        ("Letters it translated", ("translator",), ("sender", "addressee")),
-    ]
     listed_any = False
-    for heading, roles, columns in sections:
+    for heading, roles, columns in SECTIONS:
         total = catalogue.letters_of(me, roles)
         if not total:
             continue

@@ -4,6 +4,7 @@ N-Quads by dumps.py; each letter's own files are letters.py's."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from .. import vocab
 from ..mapping.rdf import object_of, subject_of
-from .jsonld import Context
+from .jsonld import Context, write_graph
 from .layout import CONTEXT, VOID, part_of
 
 # Datatypes Turtle writes without naming them (plain strings, numbers, booleans).
@@ -95,3 +96,14 @@ def segments(triples: Iterable[Triple], count: int) -> dict[int, list[Triple]]:
     for t in triples:
         out[part_of(subject_of(t).value, count)].append(t)
     return out
+
+
+def representation(triples: list[Triple], media: str, context: Context) -> bytes:
+    """A resource's description in an RDF format (``media``: Turtle, N-Triples, JSON-LD)."""
+    if media == "text/turtle":
+        return turtle(triples)
+    if media == "application/n-triples":
+        return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    out = io.StringIO()
+    write_graph(context, triples, out)
+    return out.getvalue().encode("utf-8")
