@@ -62,6 +62,9 @@ class Settings:
     # Federated queries: "" refuses SERVICE; "*" allows any endpoint; else the endpoints allowed,
     # separated by spaces
     allow_service: str = ""
+    cmif: str = "false"  # "true": build also writes cmif.xml into the output (export/cmif.py)
+    cmif_editor: str = ""  # the CMIF file's editor, whom correspSearch may contact
+    cmif_email: str = ""
 
     @property
     def max_letter_bytes(self) -> int:
@@ -117,6 +120,8 @@ class Settings:
                 raise ConfigError(
                     f"{where(name)}: {name} {value!r} must be a whole number from {low} to {high}"
                 )
+        if self.cmif not in ("true", "false"):
+            raise ConfigError(f"{where('cmif')}: cmif {self.cmif!r} must be true or false")
         if self.auth not in AUTH_KINDS:
             raise ConfigError(
                 f"{where('auth')}: auth {self.auth!r} is not one of {', '.join(AUTH_KINDS)}",
@@ -201,6 +206,8 @@ def load_settings(
                 )
             if key in NUMBERS and isinstance(value, int | float) and not isinstance(value, bool):
                 value = str(value)  # part_letters = 64, jobs = 2
+            if key == "cmif" and isinstance(value, bool):
+                value = "true" if value else "false"  # cmif = true
             if not isinstance(value, str):
                 raise ConfigError(f"{path}: {key} must be a string, got {value!r}")
             values[key], origins[key] = value, str(path)

@@ -13,6 +13,7 @@ from .. import __version__
 from ..authorities import Authorities, Entity
 from ..corpus import Corpus
 from ..errors import LodpubError
+from ..export.cmif import check_cmif
 from ..mapping import Iris, LetterMapper
 from ..publish.store import PersistentStore
 from ..settings import Settings
@@ -53,6 +54,8 @@ def build(
     listed in the result. One build at a time writes ``out`` (``LockError`` for a second), and a
     build that would publish no letters, or fewer than half of those ``out`` has, raises
     ``ShrinkError`` and leaves ``out`` as it was, unless ``allow_shrink``."""
+    if settings.cmif == "true":  # what the CMIF file needs, before any work
+        check_cmif(settings)
     with output_lock(out) as stale:
         published = published_letters(out)
 
@@ -66,6 +69,11 @@ def build(
             started = time.perf_counter()
             PersistentStore(store_dir, out).sync(say=say)
             result.timings.store = time.perf_counter() - started
+        if result.written and settings.cmif == "true":
+            from ..export import export_cmif
+
+            store_settings = dataclasses.replace(settings, store=str(store_dir)) if store_dir else settings
+            export_cmif(out, out / "cmif.xml", store_settings)
     return dataclasses.replace(result, took_over=stale)
 
 

@@ -19,6 +19,8 @@ from .rdf import LABEL, TYPE, Triples, dct, object_of, subject_of, term, text, t
 #: dump file -> media type
 DUMPS = {WHOLE[form]: MEDIA_TYPES[form] for form in FORMATS}
 
+#: The Correspondence Metadata Interchange Format (its specification)
+CMIF = "https://github.com/TEI-Correspondence-SIG/CMIF"
 #: What the dataset licence covers (MODEL.md, Rights): lodpub's metadata, not the letters' texts
 RIGHTS_LABEL = "Rights of the metadata and of the letters' texts"
 RIGHTS_LICENSED = (
@@ -165,6 +167,16 @@ def describe_dataset(
         _rights(out, dist, licence, rights)
         if sizes is not None and name in sizes:
             out.add(dist, dcat("byteSize"), integer(sizes[name]))
+    if settings.cmif == "true":  # the letters' metadata in CMIF, for correspSearch (export/cmif.py)
+        dist = NamedNode(f"{iris.base}dataset/cmif")
+        out.add(d, dcat("distribution"), dist)
+        out.add(dist, TYPE, dcat("Distribution"))
+        out.add(dist, LABEL, text("cmif.xml"))
+        out.add(dist, dcat("downloadURL"), NamedNode(f"{iris.base}cmif.xml"))
+        out.add(dist, dcat("mediaType"), NamedNode(vocab.IANA_MEDIA + "application/tei+xml"))
+        out.add(dist, dct("format"), text("application/tei+xml"))
+        out.add(dist, dct("conformsTo"), NamedNode(CMIF))
+        _rights(out, dist, licence, rights)
     for name, size in sorted((chunks or {}).items()):
         dist = NamedNode(f"{iris.base}dataset/{name}")
         out.add(d, dcat("distribution"), dist)

@@ -171,6 +171,10 @@ class App:
             )
         if path == "/.well-known/void":
             return Answer(200, self.dist.folder / VOID, "text/turtle; charset=utf-8", {})
+        if path == "/cmif.xml":  # the letters' metadata for correspSearch (setting cmif)
+            if not (self.dist.folder / "cmif.xml").is_file():
+                return plain(404, "this build has no CMIF file (the setting cmif = true writes one)")
+            return Answer(200, self.dist.folder / "cmif.xml", "application/tei+xml; charset=utf-8", {})
         dump = _dump_file(path)
         if dump is not None:
             file = self.dist.folder / dump

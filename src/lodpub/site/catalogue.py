@@ -212,6 +212,15 @@ class Catalogue:
             out[role] = count
         return out
 
+    def in_role(self, role: str) -> list[tuple[str, str]]:
+        """Every entity in ``role`` in some letter, with its label, by IRI."""
+        rows = self.db.execute(
+            "SELECT DISTINCT r.entity, coalesce(e.label, '') FROM roles r "
+            "LEFT JOIN entities e ON e.iri = r.entity WHERE r.role = ? ORDER BY r.entity",
+            (role,),
+        )
+        return [(iri, label) for iri, label in rows]
+
     def kind_count(self, prefix: str) -> int:
         """How many labelled entities have IRIs that start with ``prefix`` (``{base}person/``)."""
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)

@@ -62,6 +62,10 @@ server {{
     location = /letters {{
         try_files /letters.html =404;
     }}
+    location = /cmif.xml {{
+        default_type application/tei+xml;
+        try_files $uri =404;
+    }}
     location = /.well-known/void {{
         default_type text/turtle;
         try_files $uri =404;
@@ -116,6 +120,7 @@ def apache_conf(root: str = "/srv/lodpub-site", listen: str = "80") -> str:
     RewriteCond %{{ENV:LODPUB_FORMAT}} ^$
     RewriteRule ^ - [E=LODPUB_FORMAT:ttl]
     RewriteRule ^/\\.well-known/void$ - [T=text/turtle,L]
+    RewriteRule ^/cmif\\.xml$ - [T=application/tei+xml,L]
     RewriteRule ^/\\. - [R=404,L]
     RewriteRule ^/(dump|dumps|index)/ - [L]
     RewriteRule ^/letters$ /letters.html [L]

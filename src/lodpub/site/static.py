@@ -166,6 +166,8 @@ def _site_files(site: Site, writer: _Writer, dist: Dist, catalogue: Catalogue, s
         if path.is_file() and (relative.startswith(("dataset.", "parts/")) or relative.startswith("dumps/")):
             writer.link(relative if relative.startswith("dumps/") else f"dump/{relative}", path)
     writer.link(".well-known/void", dist.folder / VOID)
+    if (dist.folder / "cmif.xml").is_file():
+        writer.link("cmif.xml", dist.folder / "cmif.xml")
     root = str(writer.out.resolve())
     writer.put("nginx.conf", nginx_conf(root).encode("utf-8"))
     writer.put("apache.conf", apache_conf(root).encode("utf-8"))

@@ -63,7 +63,17 @@ def stat_of(path: Path) -> str:
     return stat_or_nothing(str(path))
 
 
-NOT_SHAPING = ("jobs", "cache", "store", "query_timeout", "query_rows", "query_memory_mb", "allow_service")
+NOT_SHAPING = (
+    "jobs",
+    "cache",
+    "store",
+    "query_timeout",
+    "query_rows",
+    "query_memory_mb",
+    "allow_service",
+    "cmif_editor",
+    "cmif_email",
+)
 
 
 def settings_key(settings: Settings) -> str:
