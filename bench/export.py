@@ -3,8 +3,9 @@
     python bench/export.py N [N ...]
 
 For each N: build N letters (bench/generate.py) into bench/out/N/export-dist with
-SOURCE_DATE_EPOCH set (its store made by the build), then time each export as a whole process, and print the letters per second. The goal: 100,000 letters in under two
-minutes for each format on 2 cores (measure 10,000 and more).
+SOURCE_DATE_EPOCH set (its store made by the build), then time each export as a whole process,
+and print the letters per second. The goal: 100,000 letters in under two minutes for each format
+on 2 cores (measure 10,000 and more).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def main() -> None:
             }
             print(
                 f"{count:>8} letters  {form:<8} {seconds:7.2f} s  {count / seconds:8.0f} letters/s  "
-                f"{out.stat().st_size / 1e6:7.1f} MB  peak {peak:.0f} MB"
+                f"{out.stat().st_size / 1e6:7.1f} MB"
             )
         print(json.dumps(figures))
 
