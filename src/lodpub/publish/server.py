@@ -253,7 +253,7 @@ class App:
         except ValueError:  # "<", '"', a control character, …: no IRI has that path
             return plain(400, "the path cannot be part of an IRI")
         snapshot = self.current()
-        triples = describe(snapshot.store, iri)
+        triples = describe(snapshot.store, iri, self.base)
         if not triples:
             return plain(404, f"{iri} is not in this dataset")
         wanted = params.get("format", [None])[0]

@@ -62,9 +62,13 @@ class Site:
             title, body = found
         return Page(200, layout(self.frame, title, body))
 
-    def resource(self, iri: str, path: str, number: int = 1) -> tuple[str, str] | None:
-        """The title and body of a resource's page; None for an IRI the dataset lacks."""
-        triples = describe(self.store, iri)
+    def resource(
+        self, iri: str, path: str, number: int = 1, triples: list[ox.Triple] | None = None
+    ) -> tuple[str, str] | None:
+        """The title and body of a resource's page (``triples``: its description, when the caller
+        has it); None for an IRI the dataset lacks."""
+        if triples is None:
+            triples = describe(self.store, iri, self.frame.base)
         if not triples:
             return None
         named = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}

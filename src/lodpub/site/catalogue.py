@@ -343,19 +343,27 @@ class Catalogue:
         return (found_before[0] if found_before else None), (found_after[0] if found_after else None)
 
     def between(self, letter: str, limit: int = 20) -> list[Listed]:
-        """Other letters between the same correspondents, either way, in date order."""
+        """Other letters between the same correspondents, either way, in date order: a sender of
+        this letter to one of its addressees, or one of its addressees to one of its senders."""
+        roles = {"sender": [], "addressee": []}  # type: dict[str, list[str]]
+        for role, entity in self.db.execute(
+            "SELECT role, entity FROM roles WHERE letter = ? AND role IN ('sender', 'addressee')", (letter,)
+        ):
+            roles[role].append(entity)
+        senders, addressees = roles["sender"], roles["addressee"]
+        if not senders or not addressees:
+            return []
+
+        def pair(first: list[str], second: list[str]) -> str:
+            return (
+                f"SELECT letter FROM roles WHERE role = 'sender' AND entity IN ({_marks(first)}) INTERSECT "
+                f"SELECT letter FROM roles WHERE role = 'addressee' AND entity IN ({_marks(second)})"
+            )
+
         rows = self.db.execute(
-            """SELECT DISTINCT l.iri, l.title, l.date FROM roles mine
-               JOIN roles theirs ON theirs.entity = mine.entity AND theirs.letter != mine.letter
-                    AND theirs.role IN ('sender', 'addressee')
-               JOIN roles other ON other.letter = theirs.letter AND other.role IN ('sender', 'addressee')
-                    AND other.role != theirs.role
-               JOIN roles mine2 ON mine2.letter = mine.letter AND mine2.entity = other.entity
-                    AND mine2.role IN ('sender', 'addressee') AND mine2.role != mine.role
-               JOIN letters l ON l.iri = theirs.letter
-               WHERE mine.letter = ? AND mine.role IN ('sender', 'addressee')
-               ORDER BY l.sort, l.iri LIMIT ?""",
-            (letter, limit),
+            f"SELECT l.iri, l.title, l.date FROM letters l WHERE l.iri IN ({pair(senders, addressees)} UNION "
+            f"{pair(addressees, senders)}) AND l.iri != ? ORDER BY l.sort, l.iri LIMIT ?",
+            [*senders, *addressees, *addressees, *senders, letter, limit],
         ).fetchall()
         return self.listed(rows)
 

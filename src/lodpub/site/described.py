@@ -144,14 +144,23 @@ def _line_number(note: str) -> tuple[int, str]:
     return (int(number), note) if number.isdigit() else (10**9, note)
 
 
-def describe(store: ox.Store, iri: str) -> list[Triple]:
+def describe(store: ox.Store, iri: str, base: str | None = None) -> list[Triple]:
     """The triples about ``iri`` and the nodes below it that it is linked with either way (a
-    letter's events, translations, evidence, …), from every graph; empty for an IRI the dataset
-    does not have (or no IRI at all). Index look-ups only: the cost follows the answer."""
+    letter's events, translations, evidence, …); empty for an IRI the dataset does not have (or
+    no IRI at all). Index look-ups only: the cost follows the answer. With the dataset's ``base``
+    the links into a node are looked for in the one graph its nodes lie in (a letter's graph, or
+    the entities graph), not among the thousands of letters that may name an entity."""
     try:
         node = NamedNode(iri)
     except ValueError:
         return []
+    graph: NamedNode | None = None
+    if base is not None and iri.startswith(base):
+        local = iri[len(base) :]
+        if local.startswith("letter/"):
+            graph = NamedNode(f"{base}graph/letter/{local.split('/')[1]}")
+        elif not local.startswith("dataset"):
+            graph = NamedNode(f"{base}graph/entities")
     below = iri + "/"
     found: dict[Triple, None] = {}
     todo, seen = [node], {iri}
@@ -163,7 +172,7 @@ def describe(store: ox.Store, iri: str) -> list[Triple]:
             if isinstance(obj, NamedNode) and obj.value.startswith(below) and obj.value not in seen:
                 seen.add(obj.value)
                 todo.append(obj)
-        for quad in store.quads_for_pattern(None, None, current):
+        for quad in store.quads_for_pattern(None, None, current, graph):
             subject = quad.subject
             if (
                 isinstance(subject, NamedNode)

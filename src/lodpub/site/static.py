@@ -131,18 +131,18 @@ def _resource_files(site: Site, writer: _Writer, iri: str, context: Context) -> 
     """A resource's page (and its further pages) and its description in every RDF form."""
     base = site.frame.base
     path = _path(base, iri)
-    triples = describe(site.store, iri)
+    triples = describe(site.store, iri, base)
     if not triples:
         return
     for form, media in FORMS.items():
         writer.put(f"{path}.{form}", representation(triples, media, context))
-    found = site.resource(iri, "/" + path)
+    found = site.resource(iri, "/" + path, 1, triples)
     if found is None:
         return
     title, body = found
     writer.put(f"{path}.html", layout(site.frame, title, body))
     for number in range(2, site.page_count(iri) + 1):
-        more = site.resource(iri, "/" + path, number)
+        more = site.resource(iri, "/" + path, number, triples)
         if more is not None:
             writer.put(f"{path}.page-{number}.html", layout(site.frame, more[0], more[1]))
 
