@@ -4,6 +4,7 @@ and Apache httpd serving a static site with the configuration `lodpub site` writ
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -155,3 +156,29 @@ def ended(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def dom(url: str, folder: Path, *extra: str) -> str:
+    """The page as headless Chromium renders it (scripts run)."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser") or require_tool("chromium")
+    done = subprocess.run(
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={folder}",
+            "--virtual-time-budget=5000",
+            *extra,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.stdout

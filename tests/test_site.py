@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -17,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from .conftest import BASE, CORPUS, make_corpus, require_tool, run
-from .servers import Serve, apache, ended, nginx, start, stop
+from .conftest import BASE, CORPUS, make_corpus, run
+from .servers import Serve, apache, dom, ended, nginx, start, stop
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 ACCEPTS = ["text/html", BROWSER, "text/turtle", "application/ld+json", "application/n-triples", "*/*"]
@@ -120,32 +119,6 @@ def test_every_resource_answers_as_serve_does_on_nginx_and_apache(
             assert (
                 requests.get(url + missing, headers={"Accept": "text/turtle"}, timeout=10).status_code == 404
             )
-
-
-def dom(url: str, folder: Path, *extra: str) -> str:
-    """The page as headless Chromium renders it (scripts run)."""
-    binary = shutil.which("chromium") or shutil.which("chromium-browser") or require_tool("chromium")
-    done = subprocess.run(
-        [
-            binary,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={folder}",
-            "--virtual-time-budget=5000",
-            *extra,
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return done.stdout
 
 
 def rows(page: str) -> list[str]:
