@@ -342,9 +342,10 @@ class Catalogue:
         found_before, found_after = self.listed(before), self.listed(after)
         return (found_before[0] if found_before else None), (found_after[0] if found_after else None)
 
-    def between(self, letter: str, limit: int = 20) -> list[Listed]:
+    def between(self, letter: str, limit: int = 20, itself: bool = False) -> list[Listed]:
         """Other letters between the same correspondents, either way, in date order: a sender of
-        this letter to one of its addressees, or one of its addressees to one of its senders."""
+        this letter to one of its addressees, or one of its addressees to one of its senders
+        (``itself``: and this letter too, in its place)."""
         roles = {"sender": [], "addressee": []}  # type: dict[str, list[str]]
         for role, entity in self.db.execute(
             "SELECT role, entity FROM roles WHERE letter = ? AND role IN ('sender', 'addressee')", (letter,)
@@ -363,7 +364,7 @@ class Catalogue:
         rows = self.db.execute(
             f"SELECT l.iri, l.title, l.date FROM letters l WHERE l.iri IN ({pair(senders, addressees)} UNION "
             f"{pair(addressees, senders)}) AND l.iri != ? ORDER BY l.sort, l.iri LIMIT ?",
-            [*senders, *addressees, *addressees, *senders, letter, limit],
+            [*senders, *addressees, *addressees, *senders, "" if itself else letter, limit],
         ).fetchall()
         return self.listed(rows)
 

@@ -282,12 +282,17 @@ def _changed_resources(
             ]
             for letter in letters:
                 changed.add(letter)
+                if _listed_alike(previous, catalogue, letter):
+                    continue  # its text changed, not how it is listed: other pages show it alike
                 changed.update(
                     e for (e,) in source.db.execute("SELECT entity FROM roles WHERE letter = ?", (letter,))
                 )
                 before, after = source.neighbours(letter)
                 changed.update(item.iri for item in (before, after) if item is not None)
-                changed.update(item.iri for item in source.between(letter, 10**6))
+                # the pages listing the other letters between the same correspondents show the
+                # first 20 of them: only if this one is among those can their lists change
+                if letter in {item.iri for item in source.between(letter, 21, itself=True)}:
+                    changed.update(item.iri for item in source.between(letter, 10**6))
         if entities_graph in graphs:  # the entities described anew, and the pages that name them
             described = _described_anew(
                 out / KEPT_SEGMENTS, segments, old[entities_graph], new[entities_graph]
@@ -302,6 +307,23 @@ def _changed_resources(
         return changed
     finally:
         previous.close()
+
+
+def _listed_alike(previous: Catalogue, current: Catalogue, letter: str) -> bool:
+    """Whether the other pages show ``letter`` as before: the same title, date and order, and
+    the same parties in the same roles (its own page may still have changed)."""
+
+    def listing(source: Catalogue) -> tuple[object, ...]:
+        row = source.db.execute("SELECT title, date, sort FROM letters WHERE iri = ?", (letter,)).fetchone()
+        roles = source.db.execute(
+            "SELECT r.role, r.entity, e.label FROM roles r LEFT JOIN entities e ON e.iri = r.entity "
+            "WHERE r.letter = ? ORDER BY 1, 2",
+            (letter,),
+        ).fetchall()
+        return (row, tuple(roles))
+
+    before = listing(previous)
+    return before[0] is not None and before == listing(current)
 
 
 def _column(catalogue: Catalogue, sql: str, value: str) -> list[str]:
