@@ -139,6 +139,13 @@ def test_construct_letter(store: ox.Store, seed_build: BuildResult) -> None:
     assert isomorphic(constructed, expected)
 
 
+def test_resource_counts(store: ox.Store) -> None:
+    """A live count finds the figures the build recorded."""
+    counted = {r["what"]: r["count"] for r in rows(store, "resource-counts")}
+    assert counted == {r["what"]: r["count"] for r in rows(store, "dataset-statistics")}
+    assert counted["letters"] == "2"
+
+
 def test_dataset_statistics(store: ox.Store) -> None:
     assert {r["what"]: r["count"] for r in rows(store, "dataset-statistics")} == {
         "archival files": "2",

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import csv
+import fcntl
+import gc
 import io
 import json
+import mmap
+import os
+import shutil
 import threading
+import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -15,8 +22,12 @@ import requests
 from rdflib import Graph
 
 from lodpub.build import BuildResult
+from lodpub.publish.bounded import Limits, Workers
+from lodpub.publish.memory import give_back
 from lodpub.publish.negotiate import choose
 from lodpub.publish.server import address, make_server
+from lodpub.publish.store import PersistentStore, store_folder
+from lodpub.settings import Settings
 
 from .conftest import BASE
 from .servers import dom as chromium_dom
@@ -187,3 +198,73 @@ def test_serve_command_reports_a_bad_folder(tmp_path: Path) -> None:
 
 def test_dump_json_parses(server: str) -> None:
     assert json.loads(get(server + "/dump/context.jsonld").text)["@context"]["crm"].startswith("http")
+
+
+@pytest.mark.parametrize("allowance_mb", ["2", "1000"])
+def test_a_server_past_its_memory_allowance_opens_the_store_afresh(
+    seed_build: BuildResult, allowance_mb: str
+) -> None:
+    """RocksDB's caches grow with every page served (memory.py): past ``store_cache_mb`` over
+    what it held on opening the store, the server lets go of it and answers from a fresh one."""
+    httpd = make_server(seed_build.out, "127.0.0.1", 0, Settings(store_cache_mb=allowance_mb), workers=1)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = address(httpd).rstrip("/")
+        first = httpd.app.snapshot
+        # what other tests left behind in this process goes first, so that the measured start
+        # is this test's own (memory given back then would hide the growth below)
+        gc.collect()
+        give_back()
+        httpd.app.allowance.restart()
+        # this process grows by 8 MB, as the store's caches would: fresh pages, written, so that
+        # memory glibc freed earlier (and still holds) cannot take them in unseen
+        ballast = mmap.mmap(-1, 8 << 20)
+        ballast.write(b"x" * (8 << 20))
+        page = get(url + LETTER, "text/turtle")
+        assert page.status_code == 200 and "1958-04-17" in page.text
+        assert (httpd.app.snapshot is not first) is (allowance_mb == "2")
+        assert get(url + LETTER, "text/turtle").text == page.text  # the fresh store answers the same
+        kept = weakref.ref(first)
+        ballast.close()
+        del first, ballast
+        assert (kept() is None) is (allowance_mb == "2")  # the old store went with its last request
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def lock_is_free(lock: Path) -> bool:
+    descriptor = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(descriptor)
+    return True
+
+
+@pytest.mark.parametrize("allowance_mb", [0, 1000])
+def test_a_query_worker_past_its_memory_allowance_lets_go_of_the_store(
+    seed_build: BuildResult, allowance_mb: int, tmp_path: Path
+) -> None:
+    """A worker that grew past its allowance answering a query closes the store (it holds its
+    generation's shared lock while it has it open) and opens it again for the next query."""
+    dist = tmp_path / "dist"  # a store of its own: another test's server holds the seed's lock
+    shutil.copytree(seed_build.out, dist)
+    root = store_folder(dist, Settings())
+    store = PersistentStore(root, dist)
+    store.sync()
+    lock = store.current().file(".lock")  # type: ignore[union-attr]
+    workers = Workers(root, dist, Limits(cache_mb=allowance_mb), 1)
+    try:
+        for _ in range(2):
+            result = workers.run("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 50000")
+            assert result.count == 50_000
+            deadline = time.monotonic() + 5
+            while not lock_is_free(lock) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert lock_is_free(lock) is (allowance_mb == 0)
+    finally:
+        workers.close()

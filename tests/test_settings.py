@@ -56,6 +56,7 @@ def test_source_date_epoch(tmp_path: Path) -> None:
         ("part_letters = 0\n", "part_letters '0' must be a whole number from 1 to 1000000"),
         ('jobs = "all"\n', "jobs 'all' must be a whole number from 1 to 256"),
         ("jobs = true\n", "jobs must be a string, got True"),
+        ("store_cache_mb = -1\n", "store_cache_mb '-1' must be a whole number from 0 to 1000000"),
     ],
 )
 def test_bad_settings_name_the_file(tmp_path: Path, content: str, message: str) -> None:
@@ -79,3 +80,11 @@ def test_jobs_cache_and_part_size(tmp_path: Path) -> None:
     assert (chosen.worker_processes, chosen.letters_per_part) == (3, 16)
     assert chosen.cache_folder(tmp_path / "dist") == Path("/var/cache/lodpub")
     assert load_settings(config, {"jobs": "1"}, environ={"LODPUB_JOBS": "2"}).worker_processes == 1
+
+
+def test_the_store_cache_allowance_from_file_and_environment(tmp_path: Path) -> None:
+    config = tmp_path / "lodpub.toml"
+    config.write_text("store_cache_mb = 0\n")
+    assert load_settings(config, environ={}).store_cache_mb == "0"
+    assert load_settings(config, environ={"LODPUB_STORE_CACHE_MB": "96"}).store_cache_mb == "96"
+    assert Settings().store_cache_mb == "48"

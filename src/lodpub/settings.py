@@ -24,6 +24,7 @@ NUMBERS = (
     "query_memory_mb",
     "query_timeout",
     "query_rows",
+    "store_cache_mb",
 )  # settings a TOML number may give
 
 
@@ -59,6 +60,9 @@ class Settings:
     query_timeout: str = "30"  # seconds a query may run (serve and query)
     query_rows: str = "100000"  # rows (or triples) an answer may hold
     query_memory_mb: str = "2048"  # memory the process running a query may take
+    # Memory a serving process (serve, or one of its query workers) may gain over what it had
+    # when it opened the store before it lets go of the store's caches (publish/memory.py)
+    store_cache_mb: str = "48"
     # Federated queries: "" refuses SERVICE; "*" allows any endpoint; else the endpoints allowed,
     # separated by spaces
     allow_service: str = ""
@@ -114,6 +118,7 @@ class Settings:
             ("query_timeout", 1, 86_400),
             ("query_rows", 1, 100_000_000),
             ("query_memory_mb", 1024, 1_000_000),  # below, the store cannot even be opened
+            ("store_cache_mb", 0, 1_000_000),
         ):
             value = getattr(self, name)
             if (value or name != "jobs") and not (value.isdigit() and low <= int(value) <= high):

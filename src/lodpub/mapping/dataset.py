@@ -39,6 +39,7 @@ RIGHTS_UNLICENSED = (
 
 
 COMMENT = term(vocab.RDFS, "comment")
+_HAS_TYPE = vocab.CRM + "P2_has_type"
 
 
 def v(local: str) -> NamedNode:
@@ -58,6 +59,7 @@ class Statistics:
     classes: Counter[str] = field(default_factory=Counter)
     properties: Counter[str] = field(default_factory=Counter)
     example: str | None = None
+    types: Counter[str] = field(default_factory=Counter)  # resources per lodpub type (crm:P2_has_type)
 
     def add(self, triples: list[Triple], base: str) -> None:
         """Count one graph. Graphs never share subjects, so per-graph subject counts add up."""
@@ -67,6 +69,8 @@ class Statistics:
             self.properties[t.predicate.value] += 1
             if t.predicate.value == vocab.RDF_TYPE:
                 self.classes[object_of(t).value] += 1
+            elif t.predicate.value == _HAS_TYPE and object_of(t).value.startswith(vocab.LODPUB):
+                self.types[object_of(t).value] += 1
             subject = subject_of(t).value
             if subject.startswith(base):
                 subjects.add(subject)
@@ -76,7 +80,11 @@ class Statistics:
         """Add (or, with ``sign`` -1, take away) another graph's counts."""
         self.triples += sign * other.triples
         self.entities += sign * other.entities
-        for mine, theirs in ((self.classes, other.classes), (self.properties, other.properties)):
+        for mine, theirs in (
+            (self.classes, other.classes),
+            (self.properties, other.properties),
+            (self.types, other.types),
+        ):
             for key, count in theirs.items():
                 mine[key] += sign * count
                 if not mine[key]:
@@ -85,14 +93,22 @@ class Statistics:
     def as_json(self) -> str:
         """The counts, as kept between builds."""
         return json.dumps(
-            [self.triples, self.entities, sorted(self.classes.items()), sorted(self.properties.items())]
+            [
+                self.triples,
+                self.entities,
+                sorted(self.classes.items()),
+                sorted(self.properties.items()),
+                sorted(self.types.items()),
+            ]
         )
 
     @classmethod
     def from_json(cls, text: str) -> Statistics:
         """Counts kept by ``as_json``."""
-        triples, entities, classes, properties = json.loads(text)
-        return cls(triples, entities, Counter(dict(classes)), Counter(dict(properties)))
+        triples, entities, classes, properties, types = json.loads(text)
+        return cls(
+            triples, entities, Counter(dict(classes)), Counter(dict(properties)), None, Counter(dict(types))
+        )
 
     def vocabularies(self) -> list[str]:
         """Namespaces of the classes and properties used."""
@@ -148,6 +164,11 @@ def describe_dataset(
         part = NamedNode(f"{iris.base}dataset/class/{_short(cls)}")
         out.add(d, v("classPartition"), part)
         out.add(part, v("class"), NamedNode(cls))
+        out.add(part, v("entities"), integer(count))
+    for kind, count in sorted(stats.types.items()):  # as class partitions, for lodpub's types
+        part = NamedNode(f"{iris.base}dataset/type/{_short(kind)}")
+        out.add(d, term(vocab.LODPUB, "typePartition"), part)
+        out.add(part, term(vocab.LODPUB, "partitionType"), NamedNode(kind))
         out.add(part, v("entities"), integer(count))
     for prop, count in sorted(stats.properties.items()):
         part = NamedNode(f"{iris.base}dataset/property/{_short(prop)}")

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from ..errors import LodpubError, OverLimit, PublishError, QueryError
 from ..settings import Settings
+from .memory import Allowance, give_back
 from .store import Generation, PersistentStore
 
 RESULT_FORMATS = {
@@ -44,15 +45,22 @@ GRAPH_FORMATS = {
 @dataclass(frozen=True)
 class Limits:
     """How far one query may go: seconds, rows (or triples) in its answer, and the memory of
-    the process that runs it (MB)."""
+    the process that runs it (MB); and what a worker may keep between queries (MB over what it
+    held on opening the store, memory.py)."""
 
     seconds: float = 30.0
     rows: int = 100_000
     memory_mb: int = 2048
+    cache_mb: int = 48
 
     @classmethod
     def of(cls, settings: Settings) -> Limits:
-        return cls(float(settings.query_timeout), int(settings.query_rows), int(settings.query_memory_mb))
+        return cls(
+            float(settings.query_timeout),
+            int(settings.query_rows),
+            int(settings.query_memory_mb),
+            int(settings.store_cache_mb),
+        )
 
 
 @dataclass(frozen=True)
@@ -157,7 +165,7 @@ class Worker:
         parent, child = self.context.Pipe()
         process = self.context.Process(  # type: ignore[attr-defined]
             target=_serve_queries,
-            args=(child, str(self.root), str(self.dist), self.limits.memory_mb),
+            args=(child, str(self.root), str(self.dist), self.limits.memory_mb, self.limits.cache_mb),
             daemon=True,
         )
         process.start()
@@ -239,9 +247,10 @@ def run_once(root: Path, dist: Path, sparql: str, limits: Limits) -> Result:
         worker.stop()
 
 
-def _serve_queries(connection: Connection, root: str, dist: str, memory_mb: int) -> None:
+def _serve_queries(connection: Connection, root: str, dist: str, memory_mb: int, cache_mb: int) -> None:
     """The worker's loop: open the store's current generation read-only (again when an update
-    made another one current), answer each query sent, until the connection closes."""
+    made another one current, or when the worker outgrew its allowance: memory.py), answer each
+    query sent, until the connection closes."""
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # What the worker has to say goes through the connection; a query that runs out of memory
@@ -251,6 +260,7 @@ def _serve_queries(connection: Connection, root: str, dist: str, memory_mb: int)
     os.close(devnull)
     store = PersistentStore(Path(root), Path(dist))
     opened: tuple[Generation, ox.Store, int] | None = None
+    allowance = Allowance(cache_mb)
     while True:
         try:
             sparql, rows = connection.recv()
@@ -262,6 +272,7 @@ def _serve_queries(connection: Connection, root: str, dist: str, memory_mb: int)
                 if opened is not None:
                     os.close(opened[2])
                 opened = store.open_generation()
+                allowance.restart()
             reply: tuple[str, object] = ("ok", evaluate(opened[1], sparql, rows))
         except OverLimit as error:
             reply = ("over", (error.message, error.hint))
@@ -274,3 +285,8 @@ def _serve_queries(connection: Connection, root: str, dist: str, memory_mb: int)
         except Exception as error:  # a bug: reported to the caller, not lost here
             reply = ("error", (f"the query worker failed: {type(error).__name__}: {error}", None))
         connection.send(reply)
+        del reply
+        if opened is not None and allowance.exceeded():
+            os.close(opened[2])
+            opened = None  # the store, and its caches, go here
+            give_back()

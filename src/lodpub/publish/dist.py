@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -165,11 +165,17 @@ _DUMP_NAME = re.compile(r"^(dataset|parts/(\d{4}|dataset))\.nq$")
 def read_entries(path: Path) -> list[GraphEntry]:
     """The graphs a graph index (graphs.tsv) lists, in its order: a graph in several parts (the
     entities graph) is one entry with a span per part, and a hash of the parts' hashes."""
+    return entries_of(path, index_lines(path))
+
+
+def entries_of(path: Path, lines: Iterable[str], first: int = 2) -> list[GraphEntry]:
+    """The graphs that ``lines`` of the index ``path`` list (those of one graph together, in
+    order; ``first`` is the number of the first line, for the error)."""
     entries: list[GraphEntry] = []
-    number = 1
+    number = first
     files: set[str] = set()  # the dump names already checked
     try:
-        for number, line in enumerate(index_lines(path), start=2):  # noqa: B007 - named in the error
+        for number, line in enumerate(lines, start=first):  # noqa: B007 - named in the error
             row = IndexRow.parse(line)
             iri = row.iri
             if row.file not in files:

@@ -36,6 +36,7 @@ from ..write.layout import CONTEXT, FORMATS, MEDIA_TYPES, VOID, WHOLE
 from ..write.rdf import representation
 from .bounded import RESULT_FORMATS, Limits, Workers
 from .dist import Dist
+from .memory import Allowance, give_back
 from .negotiate import choose
 from .service import allowed_services, check_services
 from .store import PersistentStore, store_folder
@@ -83,6 +84,8 @@ class _Snapshot:
     def __del__(self) -> None:
         self.catalogue.close()
         os.close(self._fd)
+        self.site = self.store = None  # type: ignore[assignment]  # the store and its caches go now
+        give_back()
 
 
 class App:
@@ -99,6 +102,7 @@ class App:
             self.store.sync()
         self.license = settings.license
         self.snapshot = _Snapshot(self.store, self.base, self.license)
+        self.allowance = Allowance(int(settings.store_cache_mb))
         self.services = allowed_services(settings.allow_service)
         self.limits = Limits.of(settings)
         self.workers = Workers(self.store.root, dist, self.limits, workers)
@@ -133,6 +137,15 @@ class App:
                 snapshot = self.snapshot
         return snapshot
 
+    def let_go(self) -> None:
+        """Open the store afresh when this process has outgrown its allowance (memory.py); the
+        old snapshot goes when the last request using it is done."""
+        if self.allowance.exceeded():
+            with self._switch:
+                if self.allowance.exceeded():
+                    self.snapshot = _Snapshot(self.store, self.base, self.license)
+                    self.allowance.restart()
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
             answer = self.answer(environ)
@@ -142,6 +155,7 @@ class App:
             answer = plain(400, str(error), CORS)
         except LodpubError as error:
             answer = plain(500, str(error))
+        self.let_go()
         headers = [("Content-Type", answer.media), *answer.headers.items()]
         if isinstance(answer.body, Path):
             size = answer.body.stat().st_size

@@ -18,6 +18,7 @@ writes it, so the store is kept in generations:
     000007.catalogue    the research site's catalogue of the letters (site/catalogue.py)
     000007.lock         readers hold a shared lock on it while they use generation 7
     lock                one writer at a time
+    cmif1-fragments.sqlite  each letter's CMIF entry from the last export (export/__init__.py)
 
 An update copies the current generation (a RocksDB checkpoint: hard links, milliseconds), applies
 the differences between the two graphs.tsv to the copy (graphs replaced, added, dropped; a
@@ -30,13 +31,13 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import io
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,9 +48,9 @@ from ..settings import Settings
 from ..site.catalogue import make_catalogue
 from ..write.index import read_range
 from ..write.layout import INDEX
-from .dist import Dist, GraphEntry, Span, read_entries
+from .bulkload import Progress, bulk_load
+from .dist import Dist, GraphEntry, Span, entries_of
 
-Progress = Callable[[int, int], None]
 Say = Callable[[str], None]
 _FULL_SHARE = 4  # more than a quarter of the graphs (and 64) changed: loading afresh is quicker
 
@@ -144,15 +145,16 @@ class PersistentStore:
         if hashlib.sha256(index).hexdigest() != digest:
             raise LodpubError(f"{self.dist} changed while its store was made; run the command again")
         dist = Dist.open(self.dist)
-        entries = dist.index()
         new = Generation(self.root, current.number + 1 if current else 1, digest)
         for stale in (new.folder, new.file(".segments")):
             shutil.rmtree(stale, ignore_errors=True)  # what a killed update left
-        entities = _entities_graph(dist)
-        plan = _plan(read_entries(current.file(".tsv")), entries, entities) if current is not None else None
+        plan = None
+        if current is not None:
+            plan = _plan(current.file(".tsv"), self.dist / INDEX, index, _entities_graph(dist))
         if plan is None or current is None:
             if say is not None:
                 say(f"making the store of {self.dist} in {self.root} (once; later builds update it)")
+            entries = dist.index()
             _load(dist, entries, new, progress)
             done = Synced("loaded", len(entries))
         else:
@@ -224,42 +226,62 @@ class _Plan:
     put: list[GraphEntry]
     dropped: list[str]
     segments: list[tuple[GraphEntry, int]]
-    kept_segments: list[tuple[GraphEntry, int]]
 
 
-def _plan(old: list[GraphEntry], new: list[GraphEntry], entities: str) -> _Plan | None:
-    """The changes from ``old`` to ``new`` (index entries), or None when loading afresh is
-    quicker or the only way (a graph split into another number of parts)."""
-    before = {entry.iri: entry for entry in old}
-    plan = _Plan([], [], [], [])
-    for entry in new:
-        was = before.pop(entry.iri, None)
-        if entry.iri == entities or len(entry.spans) > 1 or (was is not None and len(was.spans) > 1):
+def _plan(old_path: Path, new_path: Path, new_index: bytes, entities: str) -> _Plan | None:
+    """The changes from the index ``old_path`` to ``new_index`` (that of ``new_path``), or None
+    when loading afresh is quicker or the only way (a graph split into another number of parts).
+    Only the lines that differ are parsed: a rebuild after one edit changes a few of 100,000."""
+    try:
+        old_lines = old_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except (OSError, UnicodeDecodeError):
+        return None  # a generation without its index: load afresh
+    new_lines = new_index.decode("utf-8").splitlines(keepends=True)
+    if old_lines[:1] != new_lines[:1]:
+        return None
+    touched = {key[0] for key in _keys(old_lines) ^ _keys(new_lines)}
+    before = _touched_entries(old_path, old_lines, touched)
+    after = _touched_entries(new_path, new_lines, touched)
+    plan = _Plan([], [], [])
+    for iri in sorted(touched):
+        was, entry = before.get(iri), after.get(iri)
+        if entry is None and (iri == entities or was is None or len(was.spans) > 1):
+            return None  # a graph in parts dropped: its segments go with a fresh load
+        if entry is None:
+            plan.dropped.append(iri)
+        elif iri == entities or len(entry.spans) > 1 or (was is not None and len(was.spans) > 1):
             if was is None or len(was.spans) != len(entry.spans):
                 return None
             for position, (span, old_span) in enumerate(zip(entry.spans, was.spans, strict=True)):
-                changed = span.sha256 != old_span.sha256
-                (plan.segments if changed else plan.kept_segments).append((entry, position))
-        elif was is None or was.sha256 != entry.sha256:
+                if span.sha256 != old_span.sha256:
+                    plan.segments.append((entry, position))
+        else:
             plan.put.append(entry)
-    plan.dropped = sorted(before)
-    if len(plan.put) + len(plan.dropped) > max(64, len(new) // _FULL_SHARE):
+    if len(plan.put) + len(plan.dropped) > max(64, len(new_lines) // _FULL_SHARE):
         return None
     return plan
 
 
+def _keys(lines: list[str]) -> set[tuple[str, ...]]:
+    """Each line's graph, triples and hash (not where it lies: in a whole dump, the graphs after
+    an edited one move, unchanged)."""
+    return {tuple(line.split("\t", 3)[:3]) for line in lines[1:]}
+
+
+def _touched_entries(path: Path, lines: list[str], touched: set[str]) -> dict[str, GraphEntry]:
+    """The entries of the graphs in ``touched`` that the index ``lines`` list."""
+    numbered = [(n, line) for n, line in enumerate(lines[1:], start=2) if line.split("\t", 1)[0] in touched]
+    entries: dict[str, GraphEntry] = {}
+    for _, group in groupby(numbered, key=lambda item: item[1].split("\t", 1)[0]):
+        rows = list(group)
+        for entry in entries_of(path, (line for _, line in rows), first=rows[0][0]):
+            entries[entry.iri] = entry
+    return entries
+
+
 def _load(dist: Dist, entries: list[GraphEntry], new: Generation, progress: Progress | None) -> None:
     """A generation loaded afresh, through Oxigraph's bulk loader, from the dist's N-Quads."""
-    files = dist.nquads_files(entries)
-    total = sum(path.stat().st_size for path in files)
-    reader = _Files(files, progress, total)
-    store = ox.Store(str(new.folder))
-    try:
-        store.bulk_load(input=io.BufferedReader(reader, 8 * 1024 * 1024), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-    finally:
-        reader.close()
-        del store
+    bulk_load(dist, entries, new.folder, progress)
     segments = new.file(".segments")
     segments.mkdir()
     for entry in entries:
@@ -291,8 +313,10 @@ def _update(dist: Dist, current: Generation, new: Generation, plan: _Plan) -> No
             if store.contains_named_graph(graph):
                 store.remove_graph(graph)
             store.extend(_quads(b"".join(_read(dist, entry, span) for span in entry.spans)))
-        for entry, position in plan.kept_segments:
-            os.link(segment_file(was, entry, position), segment_file(segments, entry, position))
+        rewritten = {segment_file(was, entry, position).name for entry, position in plan.segments}
+        for kept in sorted(was.iterdir()):
+            if kept.name not in rewritten:
+                os.link(kept, segments / kept.name)
         for entry, position in plan.segments:
             removed = _quads(segment_file(was, entry, position).read_bytes())
             for quad in removed:
@@ -365,40 +389,3 @@ def _remove(generation: Generation) -> None:
     shutil.rmtree(generation.file(".segments"), ignore_errors=True)
     for suffix in (".tsv", ".lock", ".catalogue"):
         generation.file(suffix).unlink(missing_ok=True)
-
-
-class _Files(io.RawIOBase):
-    """Several files read as one stream (the N-Quads dumps of a dist), reporting progress."""
-
-    def __init__(self, files: list[Path], progress: Progress | None, total: int) -> None:
-        self.files, self.progress, self.total = list(files), progress, total
-        self.done = self.reported = 0
-        self.current: io.BufferedReader | None = None
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        while True:
-            if self.current is None:
-                if not self.files:
-                    return 0
-                self.current = open(self.files.pop(0), "rb")  # noqa: SIM115 - closed when read
-            count = self.current.readinto(buffer)
-            if count:
-                self.done += count
-                if self.progress is not None and self.done - self.reported >= self.total // 20:
-                    self.reported = self.done
-                    self.progress(self.done, self.total)
-                return count
-            self.current.close()
-            self.current = None
-
-    def close(self) -> None:
-        if self.current is not None:
-            self.current.close()
-            self.current = None
-        if self.progress is not None and self.reported < self.total:
-            self.reported = self.total
-            self.progress(self.total, self.total)
-        super().close()

@@ -30,7 +30,7 @@ PREFIX lodpub: <{vocab.LODPUB}> PREFIX rdfs: <{vocab.RDFS}>
 """
 _LETTERS = (
     _PREFIXES
-    + """SELECT ?g ?letter ?title ?created ?label ?begin WHERE { %s GRAPH ?g {
+    + """SELECT ?g ?letter ?title ?created ?label ?begin WHERE { GRAPH %s {
   ?letter crm:P2_has_type lodpub:Letter .
   OPTIONAL { ?letter dcterms:title ?title }
   OPTIONAL { ?letter dcterms:created ?created }
@@ -41,7 +41,7 @@ _LETTERS = (
 )
 _ROLES = (
     _PREFIXES
-    + """SELECT ?letter ?role ?entity WHERE { %s GRAPH ?g {
+    + """SELECT ?letter ?role ?entity WHERE { GRAPH %s {
   ?letter crm:P2_has_type lodpub:Letter .
   { ?letter dcterms:creator ?entity BIND("sender" AS ?role) }
   UNION { ?letter marcrel:rcp ?entity BIND("addressee" AS ?role) }
@@ -58,12 +58,12 @@ _ROLES = (
 _LABELS = _PREFIXES + "SELECT ?entity ?label WHERE { %s GRAPH <%s> { ?entity rdfs:label ?label } }"
 _SCHEMA = """
 CREATE TABLE letters (iri TEXT PRIMARY KEY, graph TEXT, title TEXT, folded TEXT, date TEXT,
-                      sort TEXT, year INTEGER);
-CREATE TABLE roles (letter TEXT, role TEXT, entity TEXT, PRIMARY KEY (letter, role, entity));
+                      sort TEXT, year INTEGER) WITHOUT ROWID;
+CREATE TABLE roles (letter TEXT, role TEXT, entity TEXT, PRIMARY KEY (letter, role, entity)) WITHOUT ROWID;
 CREATE INDEX roles_entity ON roles (entity, role, letter);
 CREATE INDEX letters_order ON letters (sort, iri);
 CREATE INDEX letters_year ON letters (year, sort, iri);
-CREATE TABLE entities (iri TEXT PRIMARY KEY, label TEXT);
+CREATE TABLE entities (iri TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
 """
 
 
@@ -92,7 +92,7 @@ def make_catalogue(
             db.executescript(_SCHEMA)
         db.execute("BEGIN")
         if previous is None:
-            _letters(db, store, "")
+            _letters(db, store)
             _labels(db, store, "", entities_graph)
         else:
             changed = sorted(set(graphs))
@@ -103,7 +103,8 @@ def make_catalogue(
                     chunk,
                 )
                 db.execute(f"DELETE FROM letters WHERE graph IN ({_marks(chunk)})", chunk)
-                _letters(db, store, "VALUES ?g { " + " ".join(f"<{g}>" for g in chunk) + " }")
+            for graph in changed:
+                _letters(db, store, graph)
             named = sorted(set(subjects))
             for chunk in _chunks(named):
                 db.execute(f"DELETE FROM entities WHERE iri IN ({_marks(chunk)})", chunk)
@@ -124,14 +125,17 @@ def _marks(items: list[str]) -> str:
     return ",".join("?" * len(items))
 
 
-def _letters(db: sqlite3.Connection, store: ox.Store, restriction: str) -> None:
+def _letters(db: sqlite3.Connection, store: ox.Store, graph: str | None = None) -> None:
+    """The letters of every graph, or of one (named in the query: Oxigraph then reads only that
+    graph, where a VALUES clause would have it read them all)."""
     rows: dict[str, tuple[str, str, str, str, str, str, int | None]] = {}
-    for found in _select(store, _LETTERS % restriction):
+    pattern = "?g" if graph is None else f"<{graph}>"
+    for found in _select(store, _LETTERS % pattern):
         names = ("g", "letter", "title", "created", "label", "begin")
         solution = {
             name: (value.value if value is not None else "") for name, value in zip(names, found, strict=True)
         }
-        iri = solution["letter"]
+        iri, solution["g"] = solution["letter"], solution["g"] or graph or ""
         if iri in rows:
             continue  # a second title or date: the first is listed
         begin = solution["begin"]
@@ -148,7 +152,7 @@ def _letters(db: sqlite3.Connection, store: ox.Store, restriction: str) -> None:
     db.executemany("INSERT INTO letters VALUES (?, ?, ?, ?, ?, ?, ?)", rows.values())
     roles = {
         (solution[0].value, solution[1].value, solution[2].value)
-        for solution in _select(store, _ROLES % restriction)
+        for solution in _select(store, _ROLES % pattern)
         if isinstance(solution[2], ox.NamedNode)
     }
     db.executemany("INSERT OR IGNORE INTO roles VALUES (?, ?, ?)", sorted(roles))

@@ -70,6 +70,7 @@ NOT_SHAPING = (
     "query_timeout",
     "query_rows",
     "query_memory_mb",
+    "store_cache_mb",
     "allow_service",
     "cmif_editor",
     "cmif_email",
