@@ -14,40 +14,11 @@ import networkx as nx
 import pytest
 from lxml import etree
 
+from .cmif_rules import CMIF, TEI, rules, schema
 from .conftest import BASE, CORPUS, make_corpus, run
 
-CMIF = Path(__file__).resolve().parents[2] / "shared" / "vocab" / "cmif"
-if not CMIF.is_dir():
-    CMIF = Path("/work/shared/vocab/cmif")
-TEI = {"t": "http://www.tei-c.org/ns/1.0"}
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TROOPS, ADVISORS = BASE + "letter/1958-04-17-cpsu-rwp-troops", BASE + "letter/1958-09-09-cpsu-rwp-advisors"
 ENV = {"SOURCE_DATE_EPOCH": "1733400000"}
-
-
-def schema() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(CMIF / "schema_cmi-customization.rng")))
-
-
-def rules(doc: etree._ElementTree) -> list[str]:
-    """The Schematron rules of odd_cmif.sch a document breaks, each checked as the rule says
-    (the warning W0001 included)."""
-    broken = []
-    ids = [b.get("{http://www.w3.org/XML/1998/namespace}id") or "" for b in doc.iterfind(".//t:bibl", TEI)]
-    if not all(UUID.search(i) for i in ids):
-        broken.append("W0001")
-    for desc in doc.iterfind(".//t:correspDesc", TEI):
-        if not desc.findall("t:correspAction[@type='sent']", TEI):
-            broken.append("E0001")
-        if not desc.findall("t:correspAction[@type='received']", TEI):
-            broken.append("E0002")
-        source = desc.get("source")
-        if source is not None and source.partition("#")[2] not in ids:
-            broken.append("E0003")
-    for date in doc.iterfind(".//t:date", TEI):
-        if not any(date.get(a) for a in ("when", "from", "to", "notBefore", "notAfter")):
-            broken.append("E0004")
-    return sorted(set(broken))
 
 
 def test_the_rules_checked_are_the_schematron_rules() -> None:
@@ -322,3 +293,40 @@ def test_a_build_with_cmif_writes_it_and_serve_publishes_it(tmp_path: Path) -> N
         answer.status_code == 200 and answer.headers["Content-Type"] == "application/tei+xml; charset=utf-8"
     )
     assert answer.content == (tmp_path / "dist" / "cmif.xml").read_bytes()
+
+
+def test_a_rebuild_with_cmif_reads_again_only_the_changed_letters(tmp_path: Path) -> None:
+    """The build keeps each letter's CMIF entry with what it depends on; after one edit only that
+    letter's entry is made again, and the file is the one a fresh export writes."""
+    import sqlite3
+
+    from bench.generate import generate
+
+    generate(40, tmp_path / "corpus")
+    config = tmp_path / "lodpub.toml"
+    config.write_text(
+        (CORPUS.parent / "lodpub.toml").read_text(encoding="utf-8") + 'cmif = true\ncmif_editor = "Ed"\n'
+    )
+    dist = tmp_path / "dist"
+
+    def build_and_keys() -> dict[str, str]:
+        code, _, stderr = run(
+            "build", str(tmp_path / "corpus"), "--out", str(dist), "--quiet", "--config", str(config), env=ENV
+        )
+        assert code == 0, stderr
+        with sqlite3.connect(tmp_path / ".dist-store" / "cmif1-fragments.sqlite") as db:
+            return dict(db.execute("SELECT letter, key FROM fragments"))
+
+    before = build_and_keys()
+    assert len(before) == 40
+    edited = tmp_path / "corpus" / "letters" / "letter-000007.txt"
+    edited.write_bytes(edited.read_bytes().replace(b"Dear Comrades", b"Dear Comrades and friends", 1))
+    after = build_and_keys()
+    assert [iri for iri in after if after[iri] != before[iri]] == [BASE + "letter/letter-000007"]
+    fresh, elsewhere = tmp_path / "fresh.xml", tmp_path / "elsewhere.toml"
+    elsewhere.write_text(config.read_text(encoding="utf-8") + f'store = "{tmp_path / "other-store"}"\n')
+    code, _, stderr = run(
+        "export", "cmif", str(dist), "--out", str(fresh), "--config", str(elsewhere), env=ENV
+    )
+    assert code == 0, stderr
+    assert fresh.read_bytes() == (dist / "cmif.xml").read_bytes()

@@ -52,7 +52,8 @@ def test_candidates_review_accept_and_provenance(corpus: Path, tmp_path: Path) -
         assert all(r["agent"] == f"lodpub/{__version__} (tests@example.org)" for r in Fake.seen)
         assert all(r["params"]["maxlag"] == "5" for r in Fake.seen)
         gets = [r for r in Fake.seen if r["params"]["action"] == "wbgetentities"]
-        assert len(gets) == 2 and all(len(r["params"]["ids"].split("|")) <= 50 for r in gets)
+        # two batches of candidates' details, one of the linked items (their authority identifiers)
+        assert len(gets) == 3 and all(len(r["params"]["ids"].split("|")) <= 50 for r in gets)
         review = blocks(corpus)
         dej = review["person.gheorghiu-dej-gheorghe"]
         best = dej["candidate"][0]  # type: ignore[index]

@@ -115,7 +115,8 @@ def test_a_rerun_keeps_every_reviewer_decision(corpus: Path) -> None:
         assert stdout.splitlines() == [
             "dropped from the review: group.cc-cpsu has a QID in the authority file now (Q900010)",
             f"wrote {review}: 11 entities without a QID, 10 with candidates; 2 reviewer decision(s) kept; "
-            "1 dropped (a QID in the authority file now); 2 request(s) sent",  # the two batches of details
+            "1 dropped (a QID in the authority file now); 3 request(s) sent",  # the two batches of
+            # candidates' details, and the linked items (one more now) for their identifiers
         ]
         review_blocks = blocks(review)
         assert "group.cc-cpsu" not in review_blocks
@@ -175,9 +176,9 @@ def test_a_review_file_lodpub_could_not_keep_is_refused_and_left_alone(corpus: P
         code, stdout, stderr, _ = run(corpus, api)
         assert (code, stdout) == (2, "")
         assert stderr == (
-            f"error: {review}: group.anic: unknown field 'acept'; the fields to write are accept, reject and "
-            "note\n  hint: lodpub keeps what you write in a review file only in accept, reject and note; "
-            "the file was not changed\n"
+            f"error: {review}: group.anic: unknown field 'acept'; the fields to write are accept, reject, "
+            "note, create\n  hint: lodpub keeps what you write in a review file only in accept, reject, "
+            "note and create; the file was not changed\n"
         )
         assert review.read_text(encoding="utf-8") == typo
         review.write_text(typo.replace('acept = "Q1"', 'accept = "Q1'), encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,34 @@ def test_real_records_nothing_wrong_or_invented(folder: Path, count: int) -> Non
     right = sum(s.right for s in scores.values())
     stated = sum(s.stated for s in scores.values())
     assert right / stated >= 0.98, [n for s in scores.values() for n in s.notes]
+
+
+def test_the_fidelity_history_records_one_blind_score_a_batch(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`--record NAME --blind` appends the batch's first score; a second blind one is refused;
+    `--history` prints them all, the shipped history's blind holdout score among them."""
+    fidelity = _fidelity()
+    shipped = fidelity.read_history(fidelity.HISTORY)
+    assert {"batch": "holdout", "blind": True, "right": 157, "stated": 174}.items() <= shipped[0].items()
+    history = tmp_path / "history.toml"
+    history.touch()
+    total = Counter(right=29, stated=30, missing=1, wrong=0, invented=0)
+    fidelity.record(history, "b1", True, REAL, total, 3, 3)
+    fidelity.record(history, "b1", False, REAL, Counter(right=30, stated=30), 3, 3)
+    with pytest.raises(SystemExit, match="already has its blind score"):
+        fidelity.record(history, "b1", True, REAL, total, 3, 3)
+    fidelity.record(history, "b2", False, REAL, total, 3, 3)
+    with pytest.raises(SystemExit, match="was scored before"):  # a batch looked at is not blind
+        fidelity.record(history, "b2", True, REAL, total, 3, 3)
+    entries = fidelity.read_history(history)
+    assert [(e["batch"], e["blind"], e["right"], e["corpus"]) for e in entries] == [
+        ("b1", True, 29, "tests/real"),
+        ("b1", False, 30, "tests/real"),
+        ("b2", False, 29, "tests/real"),
+    ]
+    fidelity.print_history(entries)
+    lines = capsys.readouterr().out.splitlines()
+    assert "b1" in lines[1] and "blind" in lines[1] and "29/30" in lines[1] and "96.7%" in lines[1]
+    assert "blind" not in lines[2]
 
 
 @pytest.mark.parametrize(

@@ -86,6 +86,20 @@ SEARCH = {
     "Central Committee of the Communist Party of the Soviet Union": ["Q900010"],
     "Delia Razdolescu": [],
 }
+# An item with authority identifiers (obviously made-up values), for tests/test_link_ids.py: the
+# best-ranked statements count (a deprecated one and a malformed one are never offered).
+ITEMS["Q900200"] = item("Q900200", "Nikita Khrushchev", "Soviet politician (1894-1971)", "Q5", "1894", "1971")
+ITEMS["Q900200"]["claims"].update(
+    {
+        "P214": [
+            {"rank": "normal", "mainsnak": {"datavalue": {"value": "9000000000000001"}}},
+            {"rank": "deprecated", "mainsnak": {"datavalue": {"value": "9000000000000009"}}},
+        ],
+        "P227": [{"rank": "normal", "mainsnak": {"datavalue": {"value": "900000001"}}}],
+        "P244": [{"rank": "normal", "mainsnak": {"datavalue": {"value": "n90000001"}}}],
+        "P268": [{"rank": "normal", "mainsnak": {"datavalue": {"value": "not-a-bnf-id"}}}],
+    }
+)
 ITEMS["Q900001"]["claims"]["P27"] = [{"mainsnak": {"datavalue": {"value": {"id": "Q218"}}}}]  # Romania
 GENERIC = 6  # other names get six weak candidates each ("many results")
 
@@ -211,6 +225,11 @@ class Fake(http.server.BaseHTTPRequestHandler):
                     entities[qid] = {"id": qid, "missing": ""}
                 else:
                     entities[qid] = item(qid, "someone else", "a namesake", "Q5", "1990")
+            if "info" in params.get("props", "").split("|"):  # the item's revision, as Wikidata gives it
+                entities = {
+                    q: {**e, "lastrevid": 2_000_000_000 + int(q[1:])} if "missing" not in e else e
+                    for q, e in entities.items()
+                }
             self.answer(200, json.dumps({"entities": entities, "success": 1}).encode())
         else:
             self.answer(

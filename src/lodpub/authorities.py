@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import languages as language_table
 from .errors import ConfigError
+from .identifiers import AuthorityId, parse_ids
 from .resources import data_path
 from .sources.names import bracketed_identity, kind_of, strip_affiliation, without_role
 from .sources.places import is_city
@@ -43,6 +44,7 @@ class Entity:
     code: str | None = None
     local: bool = False
     review: tuple[str, str, str] | None = None  # who accepted the QID, on which day, how
+    ids: tuple[AuthorityId, ...] = ()  # VIAF, GND, LC, … (identifiers.py)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -322,6 +324,7 @@ def _entities_from_toml(data: dict[str, object], source: str) -> list[Entity]:
                     archive=bool(raw.get("archive", False)),
                     code=code if isinstance(code, str) else None,
                     review=(review["by"], review["on"], review["method"]) if review else None,
+                    ids=parse_ids(raw.get("ids"), kind, where),
                 )
             )
     return entities

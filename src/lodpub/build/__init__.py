@@ -199,13 +199,15 @@ def validate_corpus(
 
 
 def named_entities(
-    corpus: Path, settings: Settings
+    corpus: Path, settings: Settings, letters: dict[tuple[str, str], list[str]] | None = None
 ) -> dict[tuple[str, str], tuple[Entity, tuple[int, int] | None]]:
     """Every person, group and place of the corpus — the authority file's and those the letters
     name without it — with the first and last year of the letters that name each (None for an
-    entity no letter names). Letters that cannot be read are passed over here."""
+    entity no letter names); with ``letters``, also the IRIs of the letters that name each, in
+    file order. Letters that cannot be read are passed over here."""
     source = Corpus.open(corpus)
-    mapper = LetterMapper(Iris(settings.base_iri), source.authorities, __version__)
+    iris = Iris(settings.base_iri)
+    mapper = LetterMapper(iris, source.authorities, __version__)
     years: dict[tuple[str, str], list[int]] = defaultdict(list)
     found: dict[tuple[str, str], Entity] = {}
     # The authority file's own entities; the shipped archives only where a letter names them.
@@ -221,6 +223,10 @@ def named_entities(
         for entity in mapped.named:
             if entity.kind != "language":
                 found.setdefault((entity.kind, entity.key), entity)
+                if letters is not None:
+                    letters.setdefault((entity.kind, entity.key), []).append(
+                        iris.letter(mapped.letter.id).value
+                    )
                 if mapped.letter.date is not None:
                     years[(entity.kind, entity.key)].append(mapped.letter.date.year)
     return {

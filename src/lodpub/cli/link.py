@@ -26,9 +26,23 @@ from .app import config_option, main, max_wait_option, tries_option
     help="Answer cache (default: CORPUS/link-cache).",
 )
 @click.option("--offline", is_flag=True, help="Use the cache alone; send nothing.")
-@click.option("--accept", "accepted", nargs=2, default=None, metavar="KIND.KEY QID", help="Accept one QID.")
+@click.option(
+    "--accept",
+    "accepted",
+    nargs=2,
+    default=None,
+    metavar="KIND.KEY QID",
+    help="Accept one QID, or one authority identifier written SCHEME:VALUE (viaf:…).",
+)
 @click.option("--apply", "apply_", is_flag=True, help="Accept every QID set in the review file.")
 @click.option("--check", "check_", is_flag=True, help="Re-verify every QID of the authority file.")
+@click.option(
+    "--quickstatements",
+    "batch_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write a QuickStatements batch creating the people and groups marked create = true (never sent).",
+)
 @click.option("--by", default=None, help="Who accepts (default: LODPUB_REVIEWER or the login name).")
 @click.option("--on", default=None, help="Day of the acceptance, YYYY-MM-DD (default: today).")
 @tries_option(5, "Attempts per request (429, maxlag, 5xx, time-outs, answers cut off, malformed answers).")
@@ -45,6 +59,7 @@ def link_command(
     accepted: tuple[str, str] | None,
     apply_: bool,
     check_: bool,
+    batch_file: Path | None,
     by: str | None,
     on: str | None,
     tries: int,
@@ -64,6 +79,20 @@ def link_command(
         entity = accept_one(corpus, settings, accepted[0], accepted[1], reviewer, day, "lodpub link --accept")
         click.echo(
             f"accepted {accepted[1]} for {accepted[0]} ({entity.label}); recorded by {reviewer} on {day}"
+        )
+        return
+    if batch_file is not None:
+        from ..link.quickstatements import quickstatements
+        from ..link.review import write_atomically
+
+        batch = quickstatements(corpus, settings, review)
+        write_atomically(batch_file, batch.text)
+        for line in batch.skipped:
+            click.echo(f"not in the batch: {line}", err=True)
+        click.echo(
+            f"wrote {batch_file}: {len(batch.created)} item(s) to create "
+            f"({', '.join(batch.created) or 'none'}); "
+            "nothing was sent: run it in QuickStatements, then accept each new QID with --accept KIND.KEY Q…"
         )
         return
     if apply_:

@@ -133,10 +133,11 @@ def bibl_id(iri: str) -> str:
 
 
 def write_cmif(
-    path: Path, head: Header, letters: Iterable[Record], sources: list[tuple[str, str, str]], version: int = 1
+    path: Path, head: Header, letters: Iterable[Element], sources: list[tuple[str, str, str]]
 ) -> int:
-    """Write the CMIF file; ``sources``: every (kind, IRI, label) a letter may name as its source
-    (``print`` or ``online``), and the dataset itself last. The number of letters written."""
+    """Write the CMIF file; ``letters``: each letter's ``correspDesc`` (``corresp_of``), in
+    order; ``sources``: every (kind, IRI, label) a letter may name as its source (``print`` or
+    ``online``), and the dataset itself last. The number of letters written."""
     tmp = path.with_name(path.name + ".tmp")
     count = 0
     with etree.xmlfile(str(tmp), encoding="UTF-8") as out:
@@ -148,8 +149,8 @@ def write_cmif(
                 out.write(_file_desc(head, sources), pretty_print=True)
                 with out.element(f"{{{TEI}}}profileDesc"):
                     out.write("\n")
-                    for record in letters:
-                        out.write(_corresp(record, version, head.base), pretty_print=True)
+                    for element in letters:
+                        out.write(element, pretty_print=True)
                         count += 1
                 out.write("\n")
             out.write("\n")
@@ -158,6 +159,12 @@ def write_cmif(
             out.write(text, pretty_print=True)
     tmp.replace(path)
     return count
+
+
+def corresp_of(record: Record, version: int, base: str) -> bytes:
+    """A letter's ``correspDesc``, serialised (``etree.fromstring`` gives it back to write): the
+    unit the export keeps between runs."""
+    return bytes(etree.tostring(_corresp(record, version, base)))
 
 
 def _tei(name: str, parent: Element | None = None, text: str | None = None, **attrs: str) -> Element:

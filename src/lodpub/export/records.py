@@ -128,7 +128,7 @@ def records(store: ox.Store, catalogue: Catalogue) -> Iterator[Record]:
     """Every letter, in date order, with what the exchange formats say of it."""
     rows = catalogue.db.execute("SELECT iri, title, date FROM letters ORDER BY sort, iri").fetchall()
     for start in range(0, len(rows), CHUNK):
-        yield from _chunk(store, catalogue, rows[start : start + CHUNK])
+        yield from chunk_records(store, catalogue, rows[start : start + CHUNK])
 
 
 def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
@@ -143,7 +143,9 @@ def _value(term: object) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
 
 
-def _chunk(store: ox.Store, catalogue: Catalogue, rows: list[tuple[str, str, str]]) -> Iterator[Record]:
+def chunk_records(
+    store: ox.Store, catalogue: Catalogue, rows: list[tuple[str, str, str]]
+) -> Iterator[Record]:
     found = {iri: Record(iri, title, date) for iri, title, date in rows}
     listed = {item.iri: item for item in catalogue.listed(rows)}
     mentioned = defaultdict(list)

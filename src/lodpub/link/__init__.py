@@ -18,7 +18,9 @@ from typing import Any
 from ..authorities import Authorities, Entity
 from ..build import named_entities
 from ..errors import ConfigError, LinkError
+from ..identifiers import parse_text
 from ..settings import Settings
+from .ids import IdOffer, accept_id, apply_ids, check_ids, fetch_items, offer_ids, read_id_blocks, render_ids
 from .review import (
     Block,
     Decision,
@@ -51,6 +53,7 @@ class LinkResult:
     kept: int = 0  # reviewer decisions (accept, reject, note) carried over from the review file
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (KIND.KEY, its QID now)
     stale: list[str] = field(default_factory=list)  # blocks kept for entities no longer named
+    ids: list[IdOffer] = field(default_factory=list)  # authority identifiers offered (ids.py)
 
 
 def reviewer_of(by: str | None) -> str:
@@ -72,9 +75,12 @@ def propose(corpus: Path, settings: Settings, client: WikidataClient, review: Pa
     before = read_bytes(review)
     if before is not None:
         parse_review(before, review)
+        read_id_blocks(before, review)
     everything = list(named_entities(corpus, settings).values())
     todo = [e for e, _ in everything if not e.wikidata]
+    linked = [e for e, _ in everything if e.wikidata]
     scored, not_cached = _look_up(everything, client, review)
+    items, items_missed = fetch_items(linked, client)
     if client.offline and todo and len(not_cached) == len(todo):
         service = "reconciliation" if client.reconcile_url else "Wikidata"
         raise LinkError(f"no cached {service} answers for {len(todo)} entities; run without --offline once")
@@ -87,8 +93,10 @@ def propose(corpus: Path, settings: Settings, client: WikidataClient, review: Pa
         before = read_bytes(review)
         old = parse_review(before, review) if before is not None else []
         result = _merge(everything, scored, old)
-        result.not_cached = not_cached
-        if write_if_unchanged(review, render_review(result.proposals, method), before):
+        result.not_cached = not_cached + items_missed
+        result.ids = offer_ids(linked, items, read_id_blocks(before, review) if before is not None else [])
+        text = render_review(result.proposals, method) + "\n".join(render_ids(result.ids))
+        if write_if_unchanged(review, text, before):
             return result
     raise LinkError(
         f"{review} changed {WRITE_TRIES} times while lodpub link was writing it; it was not changed",
@@ -204,18 +212,24 @@ def _merge(
 def accept_one(
     corpus: Path, settings: Settings, kind_key: str, qid: str, by: str, on: str, method: str
 ) -> Entity:
-    """Accept ``qid`` for one entity (curated, or local: then it is added to the file)."""
+    """Accept ``qid`` for one entity (curated, or local: then it is added to the file), or an
+    authority identifier written ``scheme:value`` (``viaf:…``) for a curated one."""
     entities = named_entities(corpus, settings)
     kind, _, key = kind_key.partition(".")
     if (kind, key) not in entities:
         raise ConfigError(f"{kind_key}: no such entity in the corpus", hint="see the keys in the review file")
     entity = entities[(kind, key)][0]
+    if ":" in qid:
+        found = parse_text(qid, kind, kind_key)
+        accept_id(corpus / "authorities.toml", kind_key, found, by=by, on=on, method=method)
+        return entity
     accept(corpus / "authorities.toml", kind_key, qid, by=by, on=on, method=method, label=entity.label)
     return entity
 
 
 def apply_review(corpus: Path, settings: Settings, review: Path, by: str, on: str) -> list[tuple[str, str]]:
-    """Accept every block of the review file whose `accept` holds a QID."""
+    """Accept every block of the review file whose `accept` holds a QID, then every identifier
+    accepted in its [[ids]] blocks."""
     blocks = read_review(review)
     for block in blocks:
         if block.decision.accept and block.decision.accept in block.decision.reject:
@@ -234,12 +248,15 @@ def apply_review(corpus: Path, settings: Settings, review: Path, by: str, on: st
         )
         accept_one(corpus, settings, block.key, qid, by, on, how)
         done.append((block.key, qid))
-    return done
+    data = read_bytes(review)
+    offers = read_id_blocks(data, review) if data is not None else []
+    return done + apply_ids(corpus / "authorities.toml", offers, review, by, on)
 
 
 def check(corpus: Path, client: WikidataClient) -> list[str]:
     """Re-verify every QID of the authority file against Wikidata, asking afresh (no cache):
-    merged items (redirects) and deleted items are reported."""
+    merged items (redirects) and deleted items are reported, and accepted authority identifiers
+    that the item no longer holds."""
     authorities = Authorities.load(corpus / "authorities.toml")
     linked = {e.wikidata: e for e in authorities.entities() if e.wikidata}
     answers = client.entities(sorted(linked), fresh=True) if linked else {}
@@ -253,7 +270,7 @@ def check(corpus: Path, client: WikidataClient) -> list[str]:
             problems.append(
                 f"{where}: {qid} was merged into {answer['redirects']['to']}; update the authority file"
             )
-    return problems
+    return problems + check_ids(sorted(linked.values(), key=lambda e: (e.kind, e.key)), answers)
 
 
 __all__ = [

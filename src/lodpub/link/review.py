@@ -28,7 +28,7 @@ from .scoring import Candidate
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
 
-REVIEWER_FIELDS = ("accept", "reject", "note")
+REVIEWER_FIELDS = ("accept", "reject", "note", "create")
 LODPUB_FIELDS = ("key", "label", "local", "status", "candidate")
 CANDIDATE_FIELDS = ("qid", "label", "description", "score", "why")
 # Before `reject` existed, lodpub itself wrote this note; it is not a reviewer's.
@@ -42,10 +42,11 @@ class Decision:
     accept: str = ""
     reject: tuple[str, ...] = ()
     note: str = ""
+    create: bool = False  # a new Wikidata item is wanted (`lodpub link --quickstatements`)
 
     def count(self) -> int:
-        """How many of the three fields hold something."""
-        return sum(1 for value in (self.accept, self.reject, self.note) if value)
+        """How many of the fields hold something."""
+        return sum(1 for value in (self.accept, self.reject, self.note, self.create) if value)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,8 @@ def render_review(proposals: list[Proposal], method: str) -> str:
         '#   accept = "Q…"        the item that is this entity (`--apply` enters it in the authority file)',
         '#   reject = ["Q…", …]   items that are not this entity (not offered again as candidates)',
         '#   note = "…"           anything to keep with the entity (a text)',
+        "#   create = true        a person or group Wikidata lacks: `lodpub link CORPUS --quickstatements",
+        "#                        FILE` writes a batch that creates it (you run it; then accept the QID)",
         "# The rest (key, label, local, status, the candidates) is lodpub's and is refreshed on every",
         "# run; comments are not kept (write them in note). An entity that has a QID in the authority",
         "# file leaves this file; one the corpus no longer names stays while a block holds your words.",
@@ -154,6 +157,8 @@ def render_review(proposals: list[Proposal], method: str) -> str:
             f"reject = [{', '.join(_s(q) for q in d.reject)}]",
             f"note = {_s(d.note)}",
         ]
+        if d.create:
+            lines.append("create = true")
         if proposal.status:
             lines.append(f"status = {_s(proposal.status)}")
         for c in proposal.candidates:
@@ -188,7 +193,7 @@ def parse_review(data: bytes, path: Path) -> list[Block]:
         raise ConfigError(
             f"{path}: cannot read the review file: {exc}", hint="mend it or move it away; it was not changed"
         ) from exc
-    unknown = sorted(set(table) - {"entity"})
+    unknown = sorted(set(table) - {"entity", "ids"})  # [[ids]]: link/ids.py reads them
     if unknown:
         raise _refused(path, f"unknown top-level field {unknown[0]!r}")
     entries = table.get("entity", [])
@@ -211,7 +216,7 @@ def _block(path: Path, key: str, raw: dict[str, Any]) -> Block:
     for name in raw:
         if name not in REVIEWER_FIELDS and name not in LODPUB_FIELDS:
             raise _refused(
-                path, f"{key}: unknown field {name!r}; the fields to write are accept, reject and note"
+                path, f"{key}: unknown field {name!r}; the fields to write are accept, reject, note, create"
             )
     accept = raw.get("accept", "")
     if not isinstance(accept, str):
@@ -222,6 +227,9 @@ def _block(path: Path, key: str, raw: dict[str, Any]) -> Block:
     note = raw.get("note", "")
     if not isinstance(note, str):
         raise _refused(path, f"{key}: note must be a text")
+    create = raw.get("create", False)
+    if not isinstance(create, bool) or (create and key.startswith("place.")):
+        raise _refused(path, f"{key}: create must be true or false, and only for a person or group")
     status = raw.get("status", "")
     if "reject" not in raw and note == _OLD_LODPUB_NOTE:  # written by an older lodpub
         note, status = "", note
@@ -233,14 +241,15 @@ def _block(path: Path, key: str, raw: dict[str, Any]) -> Block:
             if name not in CANDIDATE_FIELDS:
                 raise _refused(
                     path,
-                    f"{key}: unknown candidate field {name!r}; the fields to write are accept, reject, note",
+                    f"{key}: unknown candidate field {name!r}; "
+                    "the fields to write are accept, reject, note, create",
                 )
     label = raw.get("label", "")
     return Block(
         key=key,
         label=label if isinstance(label, str) and label else key.partition(".")[2],
         local=raw.get("local") is True,
-        decision=Decision(accept, tuple(reject), note),
+        decision=Decision(accept, tuple(reject), note, create),
         status=status if isinstance(status, str) else "",
         candidates=tuple(_candidate(c) for c in candidates),
     )
@@ -264,7 +273,7 @@ def _candidate(raw: dict[str, Any]) -> Candidate:
 def _refused(path: Path, what: str) -> ConfigError:
     return ConfigError(
         f"{path}: {what}",
-        hint="lodpub keeps what you write in a review file only in accept, reject and note; "
+        hint="lodpub keeps what you write in a review file only in accept, reject, note and create; "
         "the file was not changed",
     )
 

@@ -200,7 +200,7 @@ class WikidataClient:
                 {
                     "action": "wbgetentities",
                     "ids": "|".join(batch),
-                    "props": "labels|descriptions|aliases|claims",
+                    "props": "info|labels|descriptions|aliases|claims",  # info: lastrevid
                     "languages": "en",
                     "format": "json",
                     "maxlag": "5",

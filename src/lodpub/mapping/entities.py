@@ -10,6 +10,7 @@ from ..textutil import slug
 from .iris import Iris
 from .rdf import ALT_LABEL, LABEL, PREF_LABEL, SAME_AS, TYPE, Triples, crm, dct, lp, term, text, typed
 
+EXACT_MATCH = term(vocab.SKOS, "exactMatch")
 CLASSES = {"person": "E21_Person", "group": "E74_Group", "place": "E53_Place"}
 
 
@@ -36,20 +37,42 @@ def describe_entity(entity: Entity, iris: Iris) -> list[Triple]:
         item = NamedNode(vocab.WD + entity.wikidata)
         out.add(subject, SAME_AS, item)
         if entity.review is not None:
-            # Who accepted the link, when and how: the owl:sameAs statement, reified for PROV.
-            by, on, method = entity.review
-            statement = NamedNode(f"{subject.value}/sameas/{entity.wikidata}")
-            reviewer = NamedNode(f"{iris.base}agent/{slug(by)}")
-            out.add(statement, TYPE, term(vocab.RDF, "Statement"))
-            out.add(statement, TYPE, term(vocab.PROV, "Entity"))
-            out.add(statement, term(vocab.RDF, "subject"), subject)
-            out.add(statement, term(vocab.RDF, "predicate"), SAME_AS)
-            out.add(statement, term(vocab.RDF, "object"), item)
-            out.add(statement, term(vocab.PROV, "wasAttributedTo"), reviewer)
-            out.add(statement, dct("date"), typed(on, "date"))
-            out.add(statement, dct("description"), text(method))
-            out.add(reviewer, TYPE, term(vocab.PROV, "Agent"))
-            out.add(reviewer, LABEL, text(by))
+            _attributed(
+                out,
+                iris,
+                f"{subject.value}/sameas/{entity.wikidata}",
+                (subject, SAME_AS, item),
+                entity.review,
+            )
+    for found in entity.ids:  # authority records: skos:exactMatch (identifiers.py says why)
+        record = NamedNode(found.iri)
+        out.add(subject, EXACT_MATCH, record)
+        if found.review is not None:
+            where = f"{subject.value}/exactmatch/{found.scheme}"
+            _attributed(out, iris, where, (subject, EXACT_MATCH, record), found.review)
     if entity.local:
         out.add(subject, crm("P2_has_type"), lp("LocalEntity"))
     return out.sorted()
+
+
+def _attributed(
+    out: Triples,
+    iris: Iris,
+    statement_iri: str,
+    spo: tuple[NamedNode, NamedNode, NamedNode],
+    review: tuple[str, str, str],
+) -> None:
+    """Who accepted a link, when and how: the statement, reified for PROV."""
+    by, on, method = review
+    statement = NamedNode(statement_iri)
+    reviewer = NamedNode(f"{iris.base}agent/{slug(by)}")
+    out.add(statement, TYPE, term(vocab.RDF, "Statement"))
+    out.add(statement, TYPE, term(vocab.PROV, "Entity"))
+    out.add(statement, term(vocab.RDF, "subject"), spo[0])
+    out.add(statement, term(vocab.RDF, "predicate"), spo[1])
+    out.add(statement, term(vocab.RDF, "object"), spo[2])
+    out.add(statement, term(vocab.PROV, "wasAttributedTo"), reviewer)
+    out.add(statement, dct("date"), typed(on, "date"))
+    out.add(statement, dct("description"), text(method))
+    out.add(reviewer, TYPE, term(vocab.PROV, "Agent"))
+    out.add(reviewer, LABEL, text(by))
