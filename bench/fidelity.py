@@ -1,12 +1,19 @@
 """How faithfully lodpub publishes real records: build them and compare with what each states.
 
-    python bench/fidelity.py [CORPUS] [--json]
+    python bench/fidelity.py [CORPUS] [--json] [--notes]
+    python bench/fidelity.py CORPUS --record BATCH [--blind]   # score, and add it to the history
+    python bench/fidelity.py --history                         # every score recorded
+
 
 CORPUS (default tests/real) holds letters/, authorities.toml and expected.toml (format in
 tests/real/README.md). Prints, per field, right/total; the letters built; and three counts:
 missing (a stated value lodpub did not produce), wrong (a value or entity that differs from what
 the record states) and invented (a value for a field the record does not state). Exits 1 when
 anything is wrong or invented.
+
+The history (tests/fidelity-history.toml) keeps each batch's scores, the first one blind: a batch
+of real records nobody had built before is scored with ``--record NAME --blind`` before any code
+is changed for it; later scores of the same batch are recorded without ``--blind``.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 REPO = Path(__file__).resolve().parents[1]
+HISTORY = REPO / "tests" / "fidelity-history.toml"
 BASE = "https://lod.example.org/"
 CRM = "http://www.cidoc-crm.org/cidoc-crm/"
 FIELDS = (
@@ -335,12 +343,22 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, nargs="?", default=REPO / "tests" / "real")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--notes", action="store_true", help="list every missing, wrong and invented value")
+    parser.add_argument("--history", action="store_true", help="print every score recorded, and stop")
+    parser.add_argument("--record", metavar="BATCH", help="add this score to the history, as BATCH's")
+    parser.add_argument("--blind", action="store_true", help="with --record: the batch's first, blind score")
     args = parser.parse_args()
+    if args.history:
+        print_history(read_history(HISTORY))
+        return
+    if args.blind and not args.record:
+        parser.error("--blind goes with --record BATCH")
     scores, built, letters = run(args.corpus)
     total = Counter[str]()
     for score in scores.values():
         for key in ("right", "stated", "missing", "wrong", "invented"):
             total[key] += getattr(score, key)
+    if args.record:
+        record(HISTORY, args.record, args.blind, args.corpus, total, built, letters)
     if args.json:
         print(
             json.dumps(
@@ -370,6 +388,64 @@ def main() -> None:
                 for note in score.notes:
                     print("  " + note)
     sys.exit(1 if total["wrong"] or total["invented"] else 0)
+
+
+def read_history(path: Path) -> list[dict[str, object]]:
+    """The scores recorded, oldest first."""
+    if not path.exists():
+        return []
+    return list(tomllib.loads(path.read_text(encoding="utf-8")).get("score", []))
+
+
+def record(
+    path: Path, batch: str, blind: bool, corpus: Path, total: Counter[str], built: int, letters: int
+) -> None:
+    """Add one score to the history file (appended: earlier entries are never rewritten). A batch
+    has one blind score, its first: a second --blind for it is refused."""
+    history = read_history(path)
+    if blind and any(e.get("batch") == batch and e.get("blind") for e in history):
+        raise SystemExit(f"{path}: {batch} already has its blind score; record later ones without --blind")
+    if blind and any(e.get("batch") == batch for e in history):
+        raise SystemExit(f"{path}: {batch} was scored before, so this score is not blind")
+    import datetime
+
+    try:
+        where = corpus.resolve().relative_to(REPO).as_posix()
+    except ValueError:
+        where = corpus.name
+    entry = {
+        "date": datetime.date.today().isoformat(),
+        "batch": batch,
+        "blind": blind,
+        "corpus": where,
+        "letters": letters,
+        "built": built,
+        **{k: total[k] for k in ("right", "stated", "missing", "wrong", "invented")},
+    }
+    lines = ["", "[[score]]"]
+    for key, value in entry.items():
+        shown = json.dumps(value) if not isinstance(value, bool) else str(value).lower()
+        lines.append(f"{key} = {shown}")
+    with open(path, "a", encoding="utf-8") as handle:
+        if not path.stat().st_size:
+            handle.write("# Fidelity scores of the real-record sets (bench/fidelity.py --record): one\n")
+            handle.write("# [[score]] per run; blind = the batch's first score, before any fix for it.\n")
+        handle.write("\n".join(lines) + "\n")
+
+
+def print_history(history: list[dict[str, object]]) -> None:
+    print(
+        f"{'date':<11} {'batch':<24} {'':<6} {'right/stated':>13} {'share':>6} "
+        f"{'wrong':>6} {'invented':>9} built"
+    )
+    for e in history:
+        right, stated = int(str(e["right"])), int(str(e["stated"]))
+        share = f"{100 * right / stated:.1f}%" if stated else "-"
+        print(
+            f"{e['date']!s:<11} {e['batch']!s:<24} {'blind' if e.get('blind') else '':<6} "
+            f"{right:>6}/{stated:<6} {share:>6} {e['wrong']!s:>6} {e['invented']!s:>9} "
+            f"{e['built']}/{e['letters']}"
+        )
 
 
 if __name__ == "__main__":
