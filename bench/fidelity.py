@@ -131,6 +131,7 @@ def letter_values(data: Dataset, ident: str) -> dict[str, list[object]]:
     letter = f"{BASE}letter/{ident}"
     creation = f"{letter}/creation"
     out: dict[str, list[object]] = {f: [] for f in FIELDS}
+    out.update(sender_roles=[], addressee_roles=[])
     out["title"] = data.objects(letter, "http://purl.org/dc/terms/title")
     for span in data.objects(creation, CRM + "P4_has_time-span"):
         begin = data.objects(span, CRM + "P82a_begin_of_the_begin")[0][:10]
@@ -158,6 +159,12 @@ def letter_values(data: Dataset, ident: str) -> dict[str, list[object]]:
     dispatch = f"{letter}/dispatch"
     out["senders"] = data.objects(dispatch, CRM + "P28_custody_surrendered_by")
     out["addressees"] = data.objects(dispatch, CRM + "P29_custody_received_by")
+    for role in ("sender", "addressee"):  # roles kept as marked, no entity made of them
+        out[f"{role}_roles"] = [
+            span
+            for name in data.objects(f"{letter}/evidence/{role}-role", CRM + "P17_was_motivated_by")
+            for span in data.objects(name, CRM + "P190_has_symbolic_content")
+        ]
     return out
 
 
@@ -274,6 +281,20 @@ def compare(data: Dataset, ident: str, expected: dict[str, object], scores: dict
     )
     for role in ("senders", "addressees"):
         parties = expected.get(role)
+        if isinstance(parties, list):
+            # a role ("the Foreign Minister") is right when the letter keeps it as marked and
+            # makes no entity of it (an entity for it is counted wrong by the entities' match)
+            roles = [p for p in parties if p.get("kind") == "role"]
+            parties = [p for p in parties if p.get("kind") != "role"] or (False if roles else parties)
+            kept = [str(h) for h in got[role[:-1] + "_roles"]]
+            for want in roles:
+                spans = [want["name"], *want.get("also", [])]
+                scores[role].stated += 1
+                if any(name_forms(s) & name_forms(h) for s in spans for h in kept):
+                    scores[role].right += 1
+                else:
+                    scores[role].missing += 1
+                    scores[role].notes.append(f"{ident}: {role}: missing role {want['name']!r}")
         many(role, parties, got[role], lambda w, h: party_matches(data, w, h))
 
 
@@ -314,12 +335,13 @@ def run(corpus: Path) -> tuple[dict[str, Score], int, int]:
                 "--no-cache",
                 "--jobs",
                 "1",
+                "--keep-going",  # a letter lodpub refuses is scored as not built: its fields missing
             ],
             capture_output=True,
             text=True,
             env={"SOURCE_DATE_EPOCH": "0", "PATH": "/usr/bin:/bin", **_pythonpath()},
         )
-        if done.returncode != 0:
+        if done.returncode != 0 and not (out / "dataset.nq").exists():  # skipped letters still publish
             print(done.stdout + done.stderr, file=sys.stderr)
             raise SystemExit(f"the build of {corpus} failed (exit {done.returncode})")
         data = Dataset(out)

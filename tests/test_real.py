@@ -340,6 +340,19 @@ def test_archives_table_sigla_and_ambiguity() -> None:
         # a header naming a person, not a city, is no place
         (["FROM: SHTYKOV", "", "Text."], None, None),
         (["From Comrade Kim", "", "Text."], None, None),
+        # the third set's class: sending verbs, "Sent:" labels, a country, the editors' note marks
+        (["Dispatched from Havana on 10.31.1962 at 13:30"], "Havana", Basis.STATED),
+        (["Dispatched from Washington, D.C., on 11.03.1962 at 16:00"], "Washington", Basis.STATED),
+        (["Transmitting from Havana 10/25/1962 13:58"], "Havana", Basis.STATED),
+        (["From Pyongyang.Sent 31.8.50 11:32"], "Pyongyang", Basis.STATED),
+        (["Sent: China 03:58 Year Month 24"], "China", Basis.STATED),
+        (["Beijing, 29 June 1968[1]"], "Beijing", Basis.STATED),
+        (["Pyongyang, on 4 October 1961"], "Pyongyang", Basis.STATED),
+        # traps: where it was received, an address, a person after "Sent:", no verb at all
+        (["Received in Tokyo 10/26/11:54"], None, None),
+        (["Sent: Comrade Kim"], None, None),
+        (["Information copy sent to: New York"], None, None),
+        (["Havana Embassy, Calle 17"], None, None),
     ],
 )
 def test_places_from_datelines_and_telegram_headers(

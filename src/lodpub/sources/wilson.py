@@ -91,6 +91,9 @@ def read(source: SourceText, letter_id: str) -> Letter:
             record_url = Value(match.group("url"), evidence(line))
             body_start = max(body_start, source.index_of(line) + 1)
             break
+    # the letter's own lines begin here: a "Contents:" line after them may be the document's
+    # own subject line, so datelines and headers are looked for from here on
+    own_start = body_start
     if record_url is None and citation.url:
         record_url = Value(citation.url, where)
 
@@ -127,7 +130,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
             source.path, body_start + 1, "body", "expected the text of the letter after 'Contents:'"
         )
     title_senders, title_addressees = title_parties(title)
-    place = _place(source.lines[body_start:], rights) or title_place(title)
+    place = _place(source.lines[own_start:], rights) or title_place(title)
     notices = tuple(
         Notice("citation", f"not recognised, kept verbatim: {segment}", where.line)
         for segment in citation.unrecognised
