@@ -271,6 +271,23 @@ def test_call_number_grammar() -> None:
         ),
         # a report *on* a meeting names no party; a title of Title Case words is no party either
         ("Czechoslovak Report on the PCC Meeting in Warsaw", [], []),
+        # a body and, in brackets, who signed for it: both parties; the body's city is neither
+        (
+            "Telegram from the Brazilian Embassy in Washington (Campos), 5 p.m., Wednesday",
+            ["the Brazilian Embassy in Washington", "Campos"],
+            [],
+        ),
+        (
+            "Cable from Dutch Embassy, Washington (Van Roijen), 1 November 1962",
+            ["Dutch Embassy", "Van Roijen"],
+            [],
+        ),
+        # a role with the person in brackets stays one person (names.bracketed_identity)
+        (
+            "Letter from First Secretary of the PZPR (Władysław Gomułka) to Nicolae Ceaușescu",
+            ["First Secretary of the PZPR (Władysław Gomułka)"],
+            ["Nicolae Ceaușescu"],
+        ),
     ],
 )
 def test_title_parties(title: str, senders: list[str], addressees: list[str]) -> None:

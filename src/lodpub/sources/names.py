@@ -15,6 +15,7 @@ CONNECTORS = frozenset(
     "of the and for in on at de la le du des al a lui din von van der den di da do dos y i na w z ze "
     "und et".split()
 )
+_PARTICLES = frozenset("van von de da di du del della der den al le la dos do".split())
 HONORIFICS = re.compile(
     r"^(?:(?:the|to|dear|comrades?|cdes?\.?|cde|tov\.?|tovarishch|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|"
     r"professor|sir|herr|frau|monsieur|m\.|citizen|ambassador|marshal|general|gen\.|colonel|col\.|"
@@ -91,7 +92,15 @@ def kind_of(span: str) -> str | None:
     if not is_name_shaped(text):
         return None
     bare = HONORIFICS.sub("", text)
-    words = [w for w in tokens(bare) if not w.startswith(("[", "(")) and w.casefold() not in CONNECTORS]
+    words = [
+        w
+        for position, w in enumerate(tokens(bare))
+        if not w.startswith(("[", "("))
+        and (
+            w.casefold() not in CONNECTORS
+            or (position == 0 and w.casefold() in _PARTICLES and w[:1].isupper())
+        )
+    ]  # "Van Roijen", "De Gaulle": a surname's particle, capitalised first, is a word of the name
     if HONORIFICS.match(text) and words:
         return "person"
     if any(_INITIALS.match(w) for w in words) and len(words) >= 2:

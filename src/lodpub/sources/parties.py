@@ -159,6 +159,9 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     via = re.search(r"\s*\[via\s+(?P<who>[^\]]+)\]\s*$", text, re.I)
     if via:  # "Mao Zedong [via Terebin]": the addressee and the intermediary
         return _phrases(text[: via.start()], where) + _phrases(via.group("who"), where)
+    signer = _signer_of_body(text, where)
+    if signer:
+        return signer
     pieces = [p.strip() for p in re.split(r",\s*(?![^()\[\]]*[)\]])", text) if p.strip()]
     # a city is where a party is, never a party: "the Indian Embassy, Moscow", "Fidel Castro, Luanda"
     pieces = [p for p in pieces if not is_city(p)] or pieces
@@ -185,6 +188,29 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     # "GDR Embassy to the People's Republic of Bulgaria": a mission's "to" is part of its name.
     shape = re.sub(r"\s+to\s+", " of ", text) if _TO_NOUN.search(text) else text
     return (Value(text, where),) if is_name_shaped(shape) else ()
+
+
+def _signer_of_body(text: str, where: Evidence) -> tuple[Value, ...]:
+    """``the Brazilian Embassy in Washington (Campos)``, ``Dutch Embassy, Washington (Van
+    Roijen)``: a body and, in brackets, the person who signed for it; both are parties (the
+    body's city is where it is, no party)."""
+    match = re.match(r"^(?P<body>[^()]+?)\s*\((?P<who>[^()]+)\)$", text)
+    if not match:
+        return ()
+    who = match.group("who").strip()
+    body = [p.strip() for p in match.group("body").split(",") if p.strip() and not is_city(p.strip())]
+    if (
+        len(body) == 1
+        and not _ROLE.match(body[0])  # "First Secretary of the PZPR (Władysław Gomułka)": a role
+        and not _ROLE.match(HONORIFICS.sub("", body[0]))
+        and kind_of(body[0]) == "group"
+        and is_name_shaped(body[0])
+        and is_name_shaped(who, longest=4)
+        and not GROUP_WORDS.search(who)
+        and not is_city(who)
+    ):
+        return (Value(body[0], where), Value(who, where))
+    return ()
 
 
 _INITIAL = re.compile(r"^(?:[^\W\d_]{1,3}\.\s*)+[^\W\d_][\w'’\-]+(?:\s+[^\W\d_][\w'’\-]+){0,2}$")
