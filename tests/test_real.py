@@ -19,6 +19,8 @@ from lodpub.sources.parties import signature, title_parties
 
 from .conftest import CORPUS
 
+LODPUB = "https://w3id.org/lodpub/ns#"
+
 HERE = Evidence(1, "test")
 REAL = Path(__file__).parent / "real"
 
@@ -642,3 +644,87 @@ def test_memorandum_from_lines_name_the_sender_and_cities_do_not() -> None:
     assert found is not None and (found.text, found.evidence.line) == ("Kawase Ikkan", 3)
     assert from_line([(1, "FROM: PYONGYANG")]) is None
     assert from_line([(1, "From the archives of the ministry, a short note.")]) is None
+
+
+@pytest.mark.parametrize(
+    ("span", "role"),
+    [
+        ("the Premier", True),
+        ("Chairman", True),
+        ("the Soviet Ambassador", True),
+        ("Comrade", True),
+        ("EYES ONLY", True),
+        ("Personal", True),
+        ("Top Secret", True),
+        ("Min[ister]. o[f]. F[oreign].A[ffairs]", True),  # the editors' letters read in
+        ("The Foreign Minister", True),
+        # a name is left: no role
+        ("Foreign Minister Ohira", False),
+        ("Ambassador Katori", False),
+        ("Comrade Kim", False),
+        ("Stalin", False),
+        ("CC of the CPSU", False),
+        ("the Minister of Foreign Affairs of the USSR", False),  # a name of an office's holder's body
+    ],
+)
+def test_roles_are_not_names(span: str, role: bool) -> None:
+    from lodpub.sources.names import is_role
+
+    assert is_role(span) is role
+
+
+_ROLE_LETTER = """March 24, 1984
+
+**Cable from Ambassador Katori to the Premier**
+
+Citation:
+
+"Cable from Ambassador Katori to the Premier," March 24, 1984, Wilson Center Digital Archive, APRF, f. 3.
+
+https://digitalarchive.wilsoncenter.org/document/1
+
+TOP SECRET
+
+To: the Premier
+
+The ambassador reports on the summit.
+"""
+
+
+def test_a_role_stays_as_marked_unless_the_authority_file_names_its_holder(tmp_path: Path) -> None:
+    """No entity is made of "the Premier": the letter keeps the role as marked (an E41 of type
+    lodpub:AsMarkedRole, identifying nothing). Only a curated person whose variants hold the
+    role makes it that person."""
+    from lodpub.mapping import Iris, LetterMapper
+    from lodpub.sources import read_letter
+
+    from .conftest import BASE, make_corpus
+
+    path = make_corpus(tmp_path / "c", {"wilson-1.txt": _ROLE_LETTER}) / "letters" / "wilson-1.txt"
+    seed = (CORPUS / "authorities.toml").read_text(encoding="utf-8")
+    for curated in (False, True):
+        extra = '\n[person.zhou-enlai]\nlabel = "Zhou Enlai"\nvariants = ["the Premier"]\n' if curated else ""
+        (tmp_path / "a.toml").write_text(seed + extra, encoding="utf-8")
+        mapped = LetterMapper(Iris(BASE), Authorities.load(tmp_path / "a.toml"), "0").map(read_letter(path))
+        facts = {
+            (t.subject.value, t.predicate.value.rsplit("/", 1)[-1], t.object.value) for t in mapped.triples
+        }
+        letter = f"{BASE}letter/wilson-1"
+        received = {o for s, p, o in facts if s == f"{letter}/dispatch" and p == "P29_custody_received_by"}
+        roles = {
+            o
+            for s, p, o in facts
+            if s.startswith(f"{letter}/evidence/addressee-role/name/") and p == "P190_has_symbolic_content"
+        }
+        if curated:
+            assert received == {f"{BASE}person/zhou-enlai"} and not roles
+        else:
+            assert received == set() and roles == {"the Premier"}
+            assert (
+                f"{letter}/evidence/addressee-role/name/1",
+                "P2_has_type",
+                f"{LODPUB}AsMarkedRole",
+            ) in facts
+            assert not any("premier" in o.casefold() for s, p, o in facts if p == "P1i_identifies")
+        senders = {o for s, p, o in facts if s == f"{letter}/dispatch" and p == "P28_custody_surrendered_by"}
+        assert len(senders) == 1 and next(iter(senders)).endswith("katori")  # a name after a title

@@ -164,6 +164,7 @@ class _LetterBuild(LetterState):
         # evidence of the "sender" field.
         t.add_all(creation, crm("P14_carried_out_by"), [self.need(r.entity) for r in senders])
         self.keep_verbatim("sender", creation, "P14_carried_out_by")
+        self.keep_roles("sender", creation, "P14_carried_out_by")
         if letter.place:
             places = self.resolve((letter.place,), ("place",), "place")
             self.assign_entities("place", creation, "P7_took_place_at", places)
@@ -198,7 +199,12 @@ class _LetterBuild(LetterState):
         return item
 
     def dispatch(self, item: NamedNode, senders: list[Resolved], addressees: list[Resolved]) -> None:
-        if not senders and not addressees and "addressee" not in self.verbatim:
+        if (
+            not senders
+            and not addressees
+            and "addressee" not in self.verbatim
+            and "addressee" not in self.roles
+        ):
             return
         dispatch = self.node("dispatch")
         self.t.add(dispatch, TYPE, crm("E10_Transfer_of_Custody"))
@@ -209,6 +215,7 @@ class _LetterBuild(LetterState):
         if addressees:
             self.assign_entities("addressee", dispatch, "P29_custody_received_by", addressees)
         self.keep_verbatim("addressee", dispatch, "P29_custody_received_by")
+        self.keep_roles("addressee", dispatch, "P29_custody_received_by")
 
     def translation(self) -> NamedNode:
         """The translation node if the source gives one; the text's carrier either way."""

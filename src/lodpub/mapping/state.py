@@ -12,6 +12,7 @@ from pyoxigraph import NamedNode, Triple
 
 from ..authorities import Authorities, Entity
 from ..model import Basis, Evidence, Letter, Notice, Value
+from ..sources.names import is_role
 from ..textutil import slug
 from .entities import describe_entity
 from .iris import Iris
@@ -48,6 +49,7 @@ class LetterState:
         self.named: list[Entity] = []
         self.notices: list[Notice] = list(letter.notices)
         self.verbatim: dict[str, list[Value]] = {}
+        self.roles: dict[str, list[Value]] = {}  # roles in a party's place: kept as marked
         self.uri = self.iris.letter(letter.id)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -77,6 +79,18 @@ class LetterState:
         entities: dict[tuple[str, str], Entity] = {}
         for value in values:
             resolved = self.authorities.resolve(value.text, kinds)
+            if field in ("sender", "addressee") and is_role(value.text):
+                # "the Premier", "EYES ONLY": a person only where the authority file says who
+                resolved = [e for e in resolved if not e.local]
+                if not resolved:
+                    self.notices.append(
+                        Notice(
+                            field, f"a role, not a name: kept as marked: {value.text}", value.evidence.line
+                        )
+                    )
+                    if value.text not in [v.text for v in self.roles.get(field, [])]:
+                        self.roles.setdefault(field, []).append(value)
+                    continue
             if not resolved and field:
                 self.notices.append(
                     Notice(
@@ -122,6 +136,28 @@ class LetterState:
             note = f"{value.evidence.note()} (not recognised, kept verbatim: {value.text})"
             self.t.add(ev, crm("P3_has_note"), text(note))
         self.fields.setdefault(slug(field), min(v.evidence.line for v in values))
+
+    def keep_roles(self, field: str, target: NamedNode, prop: str) -> None:
+        """The roles of ``field`` (``the Foreign Minister``), each exactly as the letter writes
+        it: an E41 appellation of type lodpub:AsMarkedRole, identifying no entity, used by an
+        evidence node that assigns no value."""
+        values = self.roles.pop(field, [])
+        if not values:
+            return
+        ev = self.iris.evidence(self.letter.id, f"{slug(field)}-role")
+        stated = all(v.evidence.basis is Basis.STATED for v in values)
+        self.t.add(ev, TYPE, crm("E13_Attribute_Assignment"))
+        self.t.add(ev, crm("P140_assigned_attribute_to"), target)
+        self.t.add(ev, crm("P177_assigned_property_of_type"), crm(prop))
+        self.t.add(ev, P2, lp((Basis.STATED if stated else Basis.INFERRED).value))
+        for index, value in enumerate(values, start=1):
+            name = NamedNode(f"{ev.value}/name/{index}")
+            self.t.add(ev, crm("P17_was_motivated_by"), name)
+            self.t.add(ev, crm("P3_has_note"), text(f"{value.evidence.note()} (a role, kept as marked)"))
+            self.t.add(name, TYPE, crm("E41_Appellation"))
+            self.t.add(name, P2, lp("AsMarkedRole"))
+            self.t.add(name, crm("P190_has_symbolic_content"), text(value.text))
+        self.fields.setdefault(f"{slug(field)}-role", min(v.evidence.line for v in values))
 
     def assign(
         self,

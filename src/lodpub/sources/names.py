@@ -169,3 +169,48 @@ def without_role(span: str) -> str:
     if any(w.casefold() in CONNECTORS for w in words):
         return text
     return name
+
+
+# What a role, a title or a handling mark is made of: offices, forms of address, the offices'
+# words ("of Foreign Affairs"), peoples' adjectives ("the Soviet Ambassador"), handling marks.
+_ROLE_NOUNS = frozenset(
+    (
+        "premier premiers chairman chairmen ambassador ambassadors minister ministers secretary "
+        "secretaries president presidents consul envoy charge chargé chargés director head chief "
+        "commander marshal leader leaders comrade comrades excellency majesty personal eyes only "
+        "secret confidential urgent immediate priority"
+    ).split()
+)
+_ROLE_VOCABULARY = _ROLE_NOUNS | frozenset(
+    (
+        "the a to dear cde cdes tov mr mrs madam sir his her your prime vice deputy first second general "
+        "foreign affairs d'affaires d’affaires affaires ad interim of for and state defence defense "
+        "interior internal home top strictly most special supreme soviet east west north south "
+        "in-charge acting"
+    ).split()
+)
+_DEMONYMS = frozenset(
+    (
+        "soviet russian chinese american polish hungarian romanian rumanian bulgarian czechoslovak czech "
+        "slovak albanian yugoslav german gdr british english french italian spanish portuguese dutch belgian "
+        "swiss austrian swedish norwegian danish finnish greek turkish japanese korean vietnamese mongolian "
+        "indian pakistani indonesian cuban brazilian mexican argentine chilean canadian egyptian syrian "
+        "iraqi iranian israeli afghan ethiopian angolan mozambican algerian cambodian laotian burmese "
+        "thai ukrainian belorussian georgian armenian lithuanian latvian estonian"
+    ).split()
+)
+
+
+def is_role(span: str) -> bool:
+    """A title, a role or a handling mark where a name would be: ``the Premier``, ``Chairman``,
+    ``the Soviet Ambassador``, ``Comrade``, ``EYES ONLY``, ``Personal``, ``Top Secret``,
+    ``Min[ister]. o[f]. F[oreign].A[ffairs]`` (the editors' letters in brackets read in). Every
+    word is such a word, and one of them names an office or a mark: no name is left."""
+    text = re.sub(r"\[([^\]]*)\]", r"\1", collapse(span))  # "Min[ister]." -> "Minister."
+    words = [w for w in re.split(r"[\s.,:;!]+", text) if w]
+    if not words or len(words) > 8:
+        return False
+    folded = [w.casefold() for w in words]
+    if not any(w in _ROLE_NOUNS for w in folded):
+        return False
+    return all(f in _ROLE_VOCABULARY or f in _DEMONYMS for f in folded)
