@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lodpub.authorities import Authorities
+from lodpub.authorities import Authorities, Entity
 from lodpub.model import Basis, Evidence, Value
 from lodpub.sources.callnumbers import read_call_number
 from lodpub.sources.citation import read_citation, split_holdings, split_statement
@@ -728,3 +728,90 @@ def test_a_role_stays_as_marked_unless_the_authority_file_names_its_holder(tmp_p
             assert not any("premier" in o.casefold() for s, p, o in facts if p == "P1i_identifies")
         senders = {o for s, p, o in facts if s == f"{letter}/dispatch" and p == "P28_custody_surrendered_by"}
         assert len(senders) == 1 and next(iter(senders)).endswith("katori")  # a name after a title
+
+
+def test_archives_by_their_place_in_the_citation() -> None:
+    """The third set's archive class: an archive after its call number (with city, country, a
+    note on the original), a file in brackets after the archive's name, a comma inside curly
+    quotes, a further holding "also available at"; what names no archive stays unrecognised."""
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+
+    def known(span: str) -> bool:
+        return authorities.archive(span) is not None
+
+    cases = [
+        (
+            "Fond 100 (1957), op. 50, papka 423, delo 5, Russian Foreign Ministry archives, Moscow, "
+            "original in Chinese",
+            ("Russian Foreign Ministry archives, Moscow", "Fond 100 (1957), op. 50, papka 423, delo 5"),
+        ),
+        (
+            "Szyfrogramy from Waszyngton 1962, 6/77 w-86 t- 1312, Polish Foreign Ministry Archive (AMSZ), "
+            "Warsaw",
+            (
+                "Polish Foreign Ministry Archive (AMSZ), Warsaw",
+                "Szyfrogramy from Waszyngton 1962, 6/77 w-86 t- 1312",
+            ),
+        ),
+        (
+            "Diplomatic Archives of the Ministry of Foreign Affairs of Japan (“Cuban Domestic Policies and "
+            "Situation: 1959-1975” file), Tokyo",
+            (
+                "Diplomatic Archives of the Ministry of Foreign Affairs of Japan, Tokyo",
+                "(“Cuban Domestic Policies and Situation: 1959-1975” file)",
+            ),
+        ),
+        (
+            "Maço “600.(24h)—SITUAÇÃO POLITICA—CUBA de novembro a dezembro de 1,962//6223,” Ministry of "
+            "External Relations Archives, Brasilia, Brazil",
+            (
+                "Ministry of External Relations Archives, Brasilia, Brazil",
+                "Maço “600.(24h)—SITUAÇÃO POLITICA—CUBA de novembro a dezembro de 1,962//6223,”",
+            ),
+        ),
+        # an unknown archive by its own words, with a file in brackets; its city is not its name
+        (
+            "Archive of the Ministry of Culture (file 7, “Exchanges”), Sofia",
+            ("Archive of the Ministry of Culture, Sofia", "(file 7, “Exchanges”)"),
+        ),
+        # no archive: a law, a working paper, a city
+        ("2002-113, Act on Access to Information Held by Administrative Organs", None),
+        ("Fond 5, op. 2, Moscow", None),
+    ]
+    for statement, want in cases:
+        assert split_statement(statement, known) == want, statement
+    from lodpub.sources.citation import archive_name
+
+    assert archive_name("Diplomatic Archives of Japan, Tokyo", known) == "Diplomatic Archives of Japan"
+    for name, key in [
+        ("Russian Foreign Ministry archives", "avprf"),
+        ("Diplomatic Archives of the Ministry of Foreign Affairs of Japan", "jp-mofa-da"),
+        ("Ministry of External Relations Archives", "br-ahi"),
+        ("National Archive, The Hague", "nl-na"),
+    ]:
+        assert (authorities.archive(name) or Entity("group", "none", "none")).key == key, name
+    cited = cite(
+        '"T," June 02, 1961, Wilson Center Digital Archive, Central State Archive of Bulgaria (TsDA), Sofia, '
+        "Fond 1-B, Opis 6, a.e. 4477; translated by Assistant Professor Kalina Bratanova, edited by Jordan "
+        "Baev. "
+        "Also available at the Diplomatic Archives of the Ministry of Foreign Affairs of Japan."
+    )
+    assert [h.text for h in cited.holdings] == [
+        "Central State Archive of Bulgaria (TsDA), Sofia, Fond 1-B, Opis 6, a.e. 4477",
+        "the Diplomatic Archives of the Ministry of Foreign Affairs of Japan",
+    ]
+    assert [t.text for t in cited.translators] == ["Kalina Bratanova"]
+
+
+def test_editions_without_a_number_word_and_document_readers() -> None:
+    cited = cite(
+        '"D," June 29, 1968, Wilson Center Digital Archive, CWIHP Working Paper 22, "77 Conversations." '
+        'Included in the document reader for the international conference "China and the Warsaw Pact" held '
+        "March 2004 in Beijing."
+    )
+    assert [e.citation for e in cited.editions] == [
+        'CWIHP Working Paper 22, "77 Conversations."',
+        'Included in the document reader for the international conference "China and the Warsaw Pact" held '
+        "March 2004 in Beijing",
+    ]
+    assert not cited.holdings and not cited.unrecognised

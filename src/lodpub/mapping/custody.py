@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode, Triple
 from ..authorities import Authorities, Entity
 from ..model import ArchivalRef, Holding, Notice
 from ..sources.callnumbers import CallNumber, read_call_number
-from ..sources.citation import split_holdings, split_statement
+from ..sources.citation import archive_name, split_holdings, split_statement
 from ..textutil import slug
 from .entities import describe_entity
 from .iris import Iris
@@ -92,8 +92,9 @@ class Custody:
             )
             return
         span, call_text = split
+        name = archive_name(span, known)  # a local archive is named without its city
         archive = _known_archive(span, authorities) or Entity(
-            kind="group", key=slug(span), label=span, local=True, archive=True
+            kind="group", key=slug(name), label=name, local=True, archive=True
         )
         if any(k.archive.key == archive.key for k in self.kept):
             return  # one item per archive

@@ -37,14 +37,15 @@ _CREDIT = re.compile(
 _EDITION_START = re.compile(
     r"^(?:published|reprinted|first\s+published|see\s+also|also\s+published|printed|excerpts?\s+published|"
     r"document\s+(?:no\.?|nr\.?|number)\s*\d+\w*\s+in\b|(?:CWIHP\s+|NKIDP\s+|NPIHP\s+)?"
-    r"(?:working\s+paper|bulletin|e-dossier)\s+(?:no\.?|#|nr\.?)\s*\d+)",
+    r"(?:working\s+paper|bulletin|e-dossier)\s+(?:no\.?\s*|#\s*|nr\.?\s*)?\d+|included\s+in\b)",
     re.I,
 )
 _EDITION = re.compile(
     r"^(?:published|reprinted|first\s+published|see\s+also|also\s+published|printed|excerpts?\s+published)\b"
     r"|\bdocument\s+(?:no\.?|nr\.?|number)\s*\d+\w*\s+in\b"
     r"|^(?:CWIHP|NKIDP|NPIHP|CWIHP\s+Bulletin|Cold\s+War\s+International\s+History\s+Project)?\s*"
-    r"(?:working\s+paper|bulletin|e-dossier)\s+(?:no\.?|#|nr\.?)\s*\d+"
+    r"(?:working\s+paper|bulletin|e-dossier)\s+(?:no\.?\s*|#\s*|nr\.?\s*)?\d+"
+    r"|^included\s+in\s+(?:the\s+)?(?:document\s+reader|reader|collection|volume|book|documentary)\b"
     r"|\bin\s+[^()]*\(\s*(?:1[89]|20)\d{2}\s*\)"
     r"|\(\s*[^():]+:\s*[^()]+,\s*(?:1[89]|20)\d{2}\s*\)"
     r"|\*[^*]+\*",
@@ -173,13 +174,14 @@ def sentences(text: str) -> list[str]:
     such as ``f.``, ``op.``, ``pp.``, ``Prof.``); stripped, empty ones left out."""
     out: list[str] = []
     start = 0
-    for match in re.finditer(r"\.(?=\s+[^\s\d(a-z])|\.\s*$", text):
+    # a stop inside a closing quote ('"77 Conversations." Included in …') ends a sentence too
+    for match in re.finditer(r"\.(?P<quote>[\"”’]?)(?=\s+[^\s\d(a-z])|\.\s*$", text):
         before = text[start : match.start()]
         word = re.search(r"([\w]+)$", before)
         token = word.group(1) if word else ""
         if token and ((len(token) == 1 and token.isalpha()) or token.casefold() in _ABBREVIATIONS):
             continue
-        out.append(before)
+        out.append(text[start : match.end()] if match.group("quote") else before)
         start = match.end()
     out.append(text[start:])
     return [s.strip(" ,;") for s in out if s.strip(" ,;.")]
@@ -188,7 +190,7 @@ def sentences(text: str) -> list[str]:
 # ", obtained and translated by X" at the end of an archival statement, or a credit sentence
 # right after a quoted title ("…'Rose.'\" Translated for CWIHP by …").
 _CREDIT_CLAUSE = re.compile(
-    r",\s*(?=(?:obtained|translated|contributed|provided|donated|compiled|edited|transcribed|selected)\b"
+    r"[,;]\s*(?=(?:obtained|translated|contributed|provided|donated|compiled|edited|transcribed|selected)\b"
     r"[^,]*\bby\s)"
     r"|(?:(?<=[.!?][\"'”’])|(?<=[.!?][\"'”’][\"'”’]))\s+(?=(?:Obtained|Translated|Contributed|Provided|Donated)\b)",
     re.I,
@@ -207,6 +209,13 @@ def _credit_apart(sentence: str) -> list[str]:
 def _statements(sentence: str) -> list[str]:
     """A sentence as an archival statement; several archives in it are told apart in the
     mapping (``split_holdings``), where the archives are known."""
+    # "Also available at the Diplomatic Archives of …": a further holding, named after the phrase
+    sentence = re.sub(
+        r"^(?:(?:a\s+)?cop(?:y|ies)\s+|also\s+)?(?:available|held|kept)\s+(?:at|in)\s+",
+        "",
+        sentence.strip(),
+        flags=re.I,
+    )
     return [sentence.strip()] if sentence.strip() else []
 
 
@@ -262,7 +271,9 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
     data knows. The archive is a leading or a trailing run of the statement's comma-separated
     parts (or words of its first part: ``SAPMO-BArch DY 30/3386``); ``APRF: F. 39, …`` has a
     colon after it. The call number is the rest of the statement, verbatim."""
-    separator = r"(?:,|:(?=\s)|(?<=\))\.(?=\s))\s*(?![^()]*\))"  # "…, MOL). XIX-J-1-j": a stop after ")"
+    # "…, MOL). XIX-J-1-j": a stop after ")"; a comma inside curly quotes ("Maço “… 1,962//6223,”
+    # Ministry …") cuts nothing, the quote closed after a comma cuts there
+    separator = r"(?:,(?![^“”]*”)|(?<=,”)\s|:(?=\s)|(?<=\))\.(?=\s))\s*(?![^()]*\))"
     cuts = [0] + [m.end() for m in re.finditer(separator, statement)]
     ends = [m.start() for m in re.finditer(separator, statement)] + [len(statement)]
     parts = [statement[a:b].strip() for a, b in zip(cuts, ends, strict=True)]
@@ -276,9 +287,30 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
     def rest_from(count: int) -> str:
         return statement[cuts[count] :].strip(" ,:") if count < len(parts) else ""
 
+    # "Diplomatic Archives of … Japan (“Cuban Domestic Policies …” file), Tokyo": a file in
+    # brackets after the archive's name is the call number; the archive is the name (and city)
+    if parts:
+        inner = re.match(r"^(?P<name>[^()]+?)\s*(?P<file>\((?=[^()]*[\d“\"a-z])[^()]+\))$", parts[0])
+        if (
+            inner
+            and (
+                known(inner.group("name"))
+                or (has_archive_word(inner.group("name")) and is_name_shaped(inner.group("name"), longest=14))
+            )
+            and not _SIGLUM.match(inner.group("file").strip("()"))
+        ):
+            count = 1
+            places = [p for p in parts[1:] if _place_of_archive(p, known)]
+            if len(places) == len(parts) - 1:
+                name = ", ".join([inner.group("name"), *places])
+                return name, inner.group("file")
     for count in range(len(parts), 0, -1):
+        # "Szyfrogramy …, 6/77 w-86, Polish Foreign Ministry Archive (AMSZ)": a head that runs
+        # through a call number is not the archive's name (the trailing one is found below)
+        if count > 1 and re.search(r"\d", head_of(count)):
+            continue
         if parts[count - 1] and known(head_of(count)):
-            while count < len(parts) - 1 and _place_of_archive(parts[count], known) and not label(count):
+            while count < len(parts) and _place_of_archive(parts[count], known) and not label(count):
                 count += 1  # "…, Berlin (PolA AA)", "…, Warsaw", "…, Republic of Poland"
             return head_of(count), rest_from(count)
     for count in range(len(parts) - 1, 0, -1):
@@ -303,13 +335,23 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
         # what follows holds no number (sub-units, series names): no call number we can tell
         # apart; it stays in the verbatim citation
         return head_of(count), rest if re.search(r"\d", rest) else ""
-    if (
-        len(parts) > 1
-        and has_archive_word(parts[-1])
-        and is_name_shaped(_without_siglum(parts[-1]), longest=14)
-    ):
-        return parts[-1], statement[: ends[len(parts) - 2]].strip(" ,:")
+    # "Fond 100, op. 50, …, Russian Foreign Ministry archives, Moscow, original in Chinese":
+    # the last part that names an archive, after the call number, with its city and country
+    # (and a note on the original) after it
+    for at in range(len(parts) - 1, 0, -1):
+        if has_archive_word(parts[at]) and _archive_shaped(parts[at]):
+            after = parts[at + 1 :]
+            places = [p for p in after if _place_of_archive(p, known)]
+            if all(_place_of_archive(p, known) or _ORIGINAL_NOTE.match(p) for p in after) and (
+                re.search(r"\d", statement[: ends[at - 1]])
+            ):
+                return ", ".join([parts[at], *places]), statement[: ends[at - 1]].strip(" ,:")
+            break
     return None
+
+
+# "original in Chinese": the citation's note of the original's language, after the archive
+_ORIGINAL_NOTE = re.compile(r"^(?:the\s+)?original\s+in\s+(?P<language>[A-Z][a-z]+)$")
 
 
 # A sentence that opens with a call number: a fond word, a Roman-numbered series, a number.
@@ -332,6 +374,22 @@ def _place_of_archive(piece: str, known: Callable[[str], bool]) -> bool:
     return 0 < len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
 
 
+def _archive_shaped(name: str) -> bool:
+    """A name of an archive by its own words: name-shaped, its archive word in lower case too
+    ("Russian Foreign Ministry archives")."""
+    capitalised = _ARCHIVE_WORD.sub(lambda m: m.group(0).capitalize(), _without_siglum(name))
+    return is_name_shaped(capitalised, longest=14)
+
+
+def archive_name(span: str, known: Callable[[str], bool]) -> str:
+    """The name of an archive a span gives, without the city and country written after it
+    (``Diplomatic Archives of … Japan, Tokyo`` -> ``Diplomatic Archives of … Japan``)."""
+    parts = [p.strip() for p in re.split(r",\s*(?![^()]*\))", span)]
+    while len(parts) > 1 and _place_of_archive(parts[-1], known):
+        parts.pop()
+    return ", ".join(parts)
+
+
 def _without_siglum(name: str) -> str:
     return re.sub(r"\s*\([^)]*\)\s*$", "", name)
 
@@ -352,11 +410,15 @@ def credits(sentence: str) -> tuple[list[str], str | None]:
         language = language or match.group("from")
         for name in _NAME_LIST.split(match.group("names").strip(" .")):
             person, _ = strip_affiliation(name.strip(" .;"))
+            person = _ACADEMIC.sub("", person)  # "Assistant Professor Kalina Bratanova"
             if person and is_name_shaped(person, longest=6):
                 names.append(person)
     return names, language
 
 
+_ACADEMIC = re.compile(
+    r"^(?:(?:assistant|associate|adjunct|visiting|full)\s+)?(?:professor|prof\.|dr\.|doctor|docent)\s+", re.I
+)
 _EDITION_PAGES = re.compile(
     r"(?:,\s*|\s+)(?P<pages>(?:pp?\.|p\.)\s*[0-9][0-9\-–, ]*|[0-9]+[-–][0-9]+)\.?\s*$"
 )
@@ -373,7 +435,7 @@ def _edition(sentence: str, where: Evidence) -> Edition:
     pages = _EDITION_PAGES.search(sentence)
     year = _EDITION_YEAR.search(sentence)
     work = re.sub(
-        r"^(?:published|reprinted|first\s+published|also\s+published|printed)\s+(?:in\s+)?",
+        r"^(?:published|reprinted|first\s+published|also\s+published|printed|included)\s+(?:in\s+)?",
         "",
         sentence,
         flags=re.I,
