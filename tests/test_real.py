@@ -435,6 +435,35 @@ def test_places_from_titles_are_inferred(title: str, place: str | None) -> None:
         (["Top Secret", "[To the] Foreign Ministry:", "", "Text."], ["Foreign Ministry"]),
         (["CIPHERED TELEGRAM", "BEIJING - SOVIET AMBASSADOR", "", "Text."], ["SOVIET AMBASSADOR"]),
         (["MOSCOW - BEIJING", "", "Text."], []),  # a route between two cities names no one
+        # the third set: telegram service lines before the address, the sender on the same line,
+        # the editors' words in brackets and their note numbers, a role, sub-units, a greeting
+        (
+            [
+                "Transmitting from Havana 10/25/1962 13:58",
+                "Received in Tokyo 10/26/11:54",
+                "To Foreign Minister Ohira from Chargés d’affaires ad interim Kataoka",
+            ],
+            ["Foreign Minister Ohira"],
+        ),
+        (
+            [
+                "Ciphergram No. 16212",
+                "To: [Foreign Ministry Director Eugeniusz] MILNIKIEL 1 and [Juliusz] KATZ-SUCHY 2",
+            ],
+            ["[Foreign Ministry Director Eugeniusz] MILNIKIEL", "[Juliusz] KATZ-SUCHY"],
+        ),
+        (
+            ["DATE OF DISPATCH: 1 November 1962", "TO: Min[ister]. o[f]. F[oreign].A[ffairs]"],
+            ["Min[ister]. o[f]. F[oreign].A[ffairs]"],
+        ),
+        (
+            ["To: the Romanian Ministry of Foreign Affairs (First and Second Directorates)"],
+            ["the Romanian Ministry of Foreign Affairs (First and Second Directorates)"],
+        ),
+        (
+            ["TO Comrade Anton Yugov, Prime Minister of PR of Bulgaria", "Comrade Yugov,"],
+            ["Comrade Anton Yugov"],
+        ),
     ],
 )
 def test_address_lines(lines: list[str], addressees: list[str]) -> None:
@@ -815,3 +844,42 @@ def test_editions_without_a_number_word_and_document_readers() -> None:
         "March 2004 in Beijing",
     ]
     assert not cited.holdings and not cited.unrecognised
+
+
+@pytest.mark.parametrize(
+    ("lines", "sender"),
+    [
+        (
+            ["To Foreign Minister Ohira from Chargés d’affaires ad interim Kataoka"],
+            "Chargés d’affaires ad interim Kataoka",
+        ),
+        (["To: The Foreign Minister From: Ambassador Katori"], "Ambassador Katori"),
+        (["From: [Ambassador Boleslaw] JELEN1"], "[Ambassador Boleslaw] JELEN"),
+        (["FROM: Washington"], None),  # a city: where it came from
+        (["From: the text below"], None),
+    ],
+)
+def test_from_lines(lines: list[str], sender: str | None) -> None:
+    from lodpub.sources.parties import from_line
+
+    found = from_line([(n, t) for n, t in enumerate(lines, start=10)])
+    assert (found.text if found else None) == sender
+
+
+def test_the_editors_words_before_a_name_name_no_one_new() -> None:
+    """``[Ambassador Edward] DROŻNIAK`` is DROŻNIAK, a person (the editors' "Ambassador" says
+    so); a title's "Drozniak" echoes him; "[Juliusz] KATZ-SUCHY" is KATZ-SUCHY."""
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+    (found,) = authorities.resolve("[Ambassador Edward] DROŻNIAK")
+    assert (found.kind, found.label) == ("person", "DROŻNIAK")
+    (found,) = authorities.resolve("[Ambassador Boleslaw] JELEN")
+    assert (found.kind, found.label) == ("person", "JELEN")  # not a five-letter acronym's body
+    (found,) = authorities.resolve("[Juliusz] KATZ-SUCHY")
+    assert (found.kind, found.label) == ("person", "KATZ-SUCHY")
+
+
+def test_a_bodys_own_resolution_names_it_as_sender() -> None:
+    title = "Politburo Central Committee Bulgarian Communist Party Resolution Regarding Invitation to Castro"
+    assert [v.text for v in title_parties(Value(title, HERE))[0]] == [
+        "Politburo Central Committee Bulgarian Communist Party"
+    ]

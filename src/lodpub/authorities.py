@@ -18,7 +18,7 @@ from . import languages as language_table
 from .errors import ConfigError
 from .identifiers import AuthorityId, parse_ids
 from .resources import data_path
-from .sources.names import bracketed_identity, kind_of, strip_affiliation, without_role
+from .sources.names import bracketed_identity, kind_of, read_in, strip_affiliation, without_role
 from .sources.places import is_city
 from .textutil import collapse, normalise_name, shape_name, slug
 
@@ -166,6 +166,13 @@ class Authorities:
         A phrase may mix both: in "First Secretary of the CC of the CPSU Ivan Petrov" the
         Central Committee is curated and Ivan Petrov, left over, becomes a local person.
         """
+        inserted = re.match(r"^\[[^\]]+\]\s*(?P<name>\S.*)$", collapse(phrase))
+        if inserted:  # "[Ambassador Edward] DROŻNIAK": the name the letter writes, the editors' words
+            found = self._scan(inserted.group("name"), kinds)[0]  # tell which kind it is
+            if found:
+                return found
+            local = local_entity(inserted.group("name"), kinds, kind_of(without_role(read_in(phrase))))
+            return [local] if local is not None else []
         name, identity = bracketed_identity(phrase)
         name = without_role(name) if identity is None else name
         known, residue = self._scan(identity or name, kinds)
@@ -180,7 +187,7 @@ class Authorities:
         return known
 
 
-def local_entity(name: str, kinds: tuple[str, ...]) -> Entity | None:
+def local_entity(name: str, kinds: tuple[str, ...], kind: str | None = None) -> Entity | None:
     """An entity for a name the authority file does not know, typed by what the name says
     (group words, an honorific, a person's name shape); None where the name does not tell
     which it is, or is of a kind not asked for (precision first: no entity by default)."""
@@ -191,7 +198,7 @@ def local_entity(name: str, kinds: tuple[str, ...]) -> Entity | None:
         return Entity(kind="place", key=slug(clean), label=clean, local=True)
     if kinds == ("group",):
         return Entity(kind="group", key=slug(clean), label=clean, local=True)
-    kind = kind_of(name) or _role_kind(clean)
+    kind = kind or kind_of(name) or _role_kind(clean)
     if kind is None or kind not in kinds:
         return None
     return Entity(kind=kind, key=slug(clean), label=clean, local=True)

@@ -6,6 +6,7 @@ letter's own events and documents are built on it in letter.py."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, Triple
@@ -224,4 +225,8 @@ def _echoes(entity: Entity, stated: list[Entity]) -> bool:
 
 
 def _name_words(label: str) -> set[str]:
-    return {w for w in re.findall(r"[^\W\d_]{3,}", label.casefold()) if w not in {"the", "and"}}
+    """A label's words, folded: "Drozniak" in a title echoes "DROŻNIAK" in a header."""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", label.casefold()) if not unicodedata.combining(c)
+    )
+    return {w for w in re.findall(r"[^\W\d_]{3,}", folded) if w not in {"the", "and"}}

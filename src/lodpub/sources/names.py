@@ -24,8 +24,8 @@ HONORIFICS = re.compile(
 )
 GROUP_WORDS = re.compile(
     r"\b(committees?|party|parties|ministry|ministries|embassy|embassies|government|council|presidium|"
-    r"politburo|politbureau|secretariat|department|bureau|delegation|legation|consulate|mission|"
-    r"command|headquarters|staff|office|agency|section|directorate|administration|commission|"
+    r"politburo|politbureau|secretariat|departments?|bureau|delegation|legation|consulate|mission|"
+    r"command|headquarters|staff|office|agency|sections?|directorates?|administration|commission|"
     r"union|front|league|academy|institute|university|archives?|cc|kc|ck|tsk|cpsu|cpc|ccp|pzpr|sed|"
     r"rwp|pcr|kpss|mfa|ussr|prc|dprk|gdr|frg|pzpr|kgb|stb|mgb|nkvd|tass|xinhua|people's\s+republic|"
     r"republic|leadership|group|organization|organisation|association|federation|workers|army|navy|"
@@ -118,6 +118,14 @@ def strip_affiliation(span: str) -> tuple[str, str | None]:
     return collapse(span), None
 
 
+def read_in(span: str) -> str:
+    """``[Ambassador Edward] DROŻNIAK`` -> ``Ambassador Edward DROŻNIAK``: the words the editors
+    put in brackets before a name, read in."""
+    text = collapse(span)
+    match = re.match(r"^\[(?P<inserted>[^\]]+)\]\s*(?P<rest>\S.*)$", text)
+    return f"{match.group('inserted')} {match.group('rest')}" if match else text
+
+
 def bracketed_identity(span: str) -> tuple[str, str | None]:
     """``Filippov [Stalin]`` -> (``Filippov``, ``Stalin``): the name as marked and the identity
     the editors give in brackets. ``Feng Xi (Stalin)`` and ``Maneli (Hanoi)`` -> the name outside
@@ -146,10 +154,11 @@ _ROLE_WORDS = re.compile(
 
 _ROLE_PREFIX = re.compile(
     r"^(?:the\s+)?(?:[^\W\d_][\w\-]*\s+){0,3}?(?:(?:first|general|deputy|prime|foreign|vice)\s+)*"
-    r"(?:secretary|chairman|minister|president|premier|ambassador|consul|envoy|head|leader)\s+"
+    r"(?:secretary|chairman|minister|president|premier|ambassador|consul|envoy|head|leader|director|"
+    r"charg[ée]s?\s+d[’']affaires(?:\s+ad\s+interim|\s+a\.\s?i\.)?)\s+"
     r"(?:of\s+(?:the\s+)?(?:(?:foreign|internal|home|national|public|state)\s+)?(?:affairs|defen[cs]e|"
     r"interior|trade|finance|culture|health|education|justice|security|agriculture|industry)\s+)?"
-    r"(?P<name>[^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-.]*){1,2})$",
+    r"(?P<name>[^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-.]*){0,2})$",
     re.I,
 )
 

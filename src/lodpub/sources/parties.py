@@ -19,7 +19,7 @@ import re
 from ..model import Basis, Evidence, Value
 from ..textutil import collapse
 from .dates import parse_date
-from .names import GROUP_WORDS, HONORIFICS, is_name_shaped, kind_of, unspace
+from .names import GROUP_WORDS, HONORIFICS, is_name_shaped, is_role, kind_of, read_in, unspace, without_role
 from .places import is_city
 
 _KINDS = (
@@ -27,7 +27,7 @@ _KINDS = (
     r"(?:letter|telegram|cable|cablegram|note|information\s+note|information|report|message|"
     r"memorandum|memo|dispatch|despatch|radiogram|circular|instructions?|directive|appeal|"
     r"statement|reply|answer|response|request|notification|aide-m[ée]moire|speech|address|"
-    r"cryptogram|ciphergram|digest|bulletin)"
+    r"cryptogram|ciphergram|digest|bulletin|resolution|decision|decree)"
     r"(?<!s)s?(?:\s*\(\d+\))?"  # plural, with a count: "Reports (3) by …"
 )
 # "Excerpts of Report …", "Summary of a Letter …": a part of the document names the same parties.
@@ -105,7 +105,11 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
     if _NO_PARTIES.match(text):
         return (), ()
     # "Party Secretariat Cable No. 601": a body's own document, named by the body
-    own = re.match(rf"^(?P<sender>[^,;:]+?)\s+{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*$", text, re.I)
+    own = re.match(
+        rf"^(?P<sender>[^,;:]+?)\s+{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*(?:$|(?=\s+(?:regarding|concerning|on)\s))",
+        text,
+        re.I,
+    )
     if own and kind_of(own.group("sender")) == "group" and is_name_shaped(own.group("sender")):
         return (Value(own.group("sender"), inferred),), ()
     # "Asian Affairs Bureau [Ministry of Foreign Affairs, Japan], 'The Chinese Communist Problem'"
@@ -162,6 +166,17 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     signer = _signer_of_body(text, where)
     if signer:
         return signer
+    # "the Romanian Ministry of Foreign Affairs (First and Second Directorates)": the body; its
+    # sub-units in brackets stay in the span as marked, no party of their own
+    unit = re.match(r"^(?P<body>[^()]+?)\s*\((?P<units>[^()]+)\)$", text)
+    if unit and kind_of(unit.group("body")) == "group" and GROUP_WORDS.search(unit.group("units")):
+        return (Value(text, where),)
+    # "[Foreign Ministry Director Eugeniusz] MILNIKIEL and [Juliusz] KATZ-SUCHY": the editors'
+    # words in brackets before each name; the spans stay as marked
+    if text.startswith("["):
+        names = [n.strip() for n in re.split(r"\s+and\s+|,\s*(?![^\[]*\])", text) if n.strip()]
+        if all(kind_of(without_role(read_in(n))) == "person" for n in names):
+            return tuple(Value(n, where) for n in names)
     pieces = [p.strip() for p in re.split(r",\s*(?![^()\[\]]*[)\]])", text) if p.strip()]
     # a city is where a party is, never a party: "the Indian Embassy, Moscow", "Fidel Castro, Luanda"
     pieces = [p for p in pieces if not is_city(p)] or pieces
@@ -215,7 +230,7 @@ def _signer_of_body(text: str, where: Evidence) -> tuple[Value, ...]:
 
 _INITIAL = re.compile(r"^(?:[^\W\d_]{1,3}\.\s*)+[^\W\d_][\w'’\-]+(?:\s+[^\W\d_][\w'’\-]+){0,2}$")
 _ROLE = re.compile(
-    r"^(?:the\s+)?(?:consul|ambassador|minister|chairman|secretary|first\s+secretary|general\s+secretary|"
+    r"^(?:the\s+)?(?:consul|ambassador|minister|prime\s+minister|chairman|secretary|first\s+secretary|general\s+secretary|"
     r"head|deputy|director|chief|envoy|charg[ée]|counsellor|counselor|attach[ée]|member|president|premier)\b",
     re.I,
 )
@@ -232,12 +247,20 @@ _DATELINE = re.compile(r"^[^\W\d_][\w\s\-]*,\s+.*\b1[5-9]\d\d\.?$")
 _ADDRESS = re.compile(r"^(?:\[\s*to(?:\s+the)?\s*\]\s*|to\s*:\s*|to\s+)(?P<who>.+)$", re.I)
 _SERVICE = re.compile(
     r"^(?:top\s+secret|secret|strictly\s+secret|confidential|urgent|copy\s+no|no\.|nr\.|ciphered|cipher|"
-    r"telegram|special|personal|highest\s+priority|priority|from\s*:|from\s+|[A-Z\-]+\s*--\s*$)",
+    r"telegram|special|personal|highest\s+priority|priority|from\s*:|from\s+|[A-Z\-]+\s*--\s*$|"
+    # a telegram's service lines: when and how it went and came
+    r"(?:dispatched|despatched|transmitting|transmitted|sent|received|came\s+(?:in)?to|date\s+of)\b|"
+    r"(?:ciphergram|cable|wire|number)\s+(?:no\.?\s*)?\d)",
     re.I,
 )
+# the editors' note numbers after a name in a header ("MILNIKIEL 1", "JELEN1")
+_NOTE_NUMBER = re.compile(r"(?<=[^\W\d_\]])\s?\d{1,2}(?=\s+and\s|\s*,|\s*$)")
 
 
-_FROM_LINE = re.compile(r"^from\s*:\s*(?P<who>.+?)\s*[.,;]?$", re.I)
+_FROM_LINE = re.compile(r"^(?:to\s*:?\s+.+?\s+)?from\s*:?\s*(?P<who>.+?)\s*[.,;]?$", re.I)
+# "To Foreign Minister Ohira from Chargés d’affaires ad interim Kataoka", "To: X From: Y": the
+# address line names the sender too
+_TO_FROM = re.compile(r"\s+from\s*:?\s+", re.I)
 
 
 def from_line(lines: list[tuple[int, str]]) -> Value | None:
@@ -246,8 +269,10 @@ def from_line(lines: list[tuple[int, str]]) -> Value | None:
     for number, raw in lines[:8]:
         match = _FROM_LINE.match(collapse(raw))
         if match:
-            who = match.group("who")
-            if not is_city(who) and is_name_shaped(who, longest=10) and kind_of(who) is not None:
+            who = _NOTE_NUMBER.sub("", match.group("who")).strip()
+            named = without_role(read_in(who))
+            person = named != read_in(who)  # an office before the name: "Ambassador Katori"
+            if not is_city(who) and is_name_shaped(named, longest=10) and (kind_of(named) or person):
                 return Value(who, Evidence(number, collapse(raw)))
             return None
     return None
@@ -265,17 +290,20 @@ def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
             text.isupper()
             or text.lower().startswith(("to comrade", "to the", "to:", "[to"))
             or HONORIFICS.match(match.group("who"))
+            or _TO_FROM.search(match.group("who"))  # "To Foreign Minister Ohira from …"
         ):
-            who = match.group("who").strip(" ,.:")
+            who = _NOTE_NUMBER.sub("", _TO_FROM.split(match.group("who"), maxsplit=1)[0]).strip(" ,.:")
             taken = position + 1
-            if position + 1 < len(lines) and lines[position + 1][1].strip().lower().startswith("comrade"):
+            following = lines[position + 1][1].strip() if position + 1 < len(lines) else ""
+            # "TO THE CENTRAL COMMITTEE" / "Comrade X": one address; "Comrade Yugov," is the greeting
+            if following.lower().startswith("comrade") and not following.endswith((",", "!")):
                 who = f"{who} {collapse(lines[position + 1][1])}"
                 taken += 1
             where = Evidence(number, collapse(" ".join(t for _, t in lines[position:taken])))
             found = _phrases(who, where)  # "Member of Politburo …, Comrade Hermann Axen"
             if found:
                 return found, taken
-            if is_name_shaped(who, longest=24):
+            if is_name_shaped(who, longest=24) or is_role(who):  # a role is kept as marked
                 return (Value(who, where),), taken
             return (), 0
         relay = _RELAY.match(text)
