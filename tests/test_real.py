@@ -883,3 +883,24 @@ def test_a_bodys_own_resolution_names_it_as_sender() -> None:
     assert [v.text for v in title_parties(Value(title, HERE))[0]] == [
         "Politburo Central Committee Bulgarian Communist Party"
     ]
+
+
+def test_original_in_a_language_and_a_catalogue_record_that_names_no_archive(tmp_path: Path) -> None:
+    cited = cite(
+        '"M," December 12, 1956, Wilson Center Digital Archive, Fond 100, op. 50, Archive X, Moscow, '
+        "original in Chinese. Translated by Zhang Shu Guang."
+    )
+    assert cited.translated_from is not None and cited.translated_from.text == "Chinese"
+    from lodpub.sources import read_letter
+
+    from .conftest import make_corpus
+
+    record = (
+        "Communiqué\n\n2 Dec 1981\n\nThe ministers' statement, summarised.\n\nCollection: Foreign Ministers\n"
+        "Document Type: Press Release\nLanguage of Original Document: German\n"
+    )
+    path = make_corpus(tmp_path / "c", {"php-1981-12-02-x.txt": record}) / "letters" / "php-1981-12-02-x.txt"
+    letter = read_letter(path)
+    assert letter.layout == "php-record"
+    assert letter.archival is None or not letter.archival.holdings
+    assert [v.text for v in letter.original_languages] == ["German"]

@@ -136,6 +136,9 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
                 else:
                     unrecognised.append(statement)
         last_holding = holding
+    original = _ORIGINAL_IN.search(rest)  # "…, Moscow, original in Chinese."
+    if original and translated_from is None:
+        translated_from = Value(original.group("language"), where)
     return Citation(
         text=whole,
         evidence=where,
@@ -350,6 +353,7 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
     return None
 
 
+_ORIGINAL_IN = re.compile(r",\s*(?:the\s+)?original\s+in\s+(?P<language>[A-Z][a-z]+)\b")
 # "original in Chinese": the citation's note of the original's language, after the archive
 _ORIGINAL_NOTE = re.compile(r"^(?:the\s+)?original\s+in\s+(?P<language>[A-Z][a-z]+)$")
 

@@ -29,11 +29,10 @@ _LIST = re.compile(r"\s*(?:;|,|\band\b|&)\s*")
 
 
 def detect(source: SourceText) -> bool:
-    """A PHP catalogue record has a "Document Source:" or a "Call Number:" field."""
-    return any(
-        (m := _FIELD.match(line.text)) and m.group("label").lower() in ("document source", "call number")
-        for line in source.lines
-    )
+    """A PHP catalogue record has a "Document Source:" or a "Call Number:" field, or (a record
+    that names no archive, such as a press release) both "Collection:" and "Document Type:"."""
+    labels = {m.group("label").lower() for line in source.lines if (m := _FIELD.match(line.text))}
+    return bool(labels & {"document source", "call number"}) or {"collection", "document type"} <= labels
 
 
 def read(source: SourceText, letter_id: str) -> Letter:
