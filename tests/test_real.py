@@ -904,3 +904,31 @@ def test_original_in_a_language_and_a_catalogue_record_that_names_no_archive(tmp
     assert letter.layout == "php-record"
     assert letter.archival is None or not letter.archival.holdings
     assert [v.text for v in letter.original_languages] == ["German"]
+
+
+def test_the_curators_list_holds_every_archive_from_the_citations_form_and_every_role(tmp_path: Path) -> None:
+    """`inspect --unresolved` on the whole development set: each archive the build made from the
+    citation's form (a local archive, published with lodpub:LocalEntity) is listed for curation,
+    and so is each role kept as marked."""
+    import subprocess
+
+    from lodpub.unresolved import collect
+
+    report = collect(sorted((REAL / "letters").glob("*.txt")), Authorities.load(REAL / "authorities.toml"))
+    listed = {c.label for c in report.clusters if c.category == "archive" and c.status == "local"}
+    roles = {c.label for c in report.clusters if c.status == "role"}
+    assert {"the Foreign Minister", "SOVIET AMBASSADOR", "Min[ister]. o[f]. F[oreign].A[ffairs]"} <= roles
+    out = tmp_path / "dist"
+    build = [sys.executable, "-m", "lodpub", "build", str(REAL), "--out", str(out), "--no-cache", "--quiet"]
+    subprocess.run(build, check=True)
+    data = _fidelity().Dataset(out)
+    crm = "http://www.cidoc-crm.org/cidoc-crm/"
+    published = {
+        label
+        for keeper in {
+            s for s in data.subjects(crm + "P2_has_type", LODPUB + "LocalEntity") if "/group/" in s
+        }
+        if data.subjects(crm + "P50_has_current_keeper", keeper)
+        for label in data.objects(keeper, "http://www.w3.org/2000/01/rdf-schema#label")
+    }
+    assert published and published <= listed, published - listed

@@ -160,7 +160,7 @@ def test_inspect_shows_names_as_marked_and_what_nothing_resolves(tmp_path: Path)
         tmp_path / "c",
         {
             "a.txt": WILSON.format(
-                archive="Polish Foreign Ministry Archive",
+                archive="Ruritania Foreign Archive",
                 translator="TASS",  # a translator is a person; TASS is shaped like a body
                 language="Romanian",
                 signer="S H T Y K O V",
@@ -257,7 +257,10 @@ def test_archives_languages_and_kinds_from_the_evidence(tmp_path: Path) -> None:
         tmp_path / "c",
         {
             "a.txt": WILSON.format(
-                archive="Polish Foreign Ministry Archive", translator="TASS", language="Elvish", signer="TASS"
+                archive="Ruritania Foreign Archive",
+                translator="TASS",
+                language="Elvish",
+                signer="TASS",
             ),
             "b.txt": WILSON.format(
                 archive="ZAXA, f. 1, op. 2, d. 3", translator="NKIDP", language="Elvish", signer="Warsaw"
@@ -276,7 +279,7 @@ def test_archives_languages_and_kinds_from_the_evidence(tmp_path: Path) -> None:
         ("name", "local", "person", "Gary Goldberg", [f"{letters / 'c.txt'}:10"]),
         ("name", "local", "group", "TASS", [f"{letters / 'a.txt'}:26"]),
         ("archive", "not recognised", "archive", "ZAXA, f. 1, op. 2, d. 3", [f"{letters / 'b.txt'}:9"]),
-        ("archive", "local", "archive", "Polish Foreign Ministry Archive", [f"{letters / 'a.txt'}:9"]),
+        ("archive", "local", "archive", "Ruritania Foreign Archive", [f"{letters / 'a.txt'}:9"]),
         (
             "language",
             "not recognised",
@@ -292,15 +295,15 @@ def test_archives_languages_and_kinds_from_the_evidence(tmp_path: Path) -> None:
         "person.gary-goldberg",
         "group.tass",
         "group.zaxa",
-        "group.polish-foreign-ministry-archive",
+        "group.ruritania-foreign-archive",
         None,  # a language: a comment
     ]
     assert data["unresolved"][5]["proposal"] == "ZAXA"
     snippet = data["snippet"]
     toml = tomllib.loads(snippet)
     assert toml["group"]["zaxa"] == {"label": "ZAXA", "archive": True}
-    assert toml["group"]["polish-foreign-ministry-archive"] == {
-        "label": "Polish Foreign Ministry Archive",
+    assert toml["group"]["ruritania-foreign-archive"] == {
+        "label": "Ruritania Foreign Archive",
         "archive": True,
     }
     assert toml["person"]["nkidp"] == {"label": "NKIDP"}
@@ -340,8 +343,8 @@ def test_real_letters_loop(tmp_path: Path) -> None:
     assert data == unresolved(folder) and data["failed"] == []
     clusters = data["unresolved"]
     assert clusters and any(c["category"] == "name" and c["status"] == "local" for c in clusters)
-    order = ["name", "archive", "language"], ["not recognised", "local", "segment"]
-    kinds = ["person", "group", "place", "archive", "language"]
+    order = ["name", "archive", "language"], ["not recognised", "local", "role", "segment"]
+    kinds = ["person", "group", "role", "place", "archive", "language"]
     keys = [
         (
             order[0].index(c["category"]),

@@ -31,7 +31,7 @@ from ..mapping.custody import Custody
 from ..mapping.iris import Iris
 from ..model import ArchivalRef, Evidence, Holding, Letter, Value
 from ..sources import read_letter
-from ..sources.names import bracketed_identity
+from ..sources.names import bracketed_identity, is_role
 from ..textutil import collapse
 from .report import Occurrence, Unresolved
 from .snippet import snippet
@@ -106,6 +106,9 @@ def _unknowns(
             if resolved and not all(e.local for e in resolved):
                 continue
             occurrence = _occurrence(file, field, value.evidence, as_marked(value))
+            if field in ("sender", "addressee") and is_role(value.text):  # kept as marked
+                yield ("name", "role", "role", collapse(value.text)), occurrence, False
+                continue
             if resolved:
                 for entity in resolved:
                     yield ("name", "local", entity.kind, entity.label), occurrence, True

@@ -10,11 +10,15 @@ from ..errors import LodpubError
 
 # Categories and statuses, in the order they are listed.
 CATEGORIES = ("name", "archive", "language")
-STATUSES = ("not recognised", "local", "segment")
-KIND_ORDER = ("person", "group", "place", "archive", "language")
+STATUSES = ("not recognised", "local", "role", "segment")
+KIND_ORDER = ("person", "group", "role", "place", "archive", "language")
 HEADINGS = {
     ("name", "not recognised"): "names not recognised (no entity minted, kept verbatim)",
     ("name", "local"): "local names (minted from the name's shape, not curated)",
+    (
+        "name",
+        "role",
+    ): "roles kept as marked (no entity; a person only where a curated variant names the holder)",
     ("archive", "local"): "local archives (minted from the archive's own words, not curated)",
     ("archive", "not recognised"): "archival statements not recognised (kept verbatim)",
     ("archive", "segment"): "citation segments not recognised (kept verbatim)",

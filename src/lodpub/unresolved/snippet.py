@@ -48,6 +48,11 @@ def _entry(item: Cluster, taken: set[str], keys: set[tuple[str, str]]) -> tuple[
             f"# language? {spellings} ({where}): not a language lodpub knows; if it is one:",
             f'# [language.EU-CODE] label = {_toml(item.label)} code = "ISO 639-1 code"',
         ], None
+    if item.status == "role":
+        return [
+            f"# role kept as marked: {spellings} ({where}): no entity is made of it; where the letters",
+            "# mean one holder, add the role to that person's variants",
+        ], None
     if item.category == "archive" and item.status != "local" and item.proposal is None:
         return [
             f"# archive? {item.status}: {spellings} ({where}): no entry makes the mapping",
