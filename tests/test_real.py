@@ -932,3 +932,33 @@ def test_the_curators_list_holds_every_archive_from_the_citations_form_and_every
         for label in data.objects(keeper, "http://www.w3.org/2000/01/rdf-schema#label")
     }
     assert published and published <= listed, published - listed
+
+
+def test_pseudonyms_and_editors_brackets_in_both_orders_and_both_kinds(tmp_path: Path) -> None:
+    """ "Filippov [Stalin]", "Feng Xi (Stalin)", "Stalin [Kuznetsov]": one person whichever the
+    order or the bracket; where either name is curated, that person, and a bracketed name never
+    mints a second one."""
+    without = Authorities.load(CORPUS / "authorities.toml")
+    keys = {
+        span: [e.key for e in without.resolve(span)]
+        for span in ("Filippov [Stalin]", "Feng Xi (Stalin)", "Feng Xi [Stalin]", "FENG XI [STALIN]")
+    }
+    assert set(map(tuple, keys.values())) == {("stalin",)}, keys
+    assert [e.key for e in without.resolve("Maneli (Hanoi)")] == ["maneli"]  # a city in brackets
+    seed = (CORPUS / "authorities.toml").read_text(encoding="utf-8")
+    (tmp_path / "a.toml").write_text(
+        seed
+        + '\n[person.stalin-iosif]\nlabel = "Iosif Stalin"\nvariants = ["Stalin", "Filippov", "Feng Xi"]\n',
+        encoding="utf-8",
+    )
+    curated = Authorities.load(tmp_path / "a.toml")
+    for span in (
+        "Filippov [Stalin]",
+        "Feng Xi (Stalin)",
+        "Stalin [Kuznetsov]",
+        "Kuznetsov [Stalin]",
+        "Filippov",
+    ):
+        assert [(e.key, e.local) for e in curated.resolve(span)] == [("stalin-iosif", False)], span
+    # the known name wins over the bracketed one, which mints nobody
+    assert [e.key for e in curated.resolve("Khrushchev [Ivanov]")] == ["khrushchev-nikita"]

@@ -176,6 +176,9 @@ class Authorities:
         name, identity = bracketed_identity(phrase)
         name = without_role(name) if identity is None else name
         known, residue = self._scan(identity or name, kinds)
+        if not known and identity is not None:
+            # "Filippov [Stalin]", "Stalin [Kuznetsov]": either name may be the curated one
+            known, residue = self._scan(name, kinds)
         if not known:
             local = local_entity(identity or name, kinds)
             return [local] if local is not None else []

@@ -141,8 +141,28 @@ def bracketed_identity(span: str) -> tuple[str, str | None]:
         if _ROLE_WORDS.match(outer) and len(inner.split()) >= 2 and is_name_shaped(inner):
             return inner, None
         if is_name_shaped(outer) and not GROUP_WORDS.search(outer):
+            # "Feng Xi (Stalin)" as "Feng Xi [Stalin]": a person's name in parentheses after a
+            # name is the editors' identification as much as one in brackets (a city is not)
+            if _is_person_name(inner) and not _ROLE_WORDS.match(outer):
+                return outer, inner
             return outer, None
     return text, None
+
+
+def _is_person_name(span: str) -> bool:
+    """A span that can only be a person's name: name-shaped, one to four words, no body's word,
+    no city (``Maneli (Hanoi)`` names where Maneli was), no role."""
+    from .places import is_city
+
+    words = span.split()
+    return (
+        0 < len(words) <= 4
+        and is_name_shaped(span)
+        and not GROUP_WORDS.search(span)
+        and not is_city(span)
+        and not _ROLE_WORDS.match(span)
+        and not any(w.isdigit() for w in words)
+    )
 
 
 _ROLE_WORDS = re.compile(
