@@ -12,8 +12,9 @@ import pytest
 
 from lodpub.authorities import Authorities, Entity
 from lodpub.model import Basis, Evidence, Value
+from lodpub.sources.archival import split_holdings, split_statement
 from lodpub.sources.callnumbers import read_call_number
-from lodpub.sources.citation import read_citation, split_holdings, split_statement
+from lodpub.sources.citation import read_citation
 from lodpub.sources.dates import is_unknown, parse_date
 from lodpub.sources.parties import signature, title_parties
 
@@ -372,6 +373,11 @@ def test_archives_table_sigla_and_ambiguity() -> None:
         (["Sent: Comrade Kim"], None, None),
         (["Information copy sent to: New York"], None, None),
         (["Havana Embassy, Calle 17"], None, None),
+        # the fourth set: ordinals apart, "In Prague on …", a route's first city
+        (["Pyongyang, 28 th September, 1955"], "Pyongyang", Basis.STATED),
+        (["In Prague on 6th September 1963"], "Prague", Basis.STATED),
+        (["From Moscow to Warsaw, September 24, 1976"], "Moscow", Basis.STATED),
+        (["In the name of the Party, 1963"], None, None),
     ],
 )
 def test_places_from_datelines_and_telegram_headers(
@@ -809,7 +815,7 @@ def test_archives_by_their_place_in_the_citation() -> None:
     ]
     for statement, want in cases:
         assert split_statement(statement, known) == want, statement
-    from lodpub.sources.citation import archive_name
+    from lodpub.sources.archival import archive_name
 
     assert archive_name("Diplomatic Archives of Japan, Tokyo", known) == "Diplomatic Archives of Japan"
     for name, key in [
@@ -962,3 +968,62 @@ def test_pseudonyms_and_editors_brackets_in_both_orders_and_both_kinds(tmp_path:
         assert [(e.key, e.local) for e in curated.resolve(span)] == [("stalin-iosif", False)], span
     # the known name wins over the bracketed one, which mints nobody
     assert [e.key for e in curated.resolve("Khrushchev [Ivanov]")] == ["khrushchev-nikita"]
+
+
+@pytest.mark.parametrize(
+    ("title", "place"),
+    [
+        ("Secret Telegram from Moscow to Warsaw, No. 848", "Moscow"),
+        ("Telegram from Washington, DC, No.084.504, Urgent, SECRET", "Washington"),
+        # an embassy's city, a person, a city it goes to: no place of writing
+        ("Telegram from Polish Embassy in Havana (Jeleń), 31 October 1962", None),
+        ("Cable from Japanese Embassy in Havana to Tokyo", None),
+        ("Telegram from Shtykov to Stalin", None),
+    ],
+)
+def test_telegrams_from_a_city(title: str, place: str | None) -> None:
+    from lodpub.sources.places import title_place
+
+    found = title_place(Value(title, HERE))
+    assert (found.text if found else None) == place
+
+
+def test_the_fourth_sets_party_classes() -> None:
+    def parties(title: str) -> tuple[list[str], list[str]]:
+        found = title_parties(Value(title, HERE))
+        return [v.text for v in found[0]], [v.text for v in found[1]]
+
+    assert parties("A. Rapacki, 'Record of Conversation with the Ambassador of Great Britain'") == (
+        ["A. Rapacki"],
+        [],
+    )
+    assert parties("Note, Yu. Andropov, V. Kuznetsov, and K. Katushev to the CPSU Central Committee") == (
+        ["Yu. Andropov", "V. Kuznetsov", "K. Katushev"],
+        ["the CPSU Central Committee"],
+    )
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+    (trinh,) = authorities.resolve("Nguyen Duy Trinh [Foreign Minister of the DRV]")  # an office, no identity
+    assert (trinh.kind, trinh.label) == ("person", "Nguyen Duy Trinh")
+    (division,) = authorities.resolve("Division of Soviet and East European Affairs")
+    assert division.kind == "group"
+    from lodpub.sources.closing import _marked_signature
+
+    assert _marked_signature([(30, "/-/ Nowak")]) == (30, Value("Nowak", Evidence(30, "/-/ Nowak")))
+    assert _marked_signature([(30, "/–/ Rapacki")]) is not None
+
+
+def test_a_catalogue_records_subject_line_under_its_title(tmp_path: Path) -> None:
+    from lodpub.sources import read_letter
+
+    from .conftest import make_corpus
+
+    record = (
+        "Evaluation of Chinese Policies by the CC of the CPSU\n"
+        "Subject: Chinese Policies toward Eastern Europe\n\n"
+        "10 Mar 1980\n\nA Soviet party paper, summarised.\n\nCollection: China\nDocument Type: Report\n"
+        "Origin (Agency): CC of the Soviet Communist Party\nLanguage of Original Document: German\n"
+    )
+    path = make_corpus(tmp_path / "c", {"php-1980-03-10-x.txt": record}) / "letters" / "php-1980-03-10-x.txt"
+    letter = read_letter(path)
+    assert letter.title.text == "Evaluation of Chinese Policies by the CC of the CPSU"
+    assert letter.date is not None and (letter.date.year, letter.date.month, letter.date.day) == (1980, 3, 10)

@@ -18,8 +18,8 @@ from . import languages as language_table
 from .errors import ConfigError
 from .identifiers import AuthorityId, parse_ids
 from .resources import data_path
+from .sources.gazetteer import is_city
 from .sources.names import bracketed_identity, kind_of, read_in, strip_affiliation, without_role
-from .sources.places import is_city
 from .textutil import collapse, normalise_name, shape_name, slug
 
 KINDS = ("person", "group", "place", "language")

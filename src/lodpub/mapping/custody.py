@@ -16,8 +16,8 @@ from pyoxigraph import NamedNode, Triple
 
 from ..authorities import Authorities, Entity
 from ..model import ArchivalRef, Holding, Notice
+from ..sources.archival import archive_name, split_holdings, split_statement
 from ..sources.callnumbers import CallNumber, read_call_number
-from ..sources.citation import archive_name, split_holdings, split_statement
 from ..textutil import slug
 from .entities import describe_entity
 from .iris import Iris

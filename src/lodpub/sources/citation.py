@@ -10,11 +10,11 @@ reported: it never becomes an entity.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Edition, Evidence, Holding, Value
 from ..textutil import collapse
+from .archival import CALL_START, has_archive_word, looks_archival
 from .dates import is_unknown, parse_date
 from .names import is_name_shaped, strip_affiliation
 
@@ -123,14 +123,14 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
                 translated_from = Value(language, where)
             if _ACQUISITION.match(sentence) or not names:
                 notes.append(sentence)
-        elif last_holding and _CALL_START.match(sentence) and not has_archive_word(sentence):
+        elif last_holding and CALL_START.match(sentence) and not has_archive_word(sentence):
             # "Hungarian National Archives (…, MOL). XIX-J-1-j India, 1983, …": the call number
             # of the archive just named, after a full stop
             holdings[-1] = Holding(f"{holdings[-1].text}. {sentence}", where)
             holding = True
         else:
             for statement in _statements(sentence):
-                if _looks_archival(statement):
+                if looks_archival(statement):
                     holdings.append(Holding(statement, where))
                     holding = True
                 else:
@@ -222,180 +222,7 @@ def _statements(sentence: str) -> list[str]:
     return [sentence.strip()] if sentence.strip() else []
 
 
-def split_holdings(text: str, known: Callable[[str], bool]) -> list[str]:
-    """An archival sentence as one statement per archive: it is cut at ``;``, ``and`` or ``,``
-    only where a known archive follows (``APRF, …; AVPRF, …; and RGASPI, …``, ``APRF, … and
-    AVPRF, …``); a semicolon inside one archive's call number stays."""
-    out: list[str] = []
-    last = 0
-    for match in re.finditer(r"\s*(?:;\s*(?:and\s+)?|,?\s+and\s+)", text):
-        rest = text[match.end() :]
-        head = re.split(r"[,;]", rest, maxsplit=1)[0].strip()
-        words = head.split(" ")
-        if (
-            any(known(" ".join(words[:n])) for n in range(len(words), 0, -1))
-            and text[last : match.start()].strip()
-        ):
-            out.append(text[last : match.start()].strip())
-            last = match.end()
-    out.append(text[last:].strip())
-    return [o for o in out if o]
-
-
-_CALL_WORD = re.compile(
-    r"(?:^|[\s,(])(?:f|ff|fond|fonds|fund|op|opis|d|delo|dd|l|ll|list|listy|papka|p|pp|file|dosar|folder|"
-    r"box|carton|rg|record\s+group|sygn|sign|signatur|k|bl|doboz|vol|t|inv|tom|filele|fila|sv|č)"
-    r"\.?\s*[0-9IVXLC]",
-    re.I,
-)
-
-
-def _looks_archival(statement: str) -> bool:
-    return bool(
-        _CALL_WORD.search(statement) or re.search(r"\d", statement) or _ARCHIVE_WORD.search(statement)
-    )
-
-
-_ARCHIVE_WORD = re.compile(
-    r"\b(?:archives?|archiv\w*|arhiv\w*|archiwum|archivum|levéltár\w*|archivio|archivo|archief|"
-    r"arkhiv|library|records\s+administration|papers)\b",
-    re.I,
-)
-
-
-def has_archive_word(name: str) -> bool:
-    """True for a name that says it is an archive (or a library, or a collection of papers)."""
-    return bool(_ARCHIVE_WORD.search(name))
-
-
-def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, str] | None:
-    """An archival statement as (archive as written, call number as written), or None when no
-    archive can be told apart. ``known`` says whether a span names an archive the authority
-    data knows. The archive is a leading or a trailing run of the statement's comma-separated
-    parts (or words of its first part: ``SAPMO-BArch DY 30/3386``); ``APRF: F. 39, …`` has a
-    colon after it. The call number is the rest of the statement, verbatim."""
-    # "…, MOL). XIX-J-1-j": a stop after ")"; a comma inside curly quotes ("Maço “… 1,962//6223,”
-    # Ministry …") cuts nothing, the quote closed after a comma cuts there
-    separator = r"(?:,(?![^“”]*”)|(?<=,”)\s|:(?=\s)|(?<=\))\.(?=\s))\s*(?![^()]*\))"
-    cuts = [0] + [m.end() for m in re.finditer(separator, statement)]
-    ends = [m.start() for m in re.finditer(separator, statement)] + [len(statement)]
-    parts = [statement[a:b].strip() for a, b in zip(cuts, ends, strict=True)]
-
-    def head_of(count: int) -> str:
-        return statement[: ends[count - 1]].strip()
-
-    def label(count: int) -> bool:  # "Year: 1954": a label, not the archive's city
-        return statement[ends[count] : ends[count] + 1] == ":"
-
-    def rest_from(count: int) -> str:
-        return statement[cuts[count] :].strip(" ,:") if count < len(parts) else ""
-
-    # "Diplomatic Archives of … Japan (“Cuban Domestic Policies …” file), Tokyo": a file in
-    # brackets after the archive's name is the call number; the archive is the name (and city)
-    if parts:
-        inner = re.match(r"^(?P<name>[^()]+?)\s*(?P<file>\((?=[^()]*[\d“\"a-z])[^()]+\))$", parts[0])
-        if (
-            inner
-            and (
-                known(inner.group("name"))
-                or (has_archive_word(inner.group("name")) and is_name_shaped(inner.group("name"), longest=14))
-            )
-            and not _SIGLUM.match(inner.group("file").strip("()"))
-        ):
-            count = 1
-            places = [p for p in parts[1:] if _place_of_archive(p, known)]
-            if len(places) == len(parts) - 1:
-                name = ", ".join([inner.group("name"), *places])
-                return name, inner.group("file")
-    for count in range(len(parts), 0, -1):
-        # "Szyfrogramy …, 6/77 w-86, Polish Foreign Ministry Archive (AMSZ)": a head that runs
-        # through a call number is not the archive's name (the trailing one is found below)
-        if count > 1 and re.search(r"\d", head_of(count)):
-            continue
-        if parts[count - 1] and known(head_of(count)):
-            while count < len(parts) and _place_of_archive(parts[count], known) and not label(count):
-                count += 1  # "…, Berlin (PolA AA)", "…, Warsaw", "…, Republic of Poland"
-            return head_of(count), rest_from(count)
-    for count in range(len(parts) - 1, 0, -1):
-        tail = statement[cuts[len(parts) - count] :].strip()
-        if known(tail):
-            return tail, statement[: ends[len(parts) - count - 1]].strip(" ,:")
-    words = parts[0].split(" ") if parts else []
-    for count in range(len(words) - 1, 0, -1):
-        head = " ".join(words[:count])
-        if known(head):
-            return head, statement[len(head) :].strip(" ,")
-    # Not in the authority data: an archive by its name's own words, never by position alone.
-    if parts and has_archive_word(parts[0]) and is_name_shaped(_without_siglum(parts[0]), longest=14):
-        count = 1
-        while (
-            count < len(parts) - 1
-            and (_place_of_archive(parts[count], known) or _SIGLUM.match(parts[count]))
-            and not label(count)
-        ):
-            count += 1  # "SED Archives, IfGA, ZPA, J IV 2/202/130": the sub-units' sigla
-        rest = rest_from(count)
-        # what follows holds no number (sub-units, series names): no call number we can tell
-        # apart; it stays in the verbatim citation
-        return head_of(count), rest if re.search(r"\d", rest) else ""
-    # "Fond 100, op. 50, …, Russian Foreign Ministry archives, Moscow, original in Chinese":
-    # the last part that names an archive, after the call number, with its city and country
-    # (and a note on the original) after it
-    for at in range(len(parts) - 1, 0, -1):
-        if has_archive_word(parts[at]) and _archive_shaped(parts[at]):
-            after = parts[at + 1 :]
-            places = [p for p in after if _place_of_archive(p, known)]
-            if all(_place_of_archive(p, known) or _ORIGINAL_NOTE.match(p) for p in after) and (
-                re.search(r"\d", statement[: ends[at - 1]])
-            ):
-                return ", ".join([parts[at], *places]), statement[: ends[at - 1]].strip(" ,:")
-            break
-    return None
-
-
 _ORIGINAL_IN = re.compile(r",\s*(?:the\s+)?original\s+in\s+(?P<language>[A-Z][a-z]+)\b")
-# "original in Chinese": the citation's note of the original's language, after the archive
-_ORIGINAL_NOTE = re.compile(r"^(?:the\s+)?original\s+in\s+(?P<language>[A-Z][a-z]+)$")
-
-
-# A sentence that opens with a call number: a fond word, a Roman-numbered series, a number.
-_CALL_START = re.compile(
-    r"^(?:[IVXLC]+-[A-Za-z0-9]|(?:f|fond|fonds|op|opis|d|delo|l|ll|rg|box|file|dosar|sygn|sign)\.?\s*\d|\d)",
-    re.I,
-)
-_SIGLUM = re.compile(r"^[A-Z][A-Za-z]{0,3}[A-Z][A-Za-z]{0,3}$")  # IfGA, ZPA, AMSZ
-
-
-def _place_of_archive(piece: str, known: Callable[[str], bool]) -> bool:
-    """A piece after an archive's name that belongs to the name: its city or country
-    (``Warsaw``, ``Republic of Poland``) or its siglum in parentheses (``Berlin (PolA AA)``)."""
-    if re.search(r"\d", piece):
-        return False
-    siglum = re.search(r"\(([^()]+)\)\s*$", piece)
-    if siglum and known(siglum.group(1)):
-        return True
-    words = [w for w in piece.split() if w.casefold() not in ("of", "the")]
-    return 0 < len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
-
-
-def _archive_shaped(name: str) -> bool:
-    """A name of an archive by its own words: name-shaped, its archive word in lower case too
-    ("Russian Foreign Ministry archives")."""
-    capitalised = _ARCHIVE_WORD.sub(lambda m: m.group(0).capitalize(), _without_siglum(name))
-    return is_name_shaped(capitalised, longest=14)
-
-
-def archive_name(span: str, known: Callable[[str], bool]) -> str:
-    """The name of an archive a span gives, without the city and country written after it
-    (``Diplomatic Archives of … Japan, Tokyo`` -> ``Diplomatic Archives of … Japan``)."""
-    parts = [p.strip() for p in re.split(r",\s*(?![^()]*\))", span)]
-    while len(parts) > 1 and _place_of_archive(parts[-1], known):
-        parts.pop()
-    return ", ".join(parts)
-
-
-def _without_siglum(name: str) -> str:
-    return re.sub(r"\s*\([^)]*\)\s*$", "", name)
 
 
 def credits(sentence: str) -> tuple[list[str], str | None]:

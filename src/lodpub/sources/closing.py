@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from ..model import Evidence, Value
 from ..textutil import collapse
 from .dates import parse_date
-from .names import is_name_shaped, kind_of, unspace
+from .gazetteer import is_city
+from .names import is_name_shaped, kind_of, read_in, unspace, without_role
 from .parties import address_line, closing_signature, from_line
 from .places import dateline
 from .text import Line, SourceText
@@ -79,7 +80,9 @@ def read_frame(source: SourceText, start: int, end: int, skip: frozenset[int]) -
 # "(Sd) …", "/s/ …": the signer, marked as signed.
 _MARKED = [
     re.compile(r"^[–—-]+\s*\d+\s*[–—-]+\s*(?P<name>[^–—]+?)\s*[–—-]*$"),
-    re.compile(r"^(?:ss\.|s\.s\.|/s/|\(s\)|\(signed\)|signed:?|\(sd\)\.?|sd/-?)\s*(?P<name>.+?)\.?$", re.I),
+    re.compile(
+        r"^(?:ss\.|s\.s\.|/s/|/[-–]/|\(s\)|\(signed\)|signed:?|\(sd\)\.?|sd/-?)\s*(?P<name>.+?)\.?$", re.I
+    ),
 ]
 
 
@@ -90,7 +93,11 @@ def _marked_signature(rest: list[tuple[int, str]]) -> tuple[int, Value] | None:
         for pattern in _MARKED:
             match = pattern.match(text)
             name = match.group("name") if match else ""
-            if match and is_name_shaped(name, longest=5) and kind_of(name) == "person":
+            # the mark vouches for a person: a lone surname ("/-/ Nowak") or the editors' words
+            # before it ("/-/ [Polish Ambassador in Moscow Wladyslaw] Napieraj") are enough
+            bare = without_role(read_in(name))
+            lone = len(bare.split()) == 1 and bare[:1].isupper() and not is_city(bare)
+            if match and is_name_shaped(bare, longest=5) and (kind_of(bare) == "person" or lone):
                 return number, Value(name, Evidence(number, text))
     return None
 

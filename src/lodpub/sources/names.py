@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..textutil import collapse
+from .gazetteer import is_city
 
 CONNECTORS = frozenset(
     "of the and for in on at de la le du des al a lui din von van der den di da do dos y i na w z ze "
@@ -24,7 +25,7 @@ HONORIFICS = re.compile(
 )
 GROUP_WORDS = re.compile(
     r"\b(committees?|party|parties|ministry|ministries|embassy|embassies|government|council|presidium|"
-    r"politburo|politbureau|secretariat|departments?|bureau|delegation|legation|consulate|mission|"
+    r"politburo|politbureau|secretariat|departments?|divisions?|bureau|delegation|legation|consulate|mission|"
     r"command|headquarters|staff|office|agency|sections?|directorates?|administration|commission|"
     r"union|front|league|academy|institute|university|archives?|cc|kc|ck|tsk|cpsu|cpc|ccp|pzpr|sed|"
     r"rwp|pcr|kpss|mfa|ussr|prc|dprk|gdr|frg|pzpr|kgb|stb|mgb|nkvd|tass|xinhua|people's\s+republic|"
@@ -133,6 +134,9 @@ def bracketed_identity(span: str) -> tuple[str, str | None]:
     (Władysław Gomułka)`` -> the person inside, for a role outside."""
     text = collapse(span)
     match = re.match(r"^(?P<name>[^\[\]]+?)\s*\[(?P<who>[^\]]+)\]\s*$", text)
+    # "Nguyen Duy Trinh [Foreign Minister of the DRV]": an office in brackets is no identity
+    if match and _ROLE_WORDS.match(match.group("who")):
+        return match.group("name"), None
     if match and is_name_shaped(match.group("who")):
         return match.group("name"), match.group("who")
     paren = re.match(r"^(?P<name>[^()]+?)\s*\((?P<inner>[^()]+)\)\s*$", text)
@@ -152,8 +156,6 @@ def bracketed_identity(span: str) -> tuple[str, str | None]:
 def _is_person_name(span: str) -> bool:
     """A span that can only be a person's name: name-shaped, one to four words, no body's word,
     no city (``Maneli (Hanoi)`` names where Maneli was), no role."""
-    from .places import is_city
-
     words = span.split()
     return (
         0 < len(words) <= 4

@@ -19,8 +19,8 @@ import re
 from ..model import Basis, Evidence, Value
 from ..textutil import collapse
 from .dates import parse_date
+from .gazetteer import is_city
 from .names import GROUP_WORDS, HONORIFICS, is_name_shaped, is_role, kind_of, read_in, unspace, without_role
-from .places import is_city
 
 _KINDS = (
     r"(?:ciphered\s+|cipher\s+|coded\s+|secret\s+|urgent\s+|top\s+secret\s+)*"
@@ -49,7 +49,7 @@ _SENDER = rf"(?P<sender>(?:(?!\s+{_TOPIC}\b)[^;:])+?)"
 _TITLE_PATTERNS = [
     # Telegram, X to Y / Report, Embassy of … to … / Ciphered Telegram No. 709, X to Y
     re.compile(
-        rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*,\s*(?P<sender>[^,;:]+?)\s+to\s+"
+        rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*,\s*(?P<sender>[^,;:]+?(?:,\s*(?:and\s+)?[^,;:]+?)*)\s+to\s+"
         rf"(?P<addressee>[^;:]+?){_STOP}",
         re.I,
     ),
@@ -113,8 +113,13 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
     if own and kind_of(own.group("sender")) == "group" and is_name_shaped(own.group("sender")):
         return (Value(own.group("sender"), inferred),), ()
     # "Asian Affairs Bureau [Ministry of Foreign Affairs, Japan], 'The Chinese Communist Problem'"
+    # "A. Rapacki, 'Record of Conversation …'", "Iván Németh, 'Memorandum …'": the author, a person
     author = re.match(r"^(?P<sender>[^,;:'‘\"“]+?(?:\s*\[[^\]]+\])?)\s*,\s*['‘\"“]", text)
-    if author and kind_of(author.group("sender")) == "group" and is_name_shaped(author.group("sender")):
+    if (
+        author
+        and kind_of(author.group("sender")) in ("group", "person")
+        and is_name_shaped(author.group("sender"))
+    ):
         return (Value(author.group("sender"), inferred),), ()
     for pattern in _TITLE_PATTERNS:
         match = pattern.search(text)
@@ -188,7 +193,9 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     ):
         return tuple(Value(p, where) for p in pieces)  # "Minister Endre Sík, D. Min. Károly Szarka"
     pair = re.split(r"\s+and\s+", text)
-    if len(pair) == 2 and all(kind_of(p) == "person" and not GROUP_WORDS.search(p) for p in pair):
+    if len(pair) == 2 and all(
+        kind_of(p) == "person" and not GROUP_WORDS.search(p) and "," not in p for p in pair
+    ):
         return tuple(Value(p.strip(), where) for p in pair)  # "Wu Xiuquan and Qiao Guanhua"
     if len(pieces) == 2 and re.match(r"^(?:the\s+)?[A-Z]", pieces[0]) and _person_after_role(pieces[1]):
         return (Value(pieces[1], where),) if is_name_shaped(pieces[1]) else ()

@@ -44,9 +44,12 @@ def read(source: SourceText, letter_id: str) -> Letter:
             source.path, title_line.number, "title", "expected the document's title on the first line"
         )
     title = Value(title_line.text.strip(), evidence(title_line))
+    # "Subject: …" right under the title is the title's subject line; the date follows it
+    subject = len(lines) > 2 and (m := _FIELD.match(lines[1].text)) and m.group("label").lower() == "subject"
+    heading = 2 if subject else 1
     fields: dict[str, Value] = {}
     first_field = len(source.lines)
-    for line in lines:
+    for line in lines[heading + 1 :]:
         match = _FIELD.match(line.text)
         if match and match.group("value"):
             label = (
@@ -59,7 +62,7 @@ def read(source: SourceText, letter_id: str) -> Letter:
 
     date: DateValue | None = None
     undated: Evidence | None = None
-    date_line = lines[1] if len(lines) > 1 else title_line
+    date_line = lines[heading] if len(lines) > heading else title_line
     date = parse_date(date_line.text, evidence(date_line), whole=True)
     if date is None and is_unknown(date_line.text):
         undated = evidence(date_line)

