@@ -1027,3 +1027,21 @@ def test_a_catalogue_records_subject_line_under_its_title(tmp_path: Path) -> Non
     letter = read_letter(path)
     assert letter.title.text == "Evaluation of Chinese Policies by the CC of the CPSU"
     assert letter.date is not None and (letter.date.year, letter.date.month, letter.date.day) == (1980, 3, 10)
+
+
+def test_a_partys_central_committee_after_its_name() -> None:
+    """ "CPSU Central Committee", "CPSU CC": the curated CC of the CPSU, not the party."""
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+    for span in ("the CPSU Central Committee", "CPSU CC"):
+        assert [e.key for e in authorities.resolve(span)] == ["cc-cpsu"], span
+    assert [e.key for e in authorities.resolve("CPSU")] == ["cpsu"]
+    from lodpub.sources.archival import split_statement
+
+    def known(span: str) -> bool:
+        return authorities.archive(span) is not None
+
+    statement = "Archive of the Ministry of Foreign Affairs, Warsaw (AMSZ) z-Depesze, Moskwa 1972"
+    assert split_statement(statement, known) == (
+        "Archive of the Ministry of Foreign Affairs, Warsaw (AMSZ)",
+        "z-Depesze, Moskwa 1972",
+    )

@@ -19,7 +19,14 @@ from .errors import ConfigError
 from .identifiers import AuthorityId, parse_ids
 from .resources import data_path
 from .sources.gazetteer import is_city
-from .sources.names import bracketed_identity, kind_of, read_in, strip_affiliation, without_role
+from .sources.names import (
+    bracketed_identity,
+    kind_of,
+    names_in_residue,
+    read_in,
+    strip_affiliation,
+    without_role,
+)
 from .textutil import collapse, normalise_name, shape_name, slug
 
 KINDS = ("person", "group", "place", "language")
@@ -175,6 +182,11 @@ class Authorities:
             return [local] if local is not None else []
         name, identity = bracketed_identity(phrase)
         name = without_role(name) if identity is None else name
+        committee = _PARTY_CC.match(identity or name)  # "CPSU Central Committee", "CPSU CC"
+        if committee:
+            of_party = self._scan(f"CC of the {committee.group('party')}", kinds)[0]
+            if of_party and all(e.key != committee.group("party").casefold() for e in of_party):
+                return of_party
         known, residue = self._scan(identity or name, kinds)
         if not known and identity is not None:
             # "Filippov [Stalin]", "Stalin [Kuznetsov]": either name may be the curated one
@@ -183,11 +195,15 @@ class Authorities:
             local = local_entity(identity or name, kinds)
             return [local] if local is not None else []
         if "person" in kinds:
-            for extra in _names_in_residue(residue):
+            for extra in names_in_residue(residue):
                 person = local_entity(extra, ("person",))
                 if person is not None:
                     known.append(person)
         return known
+
+
+# A party's Central Committee written after the party's name: "CPSU Central Committee", "PZPR CC"
+_PARTY_CC = re.compile(r"^(?:the\s+)?(?P<party>[A-Z][\w\-]*)\s+(?:Central\s+Committee|CC)\s*$")
 
 
 def local_entity(name: str, kinds: tuple[str, ...], kind: str | None = None) -> Entity | None:
@@ -227,38 +243,6 @@ def _clean_name(name: str) -> str:
         text = text[1:-1].strip()  # a name in quotes as a whole; quotes inside it stay
     text = _HONORIFICS.sub("", text)
     return text.strip(" ,.;:") or collapse(name)
-
-
-_ROLE_WORDS = frozenset(
-    (
-        "first second third general secretary chairman president minister prime deputy ambassador "
-        "comrade comrades dear the of to and from by central committee council presidium member head "
-        "marshal foreign affairs party workers embassy government republic people's state with "
-        "communist greetings"
-    ).split()
-)
-_NAME_TOKEN = re.compile(r"^(?:[^\W\d_]\.|[^\W\d_][\w'\-]*)$")
-
-
-def _names_in_residue(residue: str) -> list[str]:
-    """Runs of two or more capitalised words left in a phrase once curated names are removed."""
-    names = []
-    for part in residue.split("|"):
-        run: list[str] = []
-        for token in [*re.split(r"[\s,;:()]+", part), ""]:
-            if (
-                token
-                and _NAME_TOKEN.match(token)
-                and token[0].isupper()
-                and token.casefold() not in _ROLE_WORDS
-            ):
-                run.append(token)
-                continue
-            if len(run) >= 2:
-                name = " ".join(run)
-                names.append(name.title() if name.isupper() else name)
-            run = []
-    return names
 
 
 def _alternation(names: dict[str, Entity]) -> re.Pattern[str]:

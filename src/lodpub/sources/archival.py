@@ -69,7 +69,10 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
     colon after it. The call number is the rest of the statement, verbatim."""
     # "…, MOL). XIX-J-1-j": a stop after ")"; a comma inside curly quotes ("Maço “… 1,962//6223,”
     # Ministry …") cuts nothing, the quote closed after a comma cuts there
-    separator = r"(?:,(?![^“”]*”)|(?<=,”)\s|:(?=\s)|(?<=\))\.(?=\s))\s*(?![^()]*\))"
+    # ("Warsaw (AMSZ) z-Depesze, …": a siglum in brackets ends the archive's name too)
+    separator = (
+        r"(?:,(?![^“”]*”)|(?<=,”)\s|(?<=[A-Z]\))\s(?=[^\s,;(])|:(?=\s)|(?<=\))\.(?=\s))\s*(?![^()]*\))"
+    )
     cuts = [0] + [m.end() for m in re.finditer(separator, statement)]
     ends = [m.start() for m in re.finditer(separator, statement)] + [len(statement)]
     parts = [statement[a:b].strip() for a, b in zip(cuts, ends, strict=True)]

@@ -245,3 +245,35 @@ def is_role(span: str) -> bool:
     if not any(w in _ROLE_NOUNS for w in folded):
         return False
     return all(f in _ROLE_VOCABULARY or f in _DEMONYMS for f in folded)
+
+
+_RESIDUE_ROLE_WORDS = frozenset(
+    (
+        "first second third general secretary chairman president minister prime deputy ambassador "
+        "comrade comrades dear the of to and from by central committee council presidium member head "
+        "marshal foreign affairs party workers embassy government republic people's state with "
+        "communist greetings"
+    ).split()
+)
+_NAME_TOKEN = re.compile(r"^(?:[^\W\d_]\.|[^\W\d_][\w'\-]*)$")
+
+
+def names_in_residue(residue: str) -> list[str]:
+    """Runs of two or more capitalised words left in a phrase once curated names are removed."""
+    names = []
+    for part in residue.split("|"):
+        run: list[str] = []
+        for token in [*re.split(r"[\s,;:()]+", part), ""]:
+            if (
+                token
+                and _NAME_TOKEN.match(token)
+                and token[0].isupper()
+                and token.casefold() not in _RESIDUE_ROLE_WORDS
+            ):
+                run.append(token)
+                continue
+            if len(run) >= 2:
+                name = " ".join(run)
+                names.append(name.title() if name.isupper() else name)
+            run = []
+    return names
