@@ -42,7 +42,7 @@ def _fidelity():  # type: ignore[no-untyped-def]
     return module
 
 
-@pytest.mark.parametrize(("folder", "count"), [(REAL, 78), (Path(__file__).parent / "holdout", 24)])
+@pytest.mark.parametrize(("folder", "count"), [(REAL, 109), (Path(__file__).parent / "holdout", 24)])
 def test_real_records_nothing_wrong_or_invented(folder: Path, count: int) -> None:
     """The development set, and the second set (tests/holdout, measured blind before the readers
     were mended for the classes it showed): nothing wrong, nothing invented, 98% right."""

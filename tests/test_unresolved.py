@@ -369,15 +369,19 @@ def test_real_letters_loop(tmp_path: Path) -> None:
     assert code == 0 and text.startswith(f"{data['letters']} letter(s) read; unresolved: {names} name(s), ")
     assert text.endswith(data["snippet"])
     append_snippet(folder, data["snippet"])
+    # by kind: "Warsaw" entered as a place still leaves "Warsaw" signing as a person unresolved
     fixed = {
-        v["text"]
+        (c["kind"], v["text"])
         for c in clusters
         if c["category"] == "name" and c["entry"]
         for v in c["variants"]
         if v["fixable"]
     }
     left = {
-        v["text"] for c in unresolved(folder)["unresolved"] if c["category"] == "name" for v in c["variants"]
+        (c["kind"], v["text"])
+        for c in unresolved(folder)["unresolved"]
+        if c["category"] == "name"
+        for v in c["variants"]
     }
     assert fixed and not fixed & left
 

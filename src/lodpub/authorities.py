@@ -173,6 +173,8 @@ class Authorities:
         A phrase may mix both: in "First Secretary of the CC of the CPSU Ivan Petrov" the
         Central Committee is curated and Ivan Petrov, left over, becomes a local person.
         """
+        whole = re.fullmatch(r"\[(?P<name>[^\[\]]+)\]", collapse(phrase))
+        phrase = whole.group("name") if whole else phrase  # "[Foreign Minister Olszowski]"
         inserted = re.match(r"^\[[^\]]+\]\s*(?P<name>\S.*)$", collapse(phrase))
         if inserted:  # "[Ambassador Edward] DROŻNIAK": the name the letter writes, the editors' words
             found = self._scan(inserted.group("name"), kinds)[0]  # tell which kind it is

@@ -195,7 +195,9 @@ def sentences(text: str) -> list[str]:
 _CREDIT_CLAUSE = re.compile(
     r"[,;]\s*(?=(?:obtained|translated|contributed|provided|donated|compiled|edited|transcribed|selected)\b"
     r"[^,]*\bby\s)"
-    r"|(?:(?<=[.!?][\"'”’])|(?<=[.!?][\"'”’][\"'”’]))\s+(?=(?:Obtained|Translated|Contributed|Provided|Donated)\b)",
+    r"|(?:(?<=[.!?][\"'”’])|(?<=[.!?][\"'”’][\"'”’]))\s+(?=(?:Obtained|Translated|Contributed|Provided|Donated)\b)"
+    # "… f. 5./791.o.e. Translated for CWIHP by …": a stop after an abbreviation, then a credit
+    r"|(?<=\.)\s+(?=(?:Obtained|Translated|Contributed|Provided|Donated)\b[^.]*\bby\s)",
     re.I,
 )
 

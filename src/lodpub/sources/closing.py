@@ -95,11 +95,20 @@ def _marked_signature(rest: list[tuple[int, str]]) -> tuple[int, Value] | None:
             name = match.group("name") if match else ""
             # the mark vouches for a person: a lone surname ("/-/ Nowak") or the editors' words
             # before it ("/-/ [Polish Ambassador in Moscow Wladyslaw] Napieraj") are enough
-            bare = without_role(read_in(name))
+            inserted = re.match(r"^\[[^\]]+\]\s*(?P<name>\S.*)$", name)
+            bare = inserted.group("name") if inserted else without_role(name)
             lone = len(bare.split()) == 1 and bare[:1].isupper() and not is_city(bare)
-            if match and is_name_shaped(bare, longest=5) and (kind_of(bare) == "person" or lone):
+            person = kind_of(bare) == "person" or kind_of(without_role(read_in(name))) == "person"
+            if match and is_name_shaped(bare, longest=5) and (person or lone):
                 return number, Value(name, Evidence(number, text))
     return None
+
+
+# The words of a body's name that say what it is, not whose it is
+_GENERIC_BODY = frozenset(
+    "the of for and ministry foreign affairs external relations embassy department office section division "
+    "committee central secretariat government consulate legation mission bureau directorate".split()
+)
 
 
 def _letterhead(window: list[Line]) -> Value | None:
@@ -109,6 +118,8 @@ def _letterhead(window: list[Line]) -> Value | None:
     if len(written) < 2 or dateline(written[1])[1] is None:
         return None
     text = collapse(written[0].text)
+    if all(w.casefold() in _GENERIC_BODY for w in re.findall(r"[^\W\d_]+", text)):
+        return None  # "Ministry of Foreign Affairs": whose? a form's heading names no one
     shape = re.sub(r"\s+to\s+", " of ", text)  # a mission "to" a country
     if kind_of(text) == "group" and is_name_shaped(shape, longest=12):
         return Value(text, Evidence(written[0].number, text))

@@ -180,7 +180,9 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     # words in brackets before each name; the spans stay as marked
     if text.startswith("["):
         names = [n.strip() for n in re.split(r"\s+and\s+|,\s*(?![^\[]*\])", text) if n.strip()]
-        if all(kind_of(without_role(read_in(n))) == "person" for n in names):
+        if all(
+            kind_of(without_role(read_in(n.strip("[]") if n.endswith("]") else n))) == "person" for n in names
+        ):
             return tuple(Value(n, where) for n in names)
     pieces = [p.strip() for p in re.split(r",\s*(?![^()\[\]]*[)\]])", text) if p.strip()]
     # a city is where a party is, never a party: "the Indian Embassy, Moscow", "Fidel Castro, Luanda"
@@ -251,7 +253,11 @@ def _person_after_role(piece: str) -> bool:
 
 _RELAY = re.compile(r"^(?P<city>[A-Z][A-Z\-]+)\s*(?:-|–|—|--)\s*(?P<who>[A-Z][A-Z .'\-]+)$")
 _DATELINE = re.compile(r"^[^\W\d_][\w\s\-]*,\s+.*\b1[5-9]\d\d\.?$")
-_ADDRESS = re.compile(r"^(?:\[\s*to(?:\s+the)?\s*\]\s*|to\s*:\s*|to\s+)(?P<who>.+)$", re.I)
+_ADDRESS = re.compile(
+    r"^(?:\[\s*to(?:\s+the)?\s*\]\s*|to\s*:\s*|to\s+|for\s+the\s+attention\s+of\s+|attention\s*:\s*)"
+    r"(?P<who>.+)$",
+    re.I,
+)
 _SERVICE = re.compile(
     r"^(?:top\s+secret|secret|strictly\s+secret|confidential|urgent|copy\s+no|no\.|nr\.|ciphered|cipher|"
     r"telegram|special|personal|highest\s+priority|priority|from\s*:|from\s+|[A-Z\-]+\s*--\s*$|"
@@ -298,6 +304,9 @@ def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
             or text.lower().startswith(("to comrade", "to the", "to:", "[to"))
             or HONORIFICS.match(match.group("who"))
             or _TO_FROM.search(match.group("who"))  # "To Foreign Minister Ohira from …"
+            or text.lower().startswith(("for the attention of", "attention:"))
+            or (text.endswith(":") and len(match.group("who").split()) <= 4)  # "To Szyszko:"
+            or match.group("who").startswith("[")  # "To [Foreign Minister Olszowski]"
         ):
             who = _NOTE_NUMBER.sub("", _TO_FROM.split(match.group("who"), maxsplit=1)[0]).strip(" ,.:")
             taken = position + 1
