@@ -127,16 +127,21 @@ class LetterState:
         values = self.verbatim.pop(field, [])
         if not values:
             return
-        ev = self.iris.evidence(self.letter.id, f"{slug(field)}-verbatim")
+        ev = self._assigning_nothing(f"{slug(field)}-verbatim", target, prop, values)
+        for value in values:
+            note = f"{value.evidence.note()} (not recognised, kept verbatim: {value.text})"
+            self.t.add(ev, crm("P3_has_note"), text(note))
+        self.fields.setdefault(slug(field), min(v.evidence.line for v in values))
+
+    def _assigning_nothing(self, name: str, target: NamedNode, prop: str, values: list[Value]) -> NamedNode:
+        """An evidence node for ``target``'s ``prop`` that assigns no value (its notes say why)."""
+        ev = self.iris.evidence(self.letter.id, name)
         stated = all(v.evidence.basis is Basis.STATED for v in values)
         self.t.add(ev, TYPE, crm("E13_Attribute_Assignment"))
         self.t.add(ev, crm("P140_assigned_attribute_to"), target)
         self.t.add(ev, crm("P177_assigned_property_of_type"), crm(prop))
         self.t.add(ev, P2, lp((Basis.STATED if stated else Basis.INFERRED).value))
-        for value in values:
-            note = f"{value.evidence.note()} (not recognised, kept verbatim: {value.text})"
-            self.t.add(ev, crm("P3_has_note"), text(note))
-        self.fields.setdefault(slug(field), min(v.evidence.line for v in values))
+        return ev
 
     def keep_roles(self, field: str, target: NamedNode, prop: str) -> None:
         """The roles of ``field`` (``the Foreign Minister``), each exactly as the letter writes
@@ -145,12 +150,7 @@ class LetterState:
         values = self.roles.pop(field, [])
         if not values:
             return
-        ev = self.iris.evidence(self.letter.id, f"{slug(field)}-role")
-        stated = all(v.evidence.basis is Basis.STATED for v in values)
-        self.t.add(ev, TYPE, crm("E13_Attribute_Assignment"))
-        self.t.add(ev, crm("P140_assigned_attribute_to"), target)
-        self.t.add(ev, crm("P177_assigned_property_of_type"), crm(prop))
-        self.t.add(ev, P2, lp((Basis.STATED if stated else Basis.INFERRED).value))
+        ev = self._assigning_nothing(f"{slug(field)}-role", target, prop, values)
         for index, value in enumerate(values, start=1):
             name = NamedNode(f"{ev.value}/name/{index}")
             self.t.add(ev, crm("P17_was_motivated_by"), name)
