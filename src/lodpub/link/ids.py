@@ -19,7 +19,7 @@ from typing import Any
 from ..authorities import Authorities, Entity
 from ..errors import ConfigError
 from ..identifiers import SCHEMES, AuthorityId, ids_of_item, parse_text
-from .review import _parse, _s, write_atomically
+from .review import _parse, _s, keyed_blocks, write_atomically
 from .wikidata import OfflineMiss, WikidataClient
 
 IDS_FIELDS = ("key", "label", "wikidata", "revision", "status", "candidate", "accept", "reject", "note")
@@ -133,16 +133,8 @@ def parse_id_blocks(raw: object, path: Path) -> list[IdOffer]:
     them on a re-run)."""
     if raw is None:
         return []
-    if not isinstance(raw, list) or not all(isinstance(b, dict) for b in raw):
-        raise _refused(path, "`ids` must be [[ids]] blocks")
-    offers, seen = [], set()
-    for number, block in enumerate(raw, 1):
-        key = block.get("key")
-        if not isinstance(key, str) or not re.match(r"^(person|group|place)\.\S+$", key):
-            raise _refused(path, f'[[ids]] block {number} has no key such as "person.some-key"')
-        if key in seen:
-            raise _refused(path, f"{key} has two [[ids]] blocks; merge them into one")
-        seen.add(key)
+    offers = []
+    for key, block in keyed_blocks(raw, "ids", path, _refused):
         unknown = sorted(set(block) - set(IDS_FIELDS))
         if unknown:
             raise _refused(path, f"{key}: unknown [[ids]] field {unknown[0]!r}")

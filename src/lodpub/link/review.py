@@ -196,20 +196,26 @@ def parse_review(data: bytes, path: Path) -> list[Block]:
     unknown = sorted(set(table) - {"entity", "ids"})  # [[ids]]: link/ids.py reads them
     if unknown:
         raise _refused(path, f"unknown top-level field {unknown[0]!r}")
-    entries = table.get("entity", [])
-    if not isinstance(entries, list) or not all(isinstance(b, dict) for b in entries):
-        raise _refused(path, "`entity` must be [[entity]] blocks")
-    blocks: list[Block] = []
-    seen: set[str] = set()
-    for number, raw in enumerate(entries, 1):
-        key = raw.get("key")
+    return [
+        _block(path, key, raw) for key, raw in keyed_blocks(table.get("entity", []), "entity", path, _refused)
+    ]
+
+
+def keyed_blocks(
+    raw: object, name: str, path: Path, refused: Callable[[Path, str], ConfigError]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The ``[[name]]`` blocks of a review file, each with its ``KIND.KEY``, one block a key."""
+    if not isinstance(raw, list) or not all(isinstance(b, dict) for b in raw):
+        raise refused(path, f"`{name}` must be [[{name}]] blocks")
+    out: list[tuple[str, dict[str, Any]]] = []
+    for number, block in enumerate(raw, 1):
+        key = block.get("key")
         if not isinstance(key, str) or not re.match(r"^(person|group|place)\.\S+$", key):
-            raise _refused(path, f'[[entity]] block {number} has no key such as "person.some-key"')
-        if key in seen:
-            raise _refused(path, f"{key} has two [[entity]] blocks; merge them into one")
-        seen.add(key)
-        blocks.append(_block(path, key, raw))
-    return blocks
+            raise refused(path, f'[[{name}]] block {number} has no key such as "person.some-key"')
+        if key in {k for k, _ in out}:
+            raise refused(path, f"{key} has two [[{name}]] blocks; merge them into one")
+        out.append((key, block))
+    return out
 
 
 def _block(path: Path, key: str, raw: dict[str, Any]) -> Block:
