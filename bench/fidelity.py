@@ -50,7 +50,10 @@ FIELDS = (
     "addressees",
 )
 _HONORIFIC = re.compile(
-    r"^(?:(?:the|comrades?|cdes?\.?|prof\.?|dr\.?|mr\.?|gen\.?|ambassador|minister|marshal)\s+)+", re.I
+    # titles and offices before a name: "Foreign Minister Yeh" is the person named Yeh
+    r"^(?:(?:the|comrades?|cdes?\.?|prof\.?|dr\.?|mr\.?|gen\.?|ambassador|minister|marshal|deputy|vice|"
+    r"first|foreign|prime|president|premier|chairman|director|secretary|general|consul)\s+)+",
+    re.I,
 )
 
 

@@ -673,7 +673,7 @@ def test_signatures_marked_as_signed(lines: list[str], sender: str | None) -> No
 
 
 def test_memorandum_from_lines_name_the_sender_and_cities_do_not() -> None:
-    from lodpub.sources.parties import from_line
+    from lodpub.sources.closing import from_line
 
     found = from_line([(1, "To: Ushiba Nobuhiko"), (2, "Vice Minister"), (3, "From: Kawase Ikkan")])
     assert found is not None and (found.text, found.evidence.line) == ("Kawase Ikkan", 3)
@@ -866,7 +866,7 @@ def test_editions_without_a_number_word_and_document_readers() -> None:
     ],
 )
 def test_from_lines(lines: list[str], sender: str | None) -> None:
-    from lodpub.sources.parties import from_line
+    from lodpub.sources.closing import from_line
 
     found = from_line([(n, t) for n, t in enumerate(lines, start=10)])
     assert (found.text if found else None) == sender

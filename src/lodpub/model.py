@@ -82,6 +82,7 @@ class Holding:
     evidence: Evidence
     archive: str | None = None  # where a layout gives the archive and the call number apart
     call_number: str | None = None
+    also: bool = False  # "Also available at …": a further holding, never the one before's archive
 
 
 @dataclass(frozen=True)

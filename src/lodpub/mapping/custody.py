@@ -71,12 +71,33 @@ class Custody:
         self.kept: list[Kept] = []
         self.notices: list[Notice] = []
         known = lambda span: authorities.archive(span) is not None  # noqa: E731
+        statements: list[Holding] = []
         for holding in ref.holdings:
             if holding.archive is not None:
-                self._read(holding, authorities)
+                statements.append(holding)
                 continue
-            for statement in split_holdings(holding.text, known):
-                self._read(Holding(statement, holding.evidence), authorities)
+            statements += [
+                Holding(s, holding.evidence, also=holding.also) for s in split_holdings(holding.text, known)
+            ]
+        at = 0
+        while at < len(statements):
+            holding = statements[at]
+            following = statements[at + 1] if at + 1 < len(statements) else None
+            if (
+                holding.archive is None
+                and following is not None
+                and following.archive is None
+                and not following.also
+            ):
+                # "Szyfrogramy from Moskwa 1962, 6/77 w-83 t-1263. Polish Foreign Ministry Archive
+                # (AMSZ), Warsaw.": a call number with no archive of its own, then the archive alone
+                alone = split_statement(following.text, known)
+                if split_statement(holding.text, known) is None and alone and not alone[1]:
+                    text = f"{holding.text}. {following.text}"
+                    holding = Holding(text, holding.evidence, following.text, holding.text)
+                    at += 1
+            self._read(holding, authorities)
+            at += 1
 
     def _read(self, holding: Holding, authorities: Authorities) -> None:
         known = lambda span: authorities.archive(span) is not None  # noqa: E731

@@ -109,8 +109,8 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
         if count > 1 and re.search(r"\d", head_of(count)):
             continue
         if parts[count - 1] and known(head_of(count)):
-            while count < len(parts) and _place_of_archive(parts[count], known) and not label(count):
-                count += 1  # "…, Berlin (PolA AA)", "…, Warsaw", "…, Republic of Poland"
+            while count < len(parts) and not label(count) and _of_the_archive(parts[count], known):
+                count += 1  # "…, Berlin (PolA AA)", "…, Warsaw", "…, Republic of Poland", "…, APRF"
             return head_of(count), rest_from(count)
     for count in range(len(parts) - 1, 0, -1):
         tail = statement[cuts[len(parts) - count] :].strip()
@@ -122,7 +122,7 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
         if known(head):
             return head, statement[len(head) :].strip(" ,")
     # Not in the authority data: an archive by its name's own words, never by position alone.
-    if parts and has_archive_word(parts[0]) and is_name_shaped(_without_siglum(parts[0]), longest=14):
+    if parts and has_archive_word(parts[0]) and _archive_shaped(parts[0]):
         count = 1
         while (
             count < len(parts) - 1
@@ -173,10 +173,21 @@ def _place_of_archive(piece: str, known: Callable[[str], bool]) -> bool:
     return 0 < len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
 
 
+def _of_the_archive(piece: str, known: Callable[[str], bool]) -> bool:
+    """A piece after a known archive's name that is still part of it: its place, its siglum
+    (``Archive of the President of the Russian Federation, APRF``), its city in brackets
+    (``(Prague)``). A fonds named after it (``National Archive, Archive of the CC CPCz``) opens
+    the call number."""
+    if _place_of_archive(piece, known) or _place_of_archive(piece.strip("()"), known):
+        return True
+    return bool(_SIGLUM.match(piece) and known(piece))
+
+
 def _archive_shaped(name: str) -> bool:
     """A name of an archive by its own words: name-shaped, its archive word in lower case too
     ("Russian Foreign Ministry archives")."""
     capitalised = _ARCHIVE_WORD.sub(lambda m: m.group(0).capitalize(), _without_siglum(name))
+    capitalised = capitalised.replace(" & ", " and ")  # "Rare Book & Manuscript Library"
     return is_name_shaped(capitalised, longest=14)
 
 

@@ -51,6 +51,7 @@ _EDITION = re.compile(
     r"|\*[^*]+\*",
     re.I,
 )
+_REEL = re.compile(r"\b(?:microfilm|microfiche)\b.*\b(?:reel|roll|fiche)\s+\d", re.I)
 _ACQUISITION = re.compile(r"^(?:obtained|contributed|provided|donated|courtesy)\b", re.I)
 _TRANSLATED = re.compile(
     r"\btranslat(?:ed|ion)(?:\s+and\s+(?:edited|annotated|transcribed))?"
@@ -95,6 +96,8 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
         head, _, tail = rest.partition(",")
         if PUBLISHERS.match(head.strip()):
             publisher, rest = head.strip(), tail
+    # "…/1953 8.d.Translated by …": a credit run on after a stop with no space
+    rest = re.sub(r"(?<=\w)\.(?=(?:Translated|Obtained|Contributed|Provided|Donated)\b)", ". ", rest)
     found = _URL.search(rest.strip())
     if found:
         url = found.group("url")
@@ -123,6 +126,11 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
                 translated_from = Value(language, where)
             if _ACQUISITION.match(sentence) or not names:
                 notes.append(sentence)
+        elif last_holding and _REEL.search(sentence) and not has_archive_word(sentence):
+            # "RGANI, f. 5, op. 28, d. 347. Department for …, 1953-1957, microfilm, reel 83": the
+            # microfilm the file was read on, part of its call number
+            holdings[-1] = Holding(f"{holdings[-1].text}. {sentence}", where, also=holdings[-1].also)
+            holding = True
         elif last_holding and CALL_START.match(sentence) and not has_archive_word(sentence):
             # "Hungarian National Archives (…, MOL). XIX-J-1-j India, 1983, …": the call number
             # of the archive just named, after a full stop
@@ -131,7 +139,7 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
         else:
             for statement in _statements(sentence):
                 if looks_archival(statement):
-                    holdings.append(Holding(statement, where))
+                    holdings.append(Holding(statement, where, also=statement != sentence.strip()))
                     holding = True
                 else:
                     unrecognised.append(statement)
@@ -178,7 +186,10 @@ def sentences(text: str) -> list[str]:
     out: list[str] = []
     start = 0
     # a stop inside a closing quote ('"77 Conversations." Included in …') ends a sentence too
-    for match in re.finditer(r"\.(?P<quote>[\"”’]?)(?=\s+[^\s\d(a-z])|\.\s*$", text):
+    for match in re.finditer(r"\.(?P<quote>[\"”’]?)(?=\s+[^\s\d(])|\.\s*$", text):
+        after = text[match.end() :].lstrip()
+        if after[:1].islower():
+            continue  # "32/1981/60. ő. e.": a lower-case word after a stop goes on the sentence
         before = text[start : match.start()]
         word = re.search(r"([\w]+)$", before)
         token = word.group(1) if word else ""
@@ -208,6 +219,8 @@ def _credit_apart(sentence: str) -> list[str]:
     match = _CREDIT_CLAUSE.search(sentence)
     if match is None or not match.start() or _CREDIT.search(sentence[: match.start()]):
         return [sentence]
+    if _EDITION_START.match(sentence) and re.match(r"[,;]\s*edited\b", sentence[match.start() :], re.I):
+        return [sentence]  # "Also published in …, edited by Ioan Romulus Budura, (Bucharest, 2005)"
     return [sentence[: match.start()].strip(), sentence[match.end() :].strip()]
 
 

@@ -10,7 +10,7 @@ from ..textutil import collapse
 from .dates import parse_date
 from .gazetteer import is_city
 from .names import is_name_shaped, kind_of, read_in, unspace, without_role
-from .parties import address_line, closing_signature, from_line
+from .parties import NOTE_NUMBER, address_line, closing_signature
 from .places import dateline
 from .text import Line, SourceText
 
@@ -191,3 +191,23 @@ def _paragraphs(lines: list[Line]) -> list[str]:
     while out and not out[-1]:
         out.pop()
     return out
+
+
+_FROM_LINE = re.compile(r"^(?:to\s*:?\s+.+?\s+)?from\s*:?\s*(?P<who>.+?)\s*[.,;]?$", re.I)
+
+
+def from_line(lines: list[tuple[int, str]]) -> Value | None:
+    """A memorandum's ``From: Kawase Ikkan`` among the first lines: the sender (a city there,
+    ``FROM: PYONGYANG``, is where a telegram came from, not who sent it)."""
+    for number, raw in lines[:8]:
+        match = _FROM_LINE.match(collapse(raw))
+        if match:
+            who = NOTE_NUMBER.sub("", match.group("who")).strip()
+            if re.search(r"\bdesk$", who, re.I):
+                return None  # "From the Korea Desk": the ministry's desk the telegram came through
+            named = without_role(read_in(who))
+            person = named != read_in(who)  # an office before the name: "Ambassador Katori"
+            if not is_city(who) and is_name_shaped(named, longest=10) and (kind_of(named) or person):
+                return Value(who, Evidence(number, collapse(raw)))
+            return None
+    return None

@@ -30,7 +30,7 @@ GROUP_WORDS = re.compile(
     r"union|front|league|academy|institute|university|archives?|cc|kc|ck|tsk|cpsu|cpc|ccp|pzpr|sed|"
     r"rwp|pcr|kpss|mfa|ussr|prc|dprk|gdr|frg|pzpr|kgb|stb|mgb|nkvd|tass|xinhua|people's\s+republic|"
     r"republic|leadership|group|organization|organisation|association|federation|workers|army|navy|"
-    r"forces|sovnarkom|comintern|cominform|foreign\s+ministry|state\s+department)\b",
+    r"forces|sovnarkom|comintern|cominform|foreign\s+ministry|state\s+department|desk)\b",
     re.IGNORECASE,
 )
 # "All Provincial Premiers", "the Ambassadors of the Socialist Countries": people as a body.
@@ -242,11 +242,17 @@ def is_role(span: str) -> bool:
     if not words or len(words) > 8:
         return False
     folded = [w.casefold() for w in words]
+    at = 1 if folded[0] == "the" else 0
+    if len(folded) > at + 1 and folded[at] in _SIGLA:
+        folded = (
+            folded[:at] + folded[at + 1 :]
+        )  # "USSR First Deputy Minister of Foreign Affairs": the country's siglum
     if not any(w in _ROLE_NOUNS for w in folded):
         return False
     return all(f in _ROLE_VOCABULARY or f in _DEMONYMS for f in folded)
 
 
+_SIGLA = frozenset("ussr prc dprk frg usa uk cssr rsfsr sfry prl drv".split())
 _RESIDUE_ROLE_WORDS = frozenset(
     (
         "first second third general secretary chairman president minister prime deputy ambassador "

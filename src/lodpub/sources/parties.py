@@ -73,6 +73,11 @@ _TITLE_PATTERNS = [
         rf"\bby\s+(?P<sender>[^;:]+?){_STOP}",
         re.I,
     ),
+    # Telegram to Y from X
+    re.compile(
+        rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+to\s+(?P<addressee>[^;:]+?)\s+from\s+{_SENDER}{_STOP}",
+        re.I,
+    ),
     # Letter to Y
     re.compile(rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+to\s+(?P<addressee>[^;:]+?){_STOP}", re.I),
     # Telegram from X / Report from X / Report of X (at the meeting …)
@@ -121,6 +126,9 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
         and is_name_shaped(author.group("sender"))
     ):
         return (Value(author.group("sender"), inferred),), ()
+    # "Cable from X, 'On North Korea's Response to the Indian Invasion …'": the quoted subject
+    # after the parties names none of them
+    text = re.split(r"\s*,\s*['‘\"“](?=\w)", text, maxsplit=1)[0]
     for pattern in _TITLE_PATTERNS:
         match = pattern.search(text)
         if not match:
@@ -162,7 +170,9 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     ``the Deputy Chairman of the Soviet Committee of the MGG, Prof. Pushkov`` is Pushkov."""
     if not phrase:
         return ()
-    text = collapse(phrase).strip(" ,.")
+    text = collapse(phrase).strip(" ,")
+    # a final stop ends the phrase, unless it is an initial's ("Washington D.C.", "Kim I.")
+    text = text if re.search(r"\b[A-Z]\.$", text) else text.rstrip(" .")
     if not text:
         return ()
     via = re.search(r"\s*\[via\s+(?P<who>[^\]]+)\]\s*$", text, re.I)
@@ -174,6 +184,16 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     # "the Romanian Ministry of Foreign Affairs (First and Second Directorates)": the body; its
     # sub-units in brackets stay in the span as marked, no party of their own
     unit = re.match(r"^(?P<body>[^()]+?)\s*\((?P<units>[^()]+)\)$", text)
+    # "the Romanian Ministry of Foreign Affairs (to comrade Deputy Foreign Minister Constantin
+    # Oancea; to comrade Director Vasile Sandru)": the body, and the officials it is for
+    if unit and re.match(r"^to\s", unit.group("units"), re.I) and kind_of(unit.group("body")) == "group":
+        wanted = [
+            re.sub(r"^to\s+(?:comrades?\s+)?", "", w.strip(), flags=re.I)
+            for w in unit.group("units").split(";")
+        ]
+        found = tuple(v for w in wanted for v in _phrases(w, where))
+        if len(found) == len(wanted):
+            return (Value(unit.group("body").strip(), where), *found)
     if unit and kind_of(unit.group("body")) == "group" and GROUP_WORDS.search(unit.group("units")):
         return (Value(text, where),)
     # "[Foreign Ministry Director Eugeniusz] MILNIKIEL and [Juliusz] KATZ-SUCHY": the editors'
@@ -187,7 +207,21 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     pieces = [p.strip() for p in re.split(r",\s*(?![^()\[\]]*[)\]])", text) if p.strip()]
     # a city is where a party is, never a party: "the Indian Embassy, Moscow", "Fidel Castro, Luanda"
     pieces = [p for p in pieces if not is_city(p)] or pieces
+    # "Polish Embassy in Bucharest, Ambassador Ochęduszko's Meeting with …": a possessive
+    # begins the topic; no party is named from there on
+    topic = next((at for at, p in enumerate(pieces) if re.search(r"\w['’]s\s+\w", p)), None)
+    if topic is not None:
+        pieces = pieces[:topic]
+        if not pieces:
+            return ()
     text = ", ".join(pieces)
+    listed = [n.strip() for n in _LIST.split(text) if n.strip()]
+    if (
+        2 <= len(listed) <= 4
+        and all(kind_of(n) == "person" and is_name_shaped(n) and len(n.split()) <= 5 for n in listed)
+        and any(without_role(n) != n for n in listed)
+    ):
+        return tuple(Value(n, where) for n in listed)  # "Deputy Foreign Minister Yeh, President Jiang, …"
     if len(pieces) >= 2 and _ROLE.match(pieces[1]) and kind_of(pieces[0]) == "person":
         return (Value(pieces[0], where),)  # "Cde. G. Apresov, Consul General in Urumqi"
     if 2 <= len(pieces) <= 3 and all(
@@ -267,28 +301,12 @@ _SERVICE = re.compile(
     re.I,
 )
 # the editors' note numbers after a name in a header ("MILNIKIEL 1", "JELEN1")
-_NOTE_NUMBER = re.compile(r"(?<=[^\W\d_\]])\s?\d{1,2}(?=\s+and\s|\s*,|\s*$)")
+NOTE_NUMBER = re.compile(r"(?<=[^\W\d_\]])\s?\d{1,2}(?=\s+and\s|\s*,|\s*$)")
 
 
-_FROM_LINE = re.compile(r"^(?:to\s*:?\s+.+?\s+)?from\s*:?\s*(?P<who>.+?)\s*[.,;]?$", re.I)
 # "To Foreign Minister Ohira from Chargés d’affaires ad interim Kataoka", "To: X From: Y": the
 # address line names the sender too
 _TO_FROM = re.compile(r"\s+from\s*:?\s+", re.I)
-
-
-def from_line(lines: list[tuple[int, str]]) -> Value | None:
-    """A memorandum's ``From: Kawase Ikkan`` among the first lines: the sender (a city there,
-    ``FROM: PYONGYANG``, is where a telegram came from, not who sent it)."""
-    for number, raw in lines[:8]:
-        match = _FROM_LINE.match(collapse(raw))
-        if match:
-            who = _NOTE_NUMBER.sub("", match.group("who")).strip()
-            named = without_role(read_in(who))
-            person = named != read_in(who)  # an office before the name: "Ambassador Katori"
-            if not is_city(who) and is_name_shaped(named, longest=10) and (kind_of(named) or person):
-                return Value(who, Evidence(number, collapse(raw)))
-            return None
-    return None
 
 
 def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
@@ -308,7 +326,7 @@ def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
             or (text.endswith(":") and len(match.group("who").split()) <= 4)  # "To Szyszko:"
             or match.group("who").startswith("[")  # "To [Foreign Minister Olszowski]"
         ):
-            who = _NOTE_NUMBER.sub("", _TO_FROM.split(match.group("who"), maxsplit=1)[0]).strip(" ,.:")
+            who = NOTE_NUMBER.sub("", _TO_FROM.split(match.group("who"), maxsplit=1)[0]).strip(" ,.:")
             taken = position + 1
             following = lines[position + 1][1].strip() if position + 1 < len(lines) else ""
             # "TO THE CENTRAL COMMITTEE" / "Comrade X": one address; "Comrade Yugov," is the greeting

@@ -28,11 +28,11 @@ _FROM = re.compile(r"^\s*from\s*:?\s+", re.I)
 # "Transmitting from Havana 10/25/1962 13:58", "From Pyongyang.Sent 31.8.50", "Sent: China 03:58":
 # the sending verb or label, the name, then the end, a number, a date or time, or "on"/"at".
 _HEADER = re.compile(
-    r"^\s*(?:(?:(?:dispatched|despatched|transmitted|transmitting|sent|cabled|wired|telegraphed)\s+)?"
-    r"from\s*:?|sent\s*:|dispatched\s*:)\s+"
+    r"^\s*(?:(?:(?:dispatched|despatched|transmitted|transmitting|sent|cabled|wired|telegraphed|telegram|"
+    r"cable|ciphergram|cryptogram)\s+)?from\s*:?|sent\s*:|sending\s*:|dispatched\s*:)\s+"
     r"(?P<place>[^\W\d_][\w'\-]*(?:\s+(?!(?:on|at)\b)[^\W\d_][\w'\-]*)?)"
     r"\s*(?:[.,;]?\s*$|\s+No\.?\s*\d[\w/\-]*\b.*$|,\s*\d.*$|,?\s+\d.*$|\.\s*[A-Z].*$"
-    r"|,?\s+(?:on|at)\s+\d.*$|,\s*D\.\s*C\.,?.*$)",
+    r"|,?\s+(?:on|at)\s+\d.*$|,\s*D\.\s*C\.,?.*$|\s+File\b.*$)",
     re.I,
 )
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]")
@@ -83,6 +83,47 @@ def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
     if found is not None and all(is_name_shaped(part, longest=5) for part in places):
         return found, Value(head.strip(), evidence(line))
     return None, None
+
+
+# "16th May", "May 16": a day and a month, the year left to the date line
+_DAY_MONTH = re.compile(
+    r"^(?:\d{1,2}(?:st|nd|rd|th)?\s+(?P<m1>[A-Za-z]+)|(?P<m2>[A-Za-z]+)\s+\d{1,2}(?:st|nd|rd|th)?)\.?$"
+)
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+
+
+def place_line(line: Line, following: Line | None = None) -> Value | None:
+    """The place of a dateline in the forms ``dateline`` does not read, each only with a city
+    of the gazetteer: no comma (``Pyongyang 4 March 1953.``), no year (``Beijing, 16th May``),
+    the city after the date (``No. 56 349 23 August 1969, Beijing``), or the city alone on its
+    line with the date on the next (``Pyongyang`` / ``23 July 1960``)."""
+    plain = _ORDINAL.sub(r"\1\2", _FOOTNOTE.sub("", collapse(line.text))).strip(" .")
+    bare = re.match(r"^(?P<place>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?)\s+(?P<date>\d.*)$", plain)
+    if bare and is_city(bare.group("place")):
+        found = parse_date(bare.group("date"), evidence(line), whole=True)
+        if found is not None and found.month is not None:
+            return Value(bare.group("place"), evidence(line))
+    head, comma, tail = plain.partition(",")
+    if comma and is_city(head):
+        day_month = _DAY_MONTH.match(tail.strip())
+        month = day_month and (day_month.group("m1") or day_month.group("m2"))
+        if month and month.casefold() in _MONTHS:
+            return Value(head.strip(), evidence(line))
+    before, comma, city = plain.rpartition(",")
+    if comma and is_city(city) and re.search(r"\b(?:1[89]|20)\d{2}$", before.strip()):
+        found = parse_date(before, evidence(line))
+        if found is not None and found.month is not None:
+            return Value(city.strip(), evidence(line))
+    if (
+        following is not None
+        and is_city(plain)
+        and plain == line.text.strip()
+        and parse_date(following.text, evidence(following), whole=True) is not None
+    ):
+        return Value(plain, evidence(line))
+    return None
 
 
 def header_place(line: Line) -> Value | None:

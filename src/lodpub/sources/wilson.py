@@ -15,7 +15,7 @@ from .citation import read_citation
 from .closing import read_frame
 from .dates import is_unknown, parse_date
 from .parties import title_parties
-from .places import dateline, header_place, title_place
+from .places import dateline, header_place, place_line, title_place
 from .text import Line, SourceText, evidence, rights_paragraph
 
 NAME = "wilson"
@@ -163,10 +163,10 @@ def _place(lines: tuple[Line, ...] | list[Line], rights: list[Line]) -> Value | 
     """The place of the first dateline (``Pyongyang, 19 October 1986``) or telegram header
     (``FROM: PYONGYANG``) of the letter's own lines."""
     skip = {ln.number for ln in rights}
-    for line in lines:
-        if line.number in skip or not line.text.strip():
-            continue
-        place = dateline(line)[1] or header_place(line)
+    written = [ln for ln in lines if ln.number not in skip and ln.text.strip()]
+    for at, line in enumerate(written):
+        following = written[at + 1] if at + 1 < len(written) else None
+        place = dateline(line)[1] or header_place(line) or place_line(line, following)
         if place is not None:
             return place
     return None

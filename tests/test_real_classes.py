@@ -1,0 +1,172 @@
+"""The classes found by the blind batches 2026-12-07-ef and -gh, each on the line or citation
+form the real record gives (the records themselves are in tests/real)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lodpub.authorities import Authorities
+from lodpub.model import Evidence, Value
+from lodpub.sources.archival import split_statement
+from lodpub.sources.citation import read_citation, sentences
+from lodpub.sources.closing import from_line
+from lodpub.sources.names import is_role
+from lodpub.sources.parties import _phrases, title_parties
+from lodpub.sources.places import place_line
+from lodpub.sources.text import Line
+
+from .conftest import CORPUS
+
+HERE = Evidence(1, "test")
+
+
+@pytest.mark.parametrize(
+    ("text", "following", "place"),
+    [
+        ("Pyongyang 4 March 1953.", None, "Pyongyang"),  # no comma
+        ("Beijing, 16th May", None, "Beijing"),  # no year
+        ("No. 56 349 23 August 1969, Beijing", None, "Beijing"),  # the city after the date
+        ("Pyongyang", "23 July 1960", "Pyongyang"),  # the city alone, the date on the next line
+        ("Pyongyang", "Subject: the visit", None),
+        ("Kim 4 March 1953.", None, None),  # no city: no place
+        ("Report, 16th May", None, None),
+        ("Top Secret", "23 July 1960", None),
+    ],
+)
+def test_datelines_of_other_forms(text: str, following: str | None, place: str | None) -> None:
+    found = place_line(Line(5, text), Line(6, following) if following else None)
+    assert (found.text if found else None) == place
+
+
+@pytest.mark.parametrize(
+    ("title", "senders", "addressees"),
+    [
+        (  # a quoted subject names no party
+            "Cable from the Chinese Embassy in North Korea, 'On North Korea's Response to the Indian "
+            "Invasion of Pakistan'",
+            ["the Chinese Embassy in North Korea"],
+            [],
+        ),
+        (  # a possessive opens the topic
+            "Cryptogram No 10456 from Polish Embassy in Bucharest, Ambassador Ochęduszko's Meeting with "
+            "the Soviet Ambassador",
+            ["Polish Embassy in Bucharest"],
+            [],
+        ),
+        (  # officials listed with their offices; a stop of "D.C." kept
+            "Telegram, Chinese Embassy in Washington D.C. to Deputy Foreign Minister Yeh, President Jiang, "
+            "and Dean Chen",
+            ["Chinese Embassy in Washington D.C."],
+            ["Deputy Foreign Minister Yeh", "President Jiang", "Dean Chen"],
+        ),
+        (  # to Y from X
+            "Telegram to Mao Zedong from Nie Rongzhen concerning the Repatriation of Ethnic Korean Soldiers",
+            ["Nie Rongzhen"],
+            ["Mao Zedong"],
+        ),
+    ],
+)
+def test_title_classes(title: str, senders: list[str], addressees: list[str]) -> None:
+    found = title_parties(Value(title, HERE))
+    assert [v.text for v in found[0]] == senders
+    assert [v.text for v in found[1]] == addressees
+
+
+def test_a_body_and_the_officials_it_is_for() -> None:
+    text = (
+        "the Romanian Ministry of Foreign Affairs (to comrade Deputy Foreign Minister Constantin Oancea; "
+        "to comrade Director Vasile Sandru)"
+    )
+    assert [v.text for v in _phrases(text, HERE)] == [
+        "the Romanian Ministry of Foreign Affairs",
+        "Deputy Foreign Minister Constantin Oancea",
+        "Director Vasile Sandru",
+    ]
+
+
+def test_a_ministrys_desk_sends_nothing_and_a_countrys_office_is_a_role() -> None:
+    assert from_line([(1, "Classification: Urgent"), (2, "From the Korea Desk")]) is None
+    assert is_role("the USSR First Deputy Minister of Foreign Affairs")
+    assert not is_role("the Minister of Foreign Affairs of the USSR")
+
+
+def test_archival_classes() -> None:
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+
+    def known(span: str) -> bool:
+        return authorities.archive(span) is not None
+
+    # the archive's siglum after its full name is part of its name
+    assert split_statement(
+        "Archive of the President of the Russian Federation, APRF, fond.45, opis.1, delo. 334, listy. 8-9",
+        known,
+    ) == (
+        "Archive of the President of the Russian Federation, APRF",
+        "fond.45, opis.1, delo. 334, listy. 8-9",
+    )
+    # a library by its own words, with "&" in its name, after the call number
+    assert split_statement(
+        "China to Dispatch Troops to Aid Korea B.44.2b, Box 147, V.K. Wellington Koo Papers, Rare Book & "
+        "Manuscript Library, Columbia University",
+        known,
+    ) == (
+        "Rare Book & Manuscript Library, Columbia University",
+        "China to Dispatch Troops to Aid Korea B.44.2b, Box 147, V.K. Wellington Koo Papers",
+    )
+    assert split_statement("CWIHP archive", known) == ("CWIHP archive", "")
+
+
+def test_citation_classes() -> None:
+    # a credit run on after a stop with no space
+    found = read_citation(
+        '"Report," March 04, 1953, History and Public Policy Program Digital Archive, MOL, '
+        "XIX-J-1-j-Korea-11/f-00828/1953 8.d.Translated by József Litkei.",
+        HERE,
+        cited=True,
+    )
+    assert [h.text for h in found.holdings] == ["MOL, XIX-J-1-j-Korea-11/f-00828/1953 8.d."]  # "d." kept
+    assert [t.text for t in found.translators] == ["József Litkei"]
+    # a lower-case word after a stop goes on the sentence
+    found = read_citation(
+        '"Memorandum," July, 1981, History and Public Policy Program Digital Archive, MOL, 288.f. '
+        "32/1981/60. ő. e. Translated by Levente Gajdócsi.",
+        HERE,
+        cited=True,
+    )
+    assert [h.text for h in found.holdings] == ["MOL, 288.f. 32/1981/60. ő. e."]
+    assert sentences("Box 1. ő. e. Next one.") == ["Box 1. ő. e. Next one"]
+    # the microfilm a file was read on is part of its call number
+    found = read_citation(
+        '"Letter," January 28, 1955, History and Public Policy Program Digital Archive, RGANI, f. 5, op. 28, '
+        "d. 347. Department for Relations with Foreign Communist Parties, 1953-1957, microfilm, reel 83. "
+        "Obtained by Roham Alvandi and translated for CWIHP by Gary Goldberg.",
+        HERE,
+        cited=True,
+    )
+    assert [h.text for h in found.holdings] == [
+        "RGANI, f. 5, op. 28, d. 347. Department for Relations with Foreign Communist Parties, 1953-1957, "
+        "microfilm, reel 83"
+    ]
+    # "edited by" inside an edition is the edition's, not a credit
+    found = read_citation(
+        '"Telegram," August 23, 1969, History and Public Policy Program Digital Archive, A.M.A.E., fond '
+        "Telegrams, Beijing, vol. II, 1969, f. 269-270. Also published in Relatiile Romano-Chineze, "
+        "1880-1974 [Sino-Romanian Relations, 1880-1974], edited by Ioan Romulus Budura, (Bucharest, 2005), "
+        "pp. 939-941. Translated by Madalina Cristoloveanu.",
+        HERE,
+        cited=True,
+    )
+    assert [e.citation for e in found.editions] == [
+        "Also published in Relatiile Romano-Chineze, 1880-1974 [Sino-Romanian Relations, 1880-1974], "
+        "edited by Ioan Romulus Budura, (Bucharest, 2005), pp. 939-941"
+    ]
+    assert [t.text for t in found.translators] == ["Madalina Cristoloveanu"]
+    # "Also available at": a further holding, never the archive of the call number before it
+    found = read_citation(
+        '"Cable," March 24, 1984, History and Public Policy Program Digital Archive, 2002-113, Act on '
+        "Access to Information Held by Administrative Organs. Also available at the Diplomatic Archives of "
+        "the Ministry of Foreign Affairs of Japan.",
+        HERE,
+        cited=True,
+    )
+    assert [h.also for h in found.holdings] == [False, True]
