@@ -118,19 +118,24 @@ def _unknowns(
                 yield ("name", "not recognised", kind, spelling), occurrence, fixable
     if letter.archival is not None:
         ref = letter.archival
-        for holding in ref.holdings:
-            custody = Custody(
-                _IRIS, authorities, letter.id, ArchivalRef(ref.citation, ref.evidence, (holding,))
-            )
-            for kept in custody.kept:
-                if kept.archive.local:
-                    occurrence = _occurrence(file, "archive", holding.evidence, holding.text)
-                    yield ("archive", "local", "archive", kept.archive.label), occurrence, True
-            for notice in custody.notices:
-                statement = notice.message.removeprefix(_NOT_RECOGNISED_ARCHIVE)
-                fixable = trials.archive(holding, statement, letter.id) is not None
-                occurrence = _occurrence(file, "archive", holding.evidence, statement)
-                yield ("archive", "not recognised", "archive", statement), occurrence, fixable
+        # the holdings are read together, as the build reads them (a call number, then its
+        # archive alone, is one statement)
+        custody = Custody(_IRIS, authorities, letter.id, ref)
+
+        def holding_of(text: str) -> Holding:
+            return next((h for h in ref.holdings if text in h.text), ref.holdings[0])
+
+        for kept in custody.kept:
+            if kept.archive.local:
+                holding = holding_of(kept.archive.label)
+                occurrence = _occurrence(file, "archive", holding.evidence, holding.text)
+                yield ("archive", "local", "archive", kept.archive.label), occurrence, True
+        for notice in custody.notices:
+            statement = notice.message.removeprefix(_NOT_RECOGNISED_ARCHIVE)
+            holding = holding_of(statement)
+            fixable = trials.archive(holding, statement, letter.id) is not None
+            occurrence = _occurrence(file, "archive", holding.evidence, statement)
+            yield ("archive", "not recognised", "archive", statement), occurrence, fixable
         for segment in ref.unrecognised:
             occurrence = _occurrence(file, "archive", ref.evidence, segment)
             yield ("archive", "segment", "archive", collapse(segment)), occurrence, False
