@@ -16,7 +16,8 @@ from lodpub.sources.archival import split_holdings, split_statement
 from lodpub.sources.callnumbers import read_call_number
 from lodpub.sources.citation import read_citation
 from lodpub.sources.dates import is_unknown, parse_date
-from lodpub.sources.parties import signature, title_parties
+from lodpub.sources.parties import signature
+from lodpub.sources.titles import title_parties
 
 from .conftest import CORPUS
 

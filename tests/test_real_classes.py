@@ -11,9 +11,10 @@ from lodpub.sources.archival import split_statement
 from lodpub.sources.citation import read_citation, sentences
 from lodpub.sources.closing import from_line
 from lodpub.sources.names import is_role
-from lodpub.sources.parties import _phrases, title_parties
+from lodpub.sources.parties import phrases
 from lodpub.sources.places import place_line
 from lodpub.sources.text import Line
+from lodpub.sources.titles import title_parties
 
 from .conftest import CORPUS
 
@@ -77,7 +78,7 @@ def test_a_body_and_the_officials_it_is_for() -> None:
         "the Romanian Ministry of Foreign Affairs (to comrade Deputy Foreign Minister Constantin Oancea; "
         "to comrade Director Vasile Sandru)"
     )
-    assert [v.text for v in _phrases(text, HERE)] == [
+    assert [v.text for v in phrases(text, HERE)] == [
         "the Romanian Ministry of Foreign Affairs",
         "Deputy Foreign Minister Constantin Oancea",
         "Director Vasile Sandru",

@@ -27,7 +27,7 @@ _URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+?)>?[.,]?$")
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
     "f ff l ll d dd op p pp no nr vol vols t k bl sygn sign nos fol fols cf ed eds trans dr mr mrs ms prof "
-    "st cde cdes tov gen col lt jr sr ph inv cat ser doc docs art fasc sv ibid e g i".split()
+    "st cde cdes tov gen col lt jr sr ph inv cat ser doc docs art fasc sv ibid e g i dept".split()
 )
 _CREDIT = re.compile(
     r"\b(?:translat\w*|obtained|contributed|edited|transcribed|provided|donated|courtesy|selected|compiled)\b",

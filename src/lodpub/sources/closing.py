@@ -10,7 +10,7 @@ from ..textutil import collapse
 from .dates import parse_date
 from .gazetteer import is_city
 from .names import is_name_shaped, kind_of, read_in, unspace, without_role
-from .parties import NOTE_NUMBER, address_line, closing_signature
+from .parties import DISTRIBUTION, NOTE_NUMBER, address_line, closing_signature
 from .places import dateline
 from .text import Line, SourceText
 
@@ -156,8 +156,10 @@ def _signature_block(lines: list[Line]) -> tuple[int, Value] | None:
     written = [ln for ln in lines if ln.text.strip()]
     names: list[Line] = []
     block: list[Line] = []
-    for line in reversed(written[-3:]):
+    for line in reversed(written[-4:]):
         text = collapse(line.text)
+        if DISTRIBUTION.match(text) and not block:
+            continue  # "Copies: Stalin, Copy": who got copies, after the signature
         if (
             _OFFICE.match(text)
             or _TIME.match(text)
@@ -202,7 +204,10 @@ def from_line(lines: list[tuple[int, str]]) -> Value | None:
     for number, raw in lines[:8]:
         match = _FROM_LINE.match(collapse(raw))
         if match:
-            who = NOTE_NUMBER.sub("", match.group("who")).strip()
+            # "From…Saigon…..dispatched on 4.24.": a telegram form's dotted leaders
+            who = NOTE_NUMBER.sub("", collapse(re.sub(r"[.…]{2,}|…", " ", match.group("who")))).strip()
+            if is_city(who.split(" ")[0]):
+                return None
             if re.search(r"\bdesk$", who, re.I):
                 return None  # "From the Korea Desk": the ministry's desk the telegram came through
             named = without_role(read_in(who))

@@ -1,171 +1,36 @@
-"""The party grammar: who wrote to whom, from titles, address lines and signatures.
+"""The party grammar: who wrote to whom, from address lines and signatures, and the party
+phrases titles name (the title grammar is titles.py).
 
-Titles: ``Letter from X to Y``, ``Letter addressed by X to Y``, ``Letter of X to Y``, ``Telegram,
-X to Y``, ``Ciphered Telegram No. 709, Filippov [Stalin] to Krasovsky, for Mao Zedong``,
-``Telegram from X (Name), date``, ``Report, Embassy of Hungary in North Korea to the Hungarian
-Foreign Ministry``, ``Report … by X``, ``Information Note from X to Y``, ``Letter to Y``. A
-conversation, meeting or minutes ``between X and Y`` names no sender and no addressee.
-Address lines: ``TO THE CENTRAL COMMITTEE …``, ``To: Comrade …``, ``TO KRASOVSKY``. Signatures:
-the name lines after a closing formula, with dates (``24.III.50 Shtykov``) and service lines
-(``Confirm receipt.``, ``No. 72/III``) left out, spaced letters (``S H T Y K O V``) joined.
-Every phrase must be shaped like a name; title phrases are inferred, address lines and
-signatures stated.
+A party phrase: ``Cdes. Stalin, Molotov, and Voroshilov`` is three names, ``the Romanian Ministry
+of Foreign Affairs (to comrade … Oancea; to comrade … Sandru)`` a body and the officials it is
+for; a possessive (``Ambassador Ochęduszko's Meeting``) begins the topic. Address lines: ``TO THE
+CENTRAL COMMITTEE …``, ``To: Comrade …``, ``TO KRASOVSKY``. Signatures: the name lines after a
+closing formula, with dates (``24.III.50 Shtykov``), service lines (``Confirm receipt.``, ``No.
+72/III``) and distribution lines (``Copies: Stalin, Copy``) left out, spaced letters (``S H T Y K
+O V``) joined. Every phrase must be shaped like a name; title phrases are inferred, address lines
+and signatures stated.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..model import Basis, Evidence, Value
+from ..model import Evidence, Value
 from ..textutil import collapse
 from .dates import parse_date
 from .gazetteer import is_city
 from .names import GROUP_WORDS, HONORIFICS, is_name_shaped, is_role, kind_of, read_in, unspace, without_role
 
-_KINDS = (
-    r"(?:ciphered\s+|cipher\s+|coded\s+|secret\s+|urgent\s+|top\s+secret\s+)*"
-    r"(?:letter|telegram|cable|cablegram|note|information\s+note|information|report|message|"
-    r"memorandum|memo|dispatch|despatch|radiogram|circular|instructions?|directive|appeal|"
-    r"statement|reply|answer|response|request|notification|aide-m[ée]moire|speech|address|"
-    r"cryptogram|ciphergram|digest|bulletin|resolution|decision|decree)"
-    r"(?<!s)s?(?:\s*\(\d+\))?"  # plural, with a count: "Reports (3) by …"
-)
-# "Excerpts of Report …", "Summary of a Letter …": a part of the document names the same parties.
-_PART = r"(?:(?:excerpts?|extracts?|summary|text|draft|copy|translation)\s+(?:of|from)\s+(?:the\s+|a\s+)?)?"
-# What follows a party in a title: its topic ("on …", "Opposing the Visit …"), its date, a number.
-_TOPIC = (
-    r"(?:on|about|regarding|concerning|in\s+connection\s+with|with\s+regard\s+to|with\s+respect\s+to|re|"
-    r"dated|containing|with|transmitting|forwarding|summarizing|and\s+reply|requesting|asking|informing|"
-    r"announcing|describing|reporting|opposing|protesting|supporting|condemning|welcoming|expressing|"
-    r"proposing|urging|criticizing|criticising|thanking|congratulating|explaining|discussing|outlining|at)"
-)
-_STOP = (
-    rf"(?=\s+{_TOPIC}\b|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|[^\w\s])|\s*\(\s*\d"
-    r"|\s*,\s*(?=(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\b)|$)"
-)
-# A sender runs on to " to ", never through a topic: "Note from X with regard to …" names no addressee.
-_SENDER = rf"(?P<sender>(?:(?!\s+{_TOPIC}\b)[^;:])+?)"
-_TITLE_PATTERNS = [
-    # Telegram, X to Y / Report, Embassy of … to … / Ciphered Telegram No. 709, X to Y
-    re.compile(
-        rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*,\s*(?P<sender>[^,;:]+?(?:,\s*(?:and\s+)?[^,;:]+?)*)\s+to\s+"
-        rf"(?P<addressee>[^;:]+?){_STOP}",
-        re.I,
-    ),
-    # TASS Digest Distributed to Y / Embassy Report sent to Y
-    re.compile(
-        rf"^(?P<sender>[^,;:]+?)\s+{_KINDS}\s+(?:distributed|sent|addressed|delivered|forwarded)\s+to\s+"
-        rf"(?P<addressee>[^;:]+?){_STOP}",
-        re.I,
-    ),
-    # Letter from X to Y / Letter addressed by X to Y / Letter of X to Y
-    re.compile(
-        rf"\b{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+(?:(?:sent|addressed|written)\s+)?(?:from|by|of)\s+"
-        rf"{_SENDER}\s+to\s+(?P<addressee>[^;:]+?){_STOP}",
-        re.I,
-    ),
-    # from X to Y anywhere (Translation of a letter from X to Y)
-    re.compile(rf"\bfrom\s+{_SENDER}\s+to\s+(?P<addressee>[^;:]+?){_STOP}", re.I),
-    # Report to Y on … by X
-    re.compile(
-        rf"^{_PART}{_KINDS}\s+to\s+(?P<addressee>[^;:]+?)\s+(?:on|about|concerning|regarding)\s.*?"
-        rf"\bby\s+(?P<sender>[^;:]+?){_STOP}",
-        re.I,
-    ),
-    # Telegram to Y from X
-    re.compile(
-        rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+to\s+(?P<addressee>[^;:]+?)\s+from\s+{_SENDER}{_STOP}",
-        re.I,
-    ),
-    # Letter to Y
-    re.compile(rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+to\s+(?P<addressee>[^;:]+?){_STOP}", re.I),
-    # Telegram from X / Report from X / Report of X (at the meeting …)
-    re.compile(rf"^{_PART}{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s+(?:from|of)\s+(?P<sender>[^;:]+?){_STOP}", re.I),
-    # Report … by X
-    re.compile(rf"^{_PART}{_KINDS}\b.*?\bby\s+(?P<sender>[^;:]+?){_STOP}", re.I),
-]
-_NO_PARTIES = re.compile(
-    r"^(?:memorandum\s+of\s+(?:a\s+)?conversation|record\s+of\s+(?:a\s+)?conversation|minutes|"
-    r"transcript|conversation|meeting|discussion|talks|notes\s+of|protocol|record\s+of\s+(?:a\s+)?meeting)\b",
-    re.I,
-)
 _LIST = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 
-def title_parties(title: Value) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
-    """Sender and addressee phrases a title names (inferred: the title is the editors')."""
-    inferred = Evidence(title.evidence.line, title.evidence.text, Basis.INFERRED)
-    # "[Ciphergram No. 3175]": the editors' numbering names no one.
-    text = collapse(re.sub(r"\s*\[[^\]]*\bNo\.?\s*\d[^\]]*\]", "", title.text))
-    # "Minutes of the BCP CC Plenum - Report on the PCC Meeting by …": each part in turn.
-    for part in re.split(r"\s+[-–—]\s+", text):
-        found = _parties_of(part, inferred)
-        if found != ((), ()):
-            return found
-    return (), ()
-
-
-def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
-    if _NO_PARTIES.match(text):
-        return (), ()
-    # "Party Secretariat Cable No. 601": a body's own document, named by the body
-    own = re.match(
-        rf"^(?P<sender>[^,;:]+?)\s+{_KINDS}(?:\s+No\.?\s*[\w/\-]+)?\s*(?:$|(?=\s+(?:regarding|concerning|on)\s))",
-        text,
-        re.I,
-    )
-    if own and kind_of(own.group("sender")) == "group" and is_name_shaped(own.group("sender")):
-        return (Value(own.group("sender"), inferred),), ()
-    # "Asian Affairs Bureau [Ministry of Foreign Affairs, Japan], 'The Chinese Communist Problem'"
-    # "A. Rapacki, 'Record of Conversation …'", "Iván Németh, 'Memorandum …'": the author, a person
-    author = re.match(r"^(?P<sender>[^,;:'‘\"“]+?(?:\s*\[[^\]]+\])?)\s*,\s*['‘\"“]", text)
-    if (
-        author
-        and kind_of(author.group("sender")) in ("group", "person")
-        and is_name_shaped(author.group("sender"))
-    ):
-        return (Value(author.group("sender"), inferred),), ()
-    # "Cable from X, 'On North Korea's Response to the Indian Invasion …'": the quoted subject
-    # after the parties names none of them
-    text = re.split(r"\s*,\s*['‘\"“](?=\w)", text, maxsplit=1)[0]
-    for pattern in _TITLE_PATTERNS:
-        match = pattern.search(text)
-        if not match:
-            continue
-        groups = _split_at_to(match.groupdict())
-        senders = _phrases(groups.get("sender"), inferred)
-        addressees = _phrases(groups.get("addressee"), inferred)
-        # "… to Krasovsky, for Mao Zedong": the one the addressee is to pass it to.
-        final = re.match(r"^\s*,\s*for\s+(?P<who>[^,;:]+?)\s*(?:[,;:]|$)", text[match.end() :])
-        if groups.get("addressee") and addressees and final:
-            addressees += _phrases(final.group("who"), inferred)
-        if (groups.get("sender") and not senders) or (groups.get("addressee") and not addressees):
-            return (), ()  # a phrase that is no name: assert nothing from this title
-        return senders, addressees
-    return (), ()
-
-
 # A mission "to" a country or an organisation: the "to" belongs to the sender's name.
-_TO_NOUN = re.compile(
+TO_NOUN = re.compile(
     r"\b(?:mission|embassy|delegation|legation|representation|ambassador|envoy)\b[^,;]*$", re.I
 )
 
 
-def _split_at_to(groups: dict[str, str | None]) -> dict[str, str | None]:
-    """``Permanent Mission of Hungary to the International Organizations in Vienna to the
-    Hungarian Foreign Ministry``: the first "to" is part of the mission's name, so the sender
-    runs on to the next one."""
-    sender, addressee = groups.get("sender"), groups.get("addressee")
-    if not sender or not addressee or not _TO_NOUN.search(sender):
-        return groups
-    head, to, tail = addressee.rpartition(" to ")
-    if not to:
-        return groups
-    return {**groups, "sender": f"{sender} to {head}", "addressee": tail}
-
-
-def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
+def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     """A party phrase as one or more names: ``Cdes. Stalin, Molotov, and Voroshilov`` is three;
     ``the Deputy Chairman of the Soviet Committee of the MGG, Prof. Pushkov`` is Pushkov."""
     if not phrase:
@@ -177,7 +42,7 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
         return ()
     via = re.search(r"\s*\[via\s+(?P<who>[^\]]+)\]\s*$", text, re.I)
     if via:  # "Mao Zedong [via Terebin]": the addressee and the intermediary
-        return _phrases(text[: via.start()], where) + _phrases(via.group("who"), where)
+        return phrases(text[: via.start()], where) + phrases(via.group("who"), where)
     signer = _signer_of_body(text, where)
     if signer:
         return signer
@@ -191,7 +56,7 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
             re.sub(r"^to\s+(?:comrades?\s+)?", "", w.strip(), flags=re.I)
             for w in unit.group("units").split(";")
         ]
-        found = tuple(v for w in wanted for v in _phrases(w, where))
+        found = tuple(v for w in wanted for v in phrases(w, where))
         if len(found) == len(wanted):
             return (Value(unit.group("body").strip(), where), *found)
     if unit and kind_of(unit.group("body")) == "group" and GROUP_WORDS.search(unit.group("units")):
@@ -215,6 +80,8 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
         if not pieces:
             return ()
     text = ", ".join(pieces)
+    if re.search(r"\b(?:meeting|session|conference|plenum|talks|conversation)s?$", text, re.I):
+        return ()  # "Notes from Politburo Meeting": an occasion, no party
     listed = [n.strip() for n in _LIST.split(text) if n.strip()]
     if (
         2 <= len(listed) <= 4
@@ -244,7 +111,7 @@ def _phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     if len(pieces) > 1 and kind_of(pieces[0]) == "group" and is_name_shaped(pieces[0]):
         return (Value(pieces[0], where),)  # "Polish Embassy in Bucharest, Romania Strengthening …"
     # "GDR Embassy to the People's Republic of Bulgaria": a mission's "to" is part of its name.
-    shape = re.sub(r"\s+to\s+", " of ", text) if _TO_NOUN.search(text) else text
+    shape = re.sub(r"\s+to\s+", " of ", text) if TO_NOUN.search(text) else text
     return (Value(text, where),) if is_name_shaped(shape) else ()
 
 
@@ -274,7 +141,8 @@ def _signer_of_body(text: str, where: Evidence) -> tuple[Value, ...]:
 _INITIAL = re.compile(r"^(?:[^\W\d_]{1,3}\.\s*)+[^\W\d_][\w'’\-]+(?:\s+[^\W\d_][\w'’\-]+){0,2}$")
 _ROLE = re.compile(
     r"^(?:the\s+)?(?:consul|ambassador|minister|prime\s+minister|chairman|secretary|first\s+secretary|general\s+secretary|"
-    r"head|deputy|director|chief|envoy|charg[ée]|counsellor|counselor|attach[ée]|member|president|premier)\b",
+    r"head|deputy|director|chief|envoy|charg[ée]|counsellor|counselor|attach[ée]|member|president|premier|"
+    r"general\s+counsel|counsel)\b",
     re.I,
 )
 
@@ -292,6 +160,8 @@ _ADDRESS = re.compile(
     r"(?P<who>.+)$",
     re.I,
 )
+# Who got copies, after the signature: "Copies: Stalin, Copy", "cc: …", "Distribution: …"
+DISTRIBUTION = re.compile(r"^\(?(?:cop(?:y|ies)(?:\s+to)?|cc|distribution|fyi)\s*:", re.I)
 _SERVICE = re.compile(
     r"^(?:top\s+secret|secret|strictly\s+secret|confidential|urgent|copy\s+no|no\.|nr\.|ciphered|cipher|"
     r"telegram|special|personal|highest\s+priority|priority|from\s*:|from\s+|[A-Z\-]+\s*--\s*$|"
@@ -327,6 +197,7 @@ def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
             or match.group("who").startswith("[")  # "To [Foreign Minister Olszowski]"
         ):
             who = NOTE_NUMBER.sub("", _TO_FROM.split(match.group("who"), maxsplit=1)[0]).strip(" ,.:")
+            who = re.sub(r":\s*\([^()]*\)$", "", who)  # "To Ambassador Jiao [Ruoyu]: (Secret)"
             taken = position + 1
             following = lines[position + 1][1].strip() if position + 1 < len(lines) else ""
             # "TO THE CENTRAL COMMITTEE" / "Comrade X": one address; "Comrade Yugov," is the greeting
@@ -334,7 +205,7 @@ def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
                 who = f"{who} {collapse(lines[position + 1][1])}"
                 taken += 1
             where = Evidence(number, collapse(" ".join(t for _, t in lines[position:taken])))
-            found = _phrases(who, where)  # "Member of Politburo …, Comrade Hermann Axen"
+            found = phrases(who, where)  # "Member of Politburo …, Comrade Hermann Axen"
             if found:
                 return found, taken
             if is_name_shaped(who, longest=24) or is_role(who):  # a role is kept as marked
@@ -395,7 +266,7 @@ def signature(lines: list[tuple[int, str]]) -> Value | None:
         if parse_date(text, Evidence(number, text), whole=True) is not None:
             break
         bare = unspace(bare)
-        if not bare or not is_name_shaped(bare, longest=14) or len(names) >= 3:
+        if not bare or DISTRIBUTION.match(text) or not is_name_shaped(bare, longest=14) or len(names) >= 3:
             break
         names.append(bare)
         quoted.append(text)

@@ -13,9 +13,9 @@ from ..model import ArchivalRef, Basis, DateValue, Evidence, Letter, Notice, Val
 from .citation import read_citation
 from .closing import read_frame
 from .dates import is_unknown, parse_date
-from .parties import title_parties
 from .places import dateline, title_place
 from .text import Line, SourceText, evidence, parse_edition, rights_paragraph
+from .titles import title_parties
 
 NAME = "php"
 _SOURCE = re.compile(r"^\s*\[\s*source\s*:", re.IGNORECASE)

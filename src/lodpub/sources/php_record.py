@@ -14,9 +14,9 @@ from ..errors import SourceError
 from ..model import ArchivalRef, Basis, DateValue, Edition, Evidence, Holding, Letter, Value
 from .dates import is_unknown, parse_date
 from .names import is_name_shaped
-from .parties import title_parties
 from .places import title_place
 from .text import SourceText, evidence
+from .titles import title_parties
 
 NAME = "php-record"
 _FIELD = re.compile(

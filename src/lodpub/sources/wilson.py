@@ -14,9 +14,9 @@ from ..model import ArchivalRef, Basis, DateValue, Evidence, Letter, Notice, Val
 from .citation import read_citation
 from .closing import read_frame
 from .dates import is_unknown, parse_date
-from .parties import title_parties
 from .places import dateline, header_place, place_line, title_place
 from .text import Line, SourceText, evidence, rights_paragraph
+from .titles import title_parties
 
 NAME = "wilson"
 _LABEL = re.compile(
