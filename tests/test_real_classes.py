@@ -3,6 +3,8 @@ form the real record gives (the records themselves are in tests/real)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from lodpub.authorities import Authorities
@@ -171,3 +173,52 @@ def test_citation_classes() -> None:
         cited=True,
     )
     assert [h.also for h in found.holdings] == [False, True]
+
+
+def test_a_series_after_the_archive_opens_the_call_number() -> None:
+    """Capitalised words after an archive's name are its place only where the gazetteer says
+    so (or a state's name): a series ("Telegrams Received", "Council of Ministers") opens the
+    call number."""
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+
+    def known(span: str) -> bool:
+        return authorities.archive(span) is not None
+
+    assert split_statement(
+        "Archive of the Czech Ministry of Foreign Affairs (AMZV), Telegrams Received, 048.401 - 048.800, "
+        "May 26 – June 5, 1989",
+        known,
+    ) == (
+        "Archive of the Czech Ministry of Foreign Affairs (AMZV)",
+        "Telegrams Received, 048.401 - 048.800, May 26 – June 5, 1989",
+    )
+    assert split_statement(
+        "National Archives, The Hague, Council of Ministers, access number, inventory number 753", known
+    ) == ("National Archives, The Hague", "Council of Ministers, access number, inventory number 753")
+
+
+@pytest.mark.parametrize(
+    ("title", "senders"),
+    [
+        (
+            "Report and Request for Instructions on the Reply to the Memorandum Submitted by the Government "
+            "of the Soviet Union on the Massive Illegal Exodus",
+            [],
+        ),
+        ("Notes from Politburo Meeting, 21-22 January 1987 (Excerpt)", []),
+        ("Memorandum from John McNaughton, General Counsel, Department of Defense", ["John McNaughton"]),
+    ],
+)
+def test_titles_that_name_another_documents_author_or_an_occasion(title: str, senders: list[str]) -> None:
+    assert [v.text for v in title_parties(Value(title, HERE))[0]] == senders
+
+
+def test_distribution_lines_and_dotted_leaders() -> None:
+    from lodpub.sources.closing import read_frame
+    from lodpub.sources.text import SourceText
+
+    assert from_line([(1, "From…Saigon…..dispatched on 4.24. at 0:30 hours")]) is None
+    text = "The ambassador reports.\n\nTelegraph the fulfillment.\n\n21.XI.51\n\nCopies: Stalin, Copy\n"
+    source = SourceText.from_bytes(Path("x.txt"), text.encode("utf-8"))
+    frame = read_frame(source, 0, len(source.lines), frozenset())
+    assert frame.senders == ()

@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .gazetteer import is_city, is_country
 from .names import is_name_shaped
+
+_STATE = re.compile(r"\b(?:republic|federation|kingdom|union|state)\b", re.I)
 
 
 def split_holdings(text: str, known: Callable[[str], bool]) -> list[str]:
@@ -126,7 +129,7 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
         count = 1
         while (
             count < len(parts) - 1
-            and (_place_of_archive(parts[count], known) or _SIGLUM.match(parts[count]))
+            and (_place_of_archive(parts[count], known, strict=True) or _SIGLUM.match(parts[count]))
             and not label(count)
         ):
             count += 1  # "SED Archives, IfGA, ZPA, J IV 2/202/130": the sub-units' sigla
@@ -161,7 +164,7 @@ CALL_START = re.compile(
 _SIGLUM = re.compile(r"^[A-Z][A-Za-z]{0,3}[A-Z][A-Za-z]{0,3}$")  # IfGA, ZPA, AMSZ
 
 
-def _place_of_archive(piece: str, known: Callable[[str], bool]) -> bool:
+def _place_of_archive(piece: str, known: Callable[[str], bool], strict: bool = False) -> bool:
     """A piece after an archive's name that belongs to the name: its city or country
     (``Warsaw``, ``Republic of Poland``) or its siglum in parentheses (``Berlin (PolA AA)``)."""
     if re.search(r"\d", piece):
@@ -170,7 +173,14 @@ def _place_of_archive(piece: str, known: Callable[[str], bool]) -> bool:
     if siglum and known(siglum.group(1)):
         return True
     words = [w for w in piece.split() if w.casefold() not in ("of", "the")]
-    return 0 < len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
+    if not (0 < len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)):
+        return False
+    if not strict:
+        return True
+    # a place by the gazetteer, or a state's name ("Republic of Poland"); never any capitalised
+    # words ("Telegrams Received", "Council of Ministers": a series opens the call number)
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", piece).strip("[]() ")
+    return is_city(bare) or is_country(bare) or bool(_STATE.search(bare))
 
 
 def _of_the_archive(piece: str, known: Callable[[str], bool]) -> bool:
@@ -178,7 +188,9 @@ def _of_the_archive(piece: str, known: Callable[[str], bool]) -> bool:
     (``Archive of the President of the Russian Federation, APRF``), its city in brackets
     (``(Prague)``). A fonds named after it (``National Archive, Archive of the CC CPCz``) opens
     the call number."""
-    if _place_of_archive(piece, known) or _place_of_archive(piece.strip("()"), known):
+    if _place_of_archive(piece, known, strict=True) or _place_of_archive(
+        piece.strip("()"), known, strict=True
+    ):
         return True
     return bool(_SIGLUM.match(piece) and known(piece))
 
