@@ -70,4 +70,20 @@ class QueryError(LodpubError):
 
 
 class OverLimit(LodpubError):
-    """A query over its time, row or memory limit, stopped (HTTP 503, with Retry-After)."""
+    """A query over its row or memory limit, stopped: asking again gets the same answer, so HTTP
+    400 (the query is the client's to narrow), never a 503 a client would retry."""
+
+    status = 400
+
+
+class OverTime(OverLimit):
+    """A query over its time limit, stopped: HTTP 503 with no Retry-After (on a less busy server
+    it may finish, but no client should repeat it on its own)."""
+
+    status = 503
+
+
+class Busy(OverLimit):
+    """Every query worker is busy: HTTP 503 with Retry-After, the one limit worth retrying."""
+
+    status = 503

@@ -23,8 +23,9 @@ from typing import cast
 
 import pyoxigraph as ox
 
-from ..errors import LodpubError, OverLimit, PublishError, QueryError
+from ..errors import Busy, LodpubError, OverLimit, OverTime, PublishError, QueryError
 from ..settings import Settings
+from .lexer import names_dataset
 from .memory import Allowance, give_back
 from .store import Generation, PersistentStore
 
@@ -102,11 +103,44 @@ class Result:
         return cast(bytes, self.solutions().serialize(format=RESULT_FORMATS[media]))
 
 
-def evaluate(store: ox.Store, sparql: str, rows: int) -> Result:
-    """Run ``sparql`` (the default graph the union of all graphs) and materialise at most ``rows``
-    rows or triples of its answer; ``OverLimit`` for a larger one."""
+@dataclass(frozen=True)
+class Dataset:
+    """The dataset a request names (the protocol's ``default-graph-uri`` and ``named-graph-uri``):
+    when it names one, these graphs and no others, whatever the query's ``FROM`` says."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, params: dict[str, list[str]]) -> Dataset:
+        """The dataset a request's parameters name."""
+        return cls(tuple(params.get("default-graph-uri", ())), tuple(params.get("named-graph-uri", ())))
+
+    def __bool__(self) -> bool:
+        return bool(self.default or self.named)
+
+    def options(self, sparql: str) -> dict[str, object]:
+        """The store's options for ``sparql``: the request's dataset if it names one, else the
+        query's own (``FROM``, ``FROM NAMED``), else the union of all graphs as the default
+        graph and every named graph: what SPARQL 1.1 Protocol §2.1.4 asks, as Oxigraph does."""
+        if self:
+            try:
+                return {
+                    "default_graph": [ox.NamedNode(graph) for graph in self.default],
+                    "named_graphs": [ox.NamedNode(graph) for graph in self.named],
+                }
+            except ValueError as exc:
+                raise QueryError(f"default-graph-uri or named-graph-uri is not an IRI: {exc}") from None
+        if names_dataset(sparql):
+            return {}
+        return {"use_default_graph_as_union": True}
+
+
+def evaluate(store: ox.Store, sparql: str, rows: int, dataset: Dataset | None = None) -> Result:
+    """Run ``sparql`` on the dataset it asks for (``Dataset.options``) and materialise at most
+    ``rows`` rows or triples of its answer; ``OverLimit`` for a larger one."""
     try:
-        answer = store.query(sparql, use_default_graph_as_union=True)
+        answer = store.query(sparql, **(dataset or Dataset()).options(sparql))  # type: ignore[arg-type]
         if isinstance(answer, ox.QueryBoolean):
             return Result("ask", b"true" if bool(answer) else b"false")
         if isinstance(answer, ox.QueryTriples):
@@ -138,8 +172,8 @@ def _over_rows(rows: int, what: str) -> OverLimit:
     )
 
 
-def over_time(seconds: float) -> OverLimit:
-    return OverLimit(
+def over_time(seconds: float) -> OverTime:
+    return OverTime(
         f"the query ran longer than {seconds:g} s, the time limit, and was stopped",
         hint="narrow the query, or raise --query-timeout (query_timeout)",
     )
@@ -172,14 +206,14 @@ class Worker:
         child.close()
         self.process, self.connection = process, parent
 
-    def run(self, sparql: str) -> Result:
-        """The answer of ``sparql``; ``OverLimit`` (the worker is stopped, and started again on
-        the next query) or ``QueryError``."""
+    def run(self, sparql: str, dataset: Dataset | None = None) -> Result:
+        """The answer of ``sparql`` on ``dataset``; ``OverLimit`` (the worker is stopped, and
+        started again on the next query) or ``QueryError``."""
         if self.process is None or not self.process.is_alive():
             self.stop()
             self.start()
         connection = cast(Connection, self.connection)
-        connection.send((sparql, self.limits.rows))
+        connection.send((sparql, self.limits.rows, dataset))
         if not connection.poll(self.limits.seconds):
             self.stop()
             raise over_time(self.limits.seconds)
@@ -218,16 +252,16 @@ class Workers:
         self.all = list(self.idle)
         self.ready = threading.Condition()
 
-    def run(self, sparql: str) -> Result:
+    def run(self, sparql: str, dataset: Dataset | None = None) -> Result:
         deadline = time.monotonic() + self.limits.seconds
         with self.ready:
             while not self.idle:
                 left = deadline - time.monotonic()
                 if left <= 0 or not self.ready.wait(left):
-                    raise OverLimit("every query worker is busy", hint="try again in a moment")
+                    raise Busy("every query worker is busy", hint="try again in a moment")
             worker = self.idle.pop()
         try:
-            return worker.run(sparql)
+            return worker.run(sparql, dataset)
         finally:
             with self.ready:
                 self.idle.append(worker)
@@ -238,11 +272,11 @@ class Workers:
             worker.stop()
 
 
-def run_once(root: Path, dist: Path, sparql: str, limits: Limits) -> Result:
+def run_once(root: Path, dist: Path, sparql: str, limits: Limits, dataset: Dataset | None = None) -> Result:
     """One query in a worker forked for it (``lodpub query``), stopped at its limits."""
     worker = Worker(root, dist, limits, multiprocessing.get_context("fork"))
     try:
-        return worker.run(sparql)
+        return worker.run(sparql, dataset)
     finally:
         worker.stop()
 
@@ -263,7 +297,7 @@ def _serve_queries(connection: Connection, root: str, dist: str, memory_mb: int,
     allowance = Allowance(cache_mb)
     while True:
         try:
-            sparql, rows = connection.recv()
+            sparql, rows, dataset = connection.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
@@ -273,7 +307,7 @@ def _serve_queries(connection: Connection, root: str, dist: str, memory_mb: int,
                     os.close(opened[2])
                 opened = store.open_generation()
                 allowance.restart()
-            reply: tuple[str, object] = ("ok", evaluate(opened[1], sparql, rows))
+            reply: tuple[str, object] = ("ok", evaluate(opened[1], sparql, rows, dataset))
         except OverLimit as error:
             reply = ("over", (error.message, error.hint))
         except QueryError as error:

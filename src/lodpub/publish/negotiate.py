@@ -1,6 +1,9 @@
-"""HTTP content negotiation with q-values (RFC 9110 §12.5.1), kept free of any server code."""
+"""HTTP content negotiation with q-values (RFC 9110 §12.5.1), and the one query a request
+may carry, kept free of any server code."""
 
 from __future__ import annotations
+
+from ..errors import QueryError
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -48,3 +51,11 @@ def choose(header: str | None, offered: list[str]) -> str | None:
         if best is None or rank > best:
             best, chosen = rank, media
     return chosen
+
+
+def one_query(params: dict[str, list[str]]) -> str | None:
+    """The one ``query`` parameter of a request (None without one); two are an error (400)."""
+    queries = params.get("query", [])
+    if len(queries) > 1:
+        raise QueryError(f"the query parameter is given {len(queries)} times: send one query")
+    return queries[0] if queries else None

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ..errors import LodpubError
 from ..settings import Settings
-from .bounded import Limits, run_once
+from .bounded import Dataset, Limits, run_once
 from .dist import Dist
 from .service import allowed_services, check_services
 from .sparql import SparqlStore
@@ -67,9 +67,10 @@ def open_store(dist: Path) -> ox.Store:
 
 
 def run_local(store: ox.Store, sparql: str) -> Answer:
-    """Run a query on an embedded store; the default graph is the union of all graphs."""
+    """Run a query on an embedded store, on the dataset it names (the union of all graphs as
+    the default graph when it names none)."""
     try:
-        result = store.query(sparql, use_default_graph_as_union=True)
+        result = store.query(sparql, **Dataset().options(sparql))  # type: ignore[arg-type]
         return _answer(result)
     except SyntaxError as exc:
         raise LodpubError(f"the query does not parse: {exc}") from exc

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from pyoxigraph import NamedNode, Triple
 
 from .. import vocab
-from ..errors import LodpubError, OverLimit, QueryError
+from ..errors import Busy, LodpubError, OverLimit, QueryError
 from ..settings import Settings
 from ..site import Page, site_of
 from ..site.catalogue import Catalogue
@@ -34,10 +34,10 @@ from ..site.described import describe
 from ..write.jsonld import Context
 from ..write.layout import CONTEXT, FORMATS, MEDIA_TYPES, VOID, WHOLE
 from ..write.rdf import representation
-from .bounded import RESULT_FORMATS, Limits, Workers
+from .bounded import RESULT_FORMATS, Dataset, Limits, Workers
 from .dist import Dist
 from .memory import Allowance, give_back
-from .negotiate import choose
+from .negotiate import choose, one_query
 from .service import allowed_services, check_services
 from .store import PersistentStore, store_folder
 
@@ -150,7 +150,8 @@ class App:
         try:
             answer = self.answer(environ)
         except OverLimit as error:
-            answer = plain(503, str(error), {**CORS, "Retry-After": "5"})
+            retry = {"Retry-After": "5"} if isinstance(error, Busy) else {}
+            answer = plain(error.status, str(error), {**CORS, **retry})
         except QueryError as error:
             answer = plain(400, str(error), CORS)
         except LodpubError as error:
@@ -177,7 +178,7 @@ class App:
             if method == "POST":
                 return self.post_sparql(environ)
             if method in ("GET", "HEAD"):
-                return self.sparql(params.get("query", [None])[0], params, environ.get("HTTP_ACCEPT"))
+                return self.sparql(one_query(params), params, environ.get("HTTP_ACCEPT"))
             return plain(405, f"{method} is not accepted here", {"Allow": "GET, HEAD, POST, OPTIONS"})
         if method not in ("GET", "HEAD"):
             return plain(
@@ -214,11 +215,14 @@ class App:
         except UnicodeDecodeError:
             return plain(400, "the request body is not UTF-8", CORS)
         media = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip()
-        if media == "application/sparql-query":
-            return self.sparql(body, {}, environ.get("HTTP_ACCEPT"))
+        if media == "application/sparql-query":  # the dataset's parameters in the URL (§2.1.3)
+            url = parse_qs(environ.get("QUERY_STRING", ""))
+            if "query" in url:
+                raise QueryError("a query sent as the body has no query parameter in the URL too")
+            return self.sparql(body, url, environ.get("HTTP_ACCEPT"))
         if media == "application/x-www-form-urlencoded":
             form = parse_qs(body)
-            return self.sparql(form.get("query", [None])[0], form, environ.get("HTTP_ACCEPT"))
+            return self.sparql(one_query(form), form, environ.get("HTTP_ACCEPT"))
         return plain(415, "send application/sparql-query or a form with query=", CORS)
 
     def sparql(self, query: str | None, params: dict[str, list[str]], accept: str | None) -> Answer:
@@ -231,10 +235,10 @@ class App:
                 return Answer(200, page.body, "text/html; charset=utf-8", {"Vary": "Accept"})
             return plain(400, "missing the query parameter", CORS)
         if html:
-            return self.sparql_html(query)
+            return self.sparql_html(query, Dataset.of(params))
         check_services(query, self.services)
         self.current()  # a rebuilt dist's store is brought up to date before the query
-        result = self.workers.run(query)
+        result = self.workers.run(query, Dataset.of(params))
         offered = result.media_types()
         media = choose(accept, offered)
         if media is None:
@@ -242,14 +246,14 @@ class App:
         body = result.serialize(media, vocab.PREFIXES)
         return Answer(200, body, media + "; charset=utf-8", CORS | {"Vary": "Accept"})
 
-    def sparql_html(self, query: str) -> Answer:
+    def sparql_html(self, query: str, dataset: Dataset) -> Answer:
         """A query from the SPARQL page: its answer as a table on the page (errors said there)."""
         site = self.current().site
         answer: ox.QuerySolutions | list[ox.Triple] | bool | None = None
         error = None
         try:
             check_services(query, self.services)
-            result = self.workers.run(query)
+            result = self.workers.run(query, dataset)
             if result.kind == "ask":
                 answer = result.boolean
             elif result.kind == "graph":

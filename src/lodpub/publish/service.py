@@ -1,20 +1,12 @@
 """Federated queries (``SERVICE``) are refused unless the operator allows them: a query could
 otherwise make the server send requests to any address it reaches, loopback included, and hand
-the answers to the client. The decision is made on the parsed query, never on its text alone;
-a query the checker cannot parse is refused."""
+the answers to the client. The decision is made on the query's tokens as the store reads them
+(lexer.py): comments, strings and escapes as Oxigraph sees them, keywords with no word boundary."""
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-from pyparsing import ParseResults
-
 from ..errors import QueryError
-
-# SPARQL lets \\uXXXX and \\UXXXXXXXX escapes stand for any character of a query, keywords
-# included (they are undone before parsing, as Oxigraph does): look at the query with them undone.
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+from .lexer import UNREADABLE, service_endpoints
 
 
 def allowed_services(setting: str) -> tuple[str, ...] | None:
@@ -28,25 +20,17 @@ def allowed_services(setting: str) -> tuple[str, ...] | None:
 
 def check_services(sparql: str, allowed: tuple[str, ...] | None) -> None:
     """Raise ``QueryError`` when ``sparql`` calls a SERVICE that is not ``allowed`` (see
-    ``allowed_services``). A query that does not mention the word is let through unparsed
-    (Oxigraph parses it anyway); one that does is parsed with rdflib's SPARQL parser."""
-    plain = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    if "service" not in plain.casefold() or allowed == ():
+    ``allowed_services``). The query's text is read as the store will read it (lexer.py), in
+    time linear in its length: a word ``SERVICE`` that cannot be read plainly is refused."""
+    if allowed == ():
         return
-    try:
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        tree = parseQuery(plain)
-    except Exception as exc:
-        raise QueryError(
-            "the query mentions SERVICE and cannot be checked, so it is refused "
-            f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})",
-            hint="federated queries are refused unless the server allows them (--allow-service)",
-        ) from None
-    endpoints = list(_services(tree))
-    if not endpoints:
-        return
-    for endpoint in endpoints:
+    for endpoint in service_endpoints(sparql):
+        if endpoint == UNREADABLE:
+            raise QueryError(
+                "the query has the word SERVICE where its endpoint cannot be read, so it is refused",
+                hint="federated queries are refused unless the server allows them (--allow-service); "
+                "write SERVICE [SILENT] <endpoint> plainly, or rename a prefix or word holding 'service'",
+            )
         if allowed is None:
             raise QueryError(
                 f"federated queries are not allowed here (SERVICE {endpoint})",
@@ -58,19 +42,3 @@ def check_services(sparql: str, allowed: tuple[str, ...] | None) -> None:
                 f"SERVICE {endpoint} is not one of the endpoints allowed here",
                 hint="allowed: " + ", ".join(allowed),
             )
-
-
-def _services(node: Any) -> list[str]:
-    """The endpoints of every SERVICE clause in an rdflib parse tree (a variable as ``?name``)."""
-    found: list[str] = []
-    if getattr(node, "name", None) == "ServiceGraphPattern":
-        term = node.get("term")
-        found.append(f"?{term}" if type(term).__name__ == "Variable" else str(term))
-    children: list[Any] = []
-    if isinstance(node, dict):  # rdflib's CompValue
-        children = list(node.values())
-    elif isinstance(node, list | tuple | ParseResults):
-        children = list(node)
-    for child in children:
-        found += _services(child)
-    return found

@@ -1,0 +1,140 @@
+"""The dataset a query asks for (``FROM``, ``FROM NAMED``, the protocol's ``default-graph-uri`` and
+``named-graph-uri``) gives, over real HTTP, exactly the answers Oxigraph's own server gives for
+the same data; a query that names no dataset gets the union of the graphs, as Oxigraph's server
+gives it with ``--union-default-graph``. Clients: requests, and rdflib's SPARQLStore."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+import requests
+from rdflib import Graph, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+from lodpub.build import BuildResult
+from lodpub.publish.dist import Dist
+
+from .servers import Serve, start, stop
+from .stores import Oxigraph, free_port
+
+NOWHERE = "https://nonexistent.example/g"
+
+
+@pytest.fixture(scope="module")
+def servers(
+    seed_build: BuildResult, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Serve, Oxigraph, Oxigraph]]:
+    """``lodpub serve`` on the seed dist, and two Oxigraph servers holding its N-Quads."""
+    root = tmp_path_factory.mktemp("dataset")
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.fail("the oxigraph server is a test dependency: pip install oxigraph")
+    started: list[Oxigraph] = []
+    serve = start(seed_build.out, root / "serve")
+    try:
+        for union in (False, True):
+            server = Oxigraph(root / f"oxigraph-{union}", free_port(), union_default_graph=union)
+            for dump in Dist.open(seed_build.out).nquads_files():
+                subprocess.run(
+                    [binary, "load", "--location", str(server.location), "--file", str(dump)],
+                    check=True,
+                    capture_output=True,
+                )
+            server.start()
+            started.append(server)
+        yield serve, started[0], started[1]
+    finally:
+        for server in started:
+            server.kill()
+        stop(serve)
+    assert "Traceback" not in serve.stderr(), serve.stderr()
+
+
+def answer(url: str, query: str, **dataset: list[str]) -> list[dict[str, object]] | bool:
+    """The answer of a SELECT or ASK query as JSON results (bindings sorted), over GET."""
+    params: list[tuple[str, str]] = [("query", query)]
+    for name, graphs in dataset.items():
+        params += [(name.replace("_", "-"), graph) for graph in graphs]
+    reply = requests.get(
+        url, params=params, headers={"Accept": "application/sparql-results+json"}, timeout=30
+    )
+    assert reply.status_code == 200, reply.text
+    data = reply.json()
+    if "boolean" in data:
+        return bool(data["boolean"])
+    return sorted(data["results"]["bindings"], key=repr)
+
+
+def graphs(oxigraph: Oxigraph) -> list[str]:
+    rows = answer(oxigraph.url + "/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+    assert isinstance(rows, list)
+    return [str(row["g"]["value"]) for row in rows]  # type: ignore[index]
+
+
+def test_a_named_dataset_gets_oxigraphs_answers(servers: tuple[Serve, Oxigraph, Oxigraph]) -> None:
+    serve, plain, _ = servers
+    letter, other = [g for g in graphs(plain) if "/letter/" in g][:2]
+    queries: list[tuple[str, dict[str, list[str]]]] = [
+        (f"SELECT (COUNT(*) AS ?n) FROM <{NOWHERE}> WHERE {{ ?s ?p ?o }}", {}),
+        (f"SELECT (COUNT(*) AS ?n) FROM <{letter}> WHERE {{ ?s ?p ?o }}", {}),
+        (f"SELECT (COUNT(*) AS ?n) FROM <{letter}> FROM <{other}> WHERE {{ ?s ?p ?o }}", {}),
+        (
+            f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{letter}> {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g",
+            {},
+        ),
+        (f"ASK FROM NAMED <{letter}> {{ ?s ?p ?o }}", {}),
+        (f"SELECT DISTINCT ?t FROM <{letter}> WHERE {{ ?s a ?t }}", {}),
+        (f"SELECT (COUNT(*) AS ?n)\nFROMNAMED<{letter}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}),
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {"default_graph_uri": [letter]}),
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {"default_graph_uri": [NOWHERE]}),
+        (f"SELECT (COUNT(*) AS ?n) FROM <{NOWHERE}> WHERE {{ ?s ?p ?o }}", {"default_graph_uri": [letter]}),
+        (
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            {"named_graph_uri": [letter, other]},
+        ),
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {"named_graph_uri": [letter]}),
+    ]
+    counts = set()
+    for query, dataset in queries:
+        ours = answer(serve.url + "/sparql", query, **dataset)
+        theirs = answer(plain.url + "/query", query, **dataset)
+        assert ours == theirs, (query, dataset)
+        counts.add(repr(ours))
+    assert len(counts) >= 6  # the queries tell the datasets apart
+    nowhere = answer(serve.url + "/sparql", queries[0][0])
+    assert isinstance(nowhere, list) and nowhere[0]["n"]["value"] == "0"  # type: ignore[index]
+
+
+def test_a_query_that_names_no_dataset_gets_the_union(servers: tuple[Serve, Oxigraph, Oxigraph]) -> None:
+    serve, _, union = servers
+    for query in (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # FROM <{NOWHERE}>",
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(?o != 'FROM <{NOWHERE}>') }}",
+    ):
+        assert answer(serve.url + "/sparql", query) == answer(union.url + "/query", query), query
+
+
+def test_rdflib_sparqlstore_on_a_graph_sees_that_graph(servers: tuple[Serve, Oxigraph, Oxigraph]) -> None:
+    serve, plain, _ = servers
+    letter = next(g for g in graphs(plain) if "/letter/" in g)
+    ours = Graph(store=SPARQLStore(serve.url + "/sparql", returnFormat="json"), identifier=URIRef(letter))
+    theirs = Graph(store=SPARQLStore(plain.url + "/query", returnFormat="json"), identifier=URIRef(letter))
+    assert 0 < len(ours) == len(theirs)
+    everything = Graph(store=SPARQLStore(serve.url + "/sparql", returnFormat="json"))
+    assert len(everything) > len(ours)
+
+
+def test_a_dataset_parameter_that_is_no_iri_is_refused(servers: tuple[Serve, Oxigraph, Oxigraph]) -> None:
+    serve, _, _ = servers
+    reply = requests.get(
+        serve.url + "/sparql",
+        params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": "not an iri"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert reply.status_code == 400 and "default-graph-uri" in reply.text
