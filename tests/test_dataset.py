@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 
+import pyoxigraph as ox
 import pytest
 import requests
 from rdflib import Graph, URIRef
@@ -138,3 +139,59 @@ def test_a_dataset_parameter_that_is_no_iri_is_refused(servers: tuple[Serve, Oxi
         timeout=30,
     )
     assert reply.status_code == 400 and "default-graph-uri" in reply.text
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def test_the_endpoint_describes_itself(servers: tuple[Serve, Oxigraph, Oxigraph]) -> None:
+    """SPARQL 1.1 Service Description: a GET of /sparql with no query, as an RDF client asks."""
+    serve, _, _ = servers
+    endpoint = URIRef(serve.url + "/sparql")
+    for media, form in (
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("*/*", "turtle"),
+    ):
+        reply = requests.get(serve.url + "/sparql", headers={"Accept": media}, timeout=30)
+        assert reply.status_code == 200, (media, reply.text)
+        sent = reply.headers["Content-Type"].split(";")[0]
+        assert sent == (media if media != "*/*" else "text/turtle")
+        graph = Graph().parse(data=reply.content, format=form)
+        service = graph.value(predicate=URIRef(SD + "endpoint"), object=endpoint)
+        assert service is not None, media
+        assert graph.value(service, URIRef(SD + "supportedLanguage")) == URIRef(SD + "SPARQL11Query")
+        formats = {str(f).rsplit("/", 1)[1] for f in graph.objects(service, URIRef(SD + "resultFormat"))}
+        assert {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "Turtle"} <= formats
+        dataset = graph.value(service, URIRef(SD + "defaultDataset"))
+        assert dataset == URIRef("https://lod.example.org/dataset")
+        assert graph.value(dataset, URIRef(SD + "defaultGraph")) is not None
+    turtle = requests.get(serve.url + "/sparql", headers={"Accept": "text/turtle"}, timeout=30).content
+    assert len(list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))) > 10  # a second parser agrees
+    page = requests.get(serve.url + "/sparql", headers={"Accept": "text/html,*/*;q=0.8"}, timeout=30)
+    assert page.headers["Content-Type"].startswith("text/html")
+    bare = requests.post(serve.url + "/sparql", data={"other": "x"}, timeout=30)
+    assert bare.status_code == 400 and "missing the query parameter" in bare.text
+
+
+def test_plain_json_gets_the_json_each_answer_has(servers: tuple[Serve, Oxigraph, Oxigraph]) -> None:
+    serve, _, _ = servers
+    select = requests.get(
+        serve.url + "/sparql",
+        params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
+    assert select.status_code == 200
+    assert select.headers["Content-Type"].startswith("application/sparql-results+json")
+    assert int(select.json()["results"]["bindings"][0]["n"]["value"]) > 0
+    construct = requests.get(
+        serve.url + "/sparql",
+        params={"query": "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 5"},
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
+    assert construct.headers["Content-Type"].startswith("application/ld+json")
+    assert len(Graph().parse(data=construct.content, format="json-ld")) == 5

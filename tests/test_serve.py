@@ -145,7 +145,8 @@ def test_sparql_construct_and_read_only(server: str) -> None:
         server + "/sparql", data=b"DROP ALL", timeout=10, headers={"Content-Type": "application/sparql-query"}
     )
     assert disguised.status_code == 400
-    assert get(server + "/sparql").status_code == 400
+    described = get(server + "/sparql")  # no query: the Service Description (test_dataset.py)
+    assert described.status_code == 200 and b"sparql-service-description" in described.content
     preflight = requests.options(server + "/sparql", timeout=10)
     assert preflight.status_code == 204 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
 

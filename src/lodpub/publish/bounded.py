@@ -84,11 +84,18 @@ class Result:
         return list(ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES))
 
     def media_types(self) -> list[str]:
-        """The media types this answer can be sent in."""
-        return list(GRAPH_FORMATS if self.kind == "graph" else RESULT_FORMATS)
+        """The media types this answer can be sent in; plain JSON last (``canonical``)."""
+        return [*(GRAPH_FORMATS if self.kind == "graph" else RESULT_FORMATS), "application/json"]
+
+    def canonical(self, media: str) -> str:
+        """The media type sent for ``media``: for plain JSON, the JSON this answer has."""
+        if media != "application/json":
+            return media
+        return "application/ld+json" if self.kind == "graph" else "application/sparql-results+json"
 
     def serialize(self, media: str, prefixes: dict[str, str] | None = None) -> bytes:
         """The answer in ``media`` (one of ``media_types``)."""
+        media = self.canonical(media)
         if self.kind == "graph":
             if media == "application/n-triples":
                 return self.data

@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode, Triple
 from .. import vocab
 from ..errors import ConfigError
 from ..write.index import IndexRow, index_lines, read_range
-from ..write.layout import INDEX
+from ..write.layout import CONTEXT, FORMATS, INDEX, MEDIA_TYPES, VOID, WHOLE
 
 REQUIRED = ("void.ttl", INDEX)
 
@@ -195,3 +195,31 @@ def entries_of(path: Path, lines: Iterable[str], first: int = 2) -> list[GraphEn
             hint="rebuild the folder with `lodpub build`",
         ) from exc
     return entries
+
+
+def dump_file(path: str) -> str | None:
+    """The dist file a dump URL names: /dump/dataset.nq (and the other whole dumps), void.ttl
+    and context.jsonld; /dump/parts/NNNN.FORM; /dumps/NAME.nq.gz (gzip chunks and parts)."""
+    if path.startswith("/dump/"):
+        name = path[len("/dump/") :]
+        if name in (*WHOLE.values(), VOID, CONTEXT):
+            return name
+        stem, _, form = name.removeprefix("parts/").rpartition(".")
+        if name.startswith("parts/") and form in FORMATS and (stem == "dataset" or _digits(stem, 4)):
+            return name
+        return None
+    if path.startswith("/dumps/") and path.endswith(".nq.gz"):
+        stem = path[len("/dumps/") : -len(".nq.gz")]
+        if stem == "dataset" or _digits(stem, 4) or (stem.startswith("dataset-") and _digits(stem[8:], 5)):
+            return path[1:]
+    return None
+
+
+def _digits(text: str, count: int) -> bool:
+    return len(text) == count and text.isascii() and text.isdigit()
+
+
+def dump_type(name: str) -> str:
+    if name.endswith(".gz"):
+        return "application/gzip"
+    return MEDIA_TYPES[name.rpartition(".")[2]] + "; charset=utf-8"

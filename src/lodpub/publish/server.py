@@ -32,10 +32,11 @@ from ..site import Page, site_of
 from ..site.catalogue import Catalogue
 from ..site.described import describe
 from ..write.jsonld import Context
-from ..write.layout import CONTEXT, FORMATS, MEDIA_TYPES, VOID, WHOLE
+from ..write.layout import VOID
 from ..write.rdf import representation
 from .bounded import RESULT_FORMATS, Dataset, Limits, Workers
-from .dist import Dist
+from .description import describe_service
+from .dist import Dist, dump_file, dump_type
 from .memory import Allowance, give_back
 from .negotiate import choose, one_query
 from .service import allowed_services, check_services
@@ -100,7 +101,7 @@ class App:
         self.store = PersistentStore(store_root or store_folder(dist, settings), dist)
         if not self.store.up_to_date():
             self.store.sync()
-        self.license = settings.license
+        self.license, self.title = settings.license, settings.title
         self.snapshot = _Snapshot(self.store, self.base, self.license)
         self.allowance = Allowance(int(settings.store_cache_mb))
         self.services = allowed_services(settings.allow_service)
@@ -178,6 +179,9 @@ class App:
             if method == "POST":
                 return self.post_sparql(environ)
             if method in ("GET", "HEAD"):
+                described = None if {"query", "update"} & params.keys() else self.description(environ)
+                if described is not None:
+                    return described
                 return self.sparql(one_query(params), params, environ.get("HTTP_ACCEPT"))
             return plain(405, f"{method} is not accepted here", {"Allow": "GET, HEAD, POST, OPTIONS"})
         if method not in ("GET", "HEAD"):
@@ -190,18 +194,26 @@ class App:
             if not (self.dist.folder / "cmif.xml").is_file():
                 return plain(404, "this build has no CMIF file (the setting cmif = true writes one)")
             return Answer(200, self.dist.folder / "cmif.xml", "application/tei+xml; charset=utf-8", {})
-        dump = _dump_file(path)
+        dump = dump_file(path)
         if dump is not None:
             file = self.dist.folder / dump
             if not file.is_file():
                 return plain(404, "this build has no such dump")
-            return Answer(200, file, _dump_type(dump), {})
+            return Answer(200, file, dump_type(dump), {})
         accept = environ.get("HTTP_ACCEPT")
         if path in ("/", "/letters") and (path == "/letters" or _wants_html(accept, params)):
             page = self.current().site.page(path, _single(params))
             return Answer(200, cast(Page, page).body, "text/html; charset=utf-8", {"Vary": "Accept"})
         iri = self.base + ("dataset" if path == "/" else path.lstrip("/"))
         return self.resource(iri, path, params, accept)
+
+    def description(self, environ: dict[str, Any]) -> Answer | None:
+        """The Service Description (description.py), or None for the query page."""
+        try:
+            found = describe_service(environ, self.base + "dataset", self.title)
+        except ValueError:  # a Host header no IRI can hold
+            return plain(400, "the Host header cannot be part of an IRI", CORS)
+        return None if found is None else Answer(200, found[1], found[0], CORS | {"Vary": "Accept"})
 
     def post_sparql(self, environ: dict[str, Any]) -> Answer:
         try:
@@ -244,7 +256,7 @@ class App:
         if media is None:
             return plain(406, "offered: " + ", ".join(offered), CORS)
         body = result.serialize(media, vocab.PREFIXES)
-        return Answer(200, body, media + "; charset=utf-8", CORS | {"Vary": "Accept"})
+        return Answer(200, body, result.canonical(media) + "; charset=utf-8", CORS | {"Vary": "Accept"})
 
     def sparql_html(self, query: str, dataset: Dataset) -> Answer:
         """A query from the SPARQL page: its answer as a table on the page (errors said there)."""
@@ -318,34 +330,6 @@ def _wants_html(accept: str | None, params: dict[str, list[str]]) -> bool:
 
 def _single(params: dict[str, list[str]]) -> dict[str, str]:
     return {name: values[0] for name, values in params.items() if values}
-
-
-def _dump_file(path: str) -> str | None:
-    """The dist file a dump URL names: /dump/dataset.nq (and the other whole dumps), void.ttl
-    and context.jsonld; /dump/parts/NNNN.FORM; /dumps/NAME.nq.gz (gzip chunks and parts)."""
-    if path.startswith("/dump/"):
-        name = path[len("/dump/") :]
-        if name in (*WHOLE.values(), VOID, CONTEXT):
-            return name
-        stem, _, form = name.removeprefix("parts/").rpartition(".")
-        if name.startswith("parts/") and form in FORMATS and (stem == "dataset" or _digits(stem, 4)):
-            return name
-        return None
-    if path.startswith("/dumps/") and path.endswith(".nq.gz"):
-        stem = path[len("/dumps/") : -len(".nq.gz")]
-        if stem == "dataset" or _digits(stem, 4) or (stem.startswith("dataset-") and _digits(stem[8:], 5)):
-            return path[1:]
-    return None
-
-
-def _digits(text: str, count: int) -> bool:
-    return len(text) == count and text.isascii() and text.isdigit()
-
-
-def _dump_type(name: str) -> str:
-    if name.endswith(".gz"):
-        return "application/gzip"
-    return MEDIA_TYPES[name.rpartition(".")[2]] + "; charset=utf-8"
 
 
 def _status(code: int) -> str:
