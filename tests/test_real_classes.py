@@ -1,5 +1,5 @@
-"""The classes found by the blind batches 2026-12-07-ef and -gh, each on the line or citation
-form the real record gives (the records themselves are in tests/real)."""
+"""The classes found by the blind batches 2026-12-07-ef, -gh, -ij, -kl, -m and -n, each on the
+line or citation form the real record gives (the records are in tests/real or tests/batches)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from lodpub.sources.citation import read_citation, sentences
 from lodpub.sources.closing import from_line
 from lodpub.sources.names import is_role
 from lodpub.sources.parties import phrases
-from lodpub.sources.places import place_line
+from lodpub.sources.places import dateline, place_line
 from lodpub.sources.text import Line
 from lodpub.sources.titles import title_parties
 
@@ -223,3 +223,50 @@ def test_distribution_lines_and_dotted_leaders() -> None:
     source = SourceText.from_bytes(Path("x.txt"), text.encode("utf-8"))
     frame = read_frame(source, 0, len(source.lines), frozenset())
     assert frame.senders == ()
+
+
+def test_classes_of_the_blind_batches_m_and_n() -> None:
+    """Batches 2026-12-07-m and -n (tests/batches), each class on the form the record gives."""
+    # a dateline whose head is a heading's party ("WITH CDE. LIU SHAOQI") has no place
+    assert dateline(Line(20, "WITH CDE. LIU SHAOQI, 6 April 1955"))[1] is None
+    # a letterhead set apart from the dateline by a wide gap is not part of the place
+    _, place = dateline(Line(11, "Ministry of Foreign Affairs   Rome, November 28, 1970"))
+    assert place is not None and place.text == "Rome"
+    assert dateline(Line(3, "Moscow, 17 April 1958"))[1].text == "Moscow"  # type: ignore[union-attr]
+    # "From the Journal of X, 'Title'": a source, no author named
+    assert title_parties(
+        Value("From the Journal of V.M. Molotov, 'The Reception of the Ambassador'", HERE)
+    ) == (
+        (),
+        (),
+    )
+    senders, _ = title_parties(Value("Mexican Federal Security Directorate (DFS), 'Investigation'", HERE))
+    assert [s.text for s in senders] == ["Mexican Federal Security Directorate (DFS)"]
+    # a body's abbreviation in brackets stays in its name; brackets around the whole name go
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+    (entity,) = authorities.resolve("Mexican Federal Security Directorate (DFS)")
+    assert entity.label == "Mexican Federal Security Directorate (DFS)"
+    assert authorities.resolve("(Ulbricht)")[0].label == "Ulbricht"
+    # two bodies, or a person and a body, joined by "and"; not one body's two modifiers
+    assert [
+        v.text
+        for v in phrases("the Ministry of Foreign Affairs and Investigation Department of the CCCPC", HERE)
+    ] == [
+        "the Ministry of Foreign Affairs",
+        "Investigation Department of the CCCPC",
+    ]
+    assert [v.text for v in phrases("the Party and Government Delegation", HERE)] == [
+        "the Party and Government Delegation"
+    ]
+    assert [v.text for v in phrases("Ministry of Foreign Affairs and Trade", HERE)] == [
+        "Ministry of Foreign Affairs and Trade"
+    ]
+    # "…, ll. 132-33; translation from Russian by X": the call number, then the credit
+    found = read_citation(
+        '"From the Diary of P. F. Yudin," April 19, 1958, History and Public Policy Program Digital Archive, '
+        "AVPRF, f. 0100, op. 51, por. 6, pap. 432, ll. 132-33; translation from Russian by David Wolff.",
+        HERE,
+        cited=True,
+    )
+    assert [h.text for h in found.holdings] == ["AVPRF, f. 0100, op. 51, por. 6, pap. 432, ll. 132-33"]
+    assert [t.text for t in found.translators] == ["David Wolff"]

@@ -240,11 +240,29 @@ def _role_kind(name: str) -> str | None:
 
 
 def _clean_name(name: str) -> str:
-    text = collapse(name).strip(" ,.;:()[]")
+    text = _trim(collapse(name))
     if text[:1] in "\"'“‘" and text[-1:] in "\"'”’" and len(text) > 2:
         text = text[1:-1].strip()  # a name in quotes as a whole; quotes inside it stay
     text = _HONORIFICS.sub("", text)
     return text.strip(" ,.;:") or collapse(name)
+
+
+def _trim(text: str) -> str:
+    """``text`` without the punctuation around it; a closing bracket stays where it closes one
+    the name opened ("Mexican Federal Security Directorate (DFS)"), an opening one where it is
+    closed ("[Li] Fuchun")."""
+    while True:
+        trimmed = text.strip(" ,.;:")
+        for opening, closing in ("()", "[]"):
+            if trimmed.endswith(closing) and trimmed.count(opening) < trimmed.count(closing):
+                trimmed = trimmed[:-1]
+            if trimmed.startswith(opening) and trimmed.count(closing) < trimmed.count(opening):
+                trimmed = trimmed[1:]
+            if trimmed[:1] == opening and trimmed[-1:] == closing and trimmed.count(opening) == 1:
+                trimmed = trimmed[1:-1]  # "(Ulbricht)": the whole name in brackets
+        if trimmed == text:
+            return text
+        text = trimmed
 
 
 def _alternation(names: dict[str, Entity]) -> re.Pattern[str]:

@@ -204,7 +204,7 @@ def sentences(text: str) -> list[str]:
 # ", obtained and translated by X" at the end of an archival statement, or a credit sentence
 # right after a quoted title ("…'Rose.'\" Translated for CWIHP by …").
 _CREDIT_CLAUSE = re.compile(
-    r"[,;]\s*(?=(?:obtained|translated|contributed|provided|donated|compiled|edited|transcribed|selected)\b"
+    r"[,;]\s*(?=(?:obtained|translated|translation|contributed|provided|donated|compiled|edited|transcribed|selected)\b"
     r"[^,]*\bby\s)"
     r"|(?:(?<=[.!?][\"'”’])|(?<=[.!?][\"'”’][\"'”’]))\s+(?=(?:Obtained|Translated|Contributed|Provided|Donated)\b)"
     # "… f. 5./791.o.e. Translated for CWIHP by …": a stop after an abbreviation, then a credit

@@ -95,6 +95,9 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
         (kind_of(p) == "person" and HONORIFICS.match(p)) or _INITIAL.match(p) for p in pieces
     ):
         return tuple(Value(p, where) for p in pieces)  # "Minister Endre Sík, D. Min. Károly Szarka"
+    both = _two_parties(text)
+    if both:
+        return phrases(both[0], where) + phrases(both[1], where)
     pair = re.split(r"\s+and\s+", text)
     if len(pair) == 2 and all(
         kind_of(p) == "person" and not GROUP_WORDS.search(p) and "," not in p for p in pair
@@ -113,6 +116,25 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     # "GDR Embassy to the People's Republic of Bulgaria": a mission's "to" is part of its name.
     shape = re.sub(r"\s+to\s+", " of ", text) if TO_NOUN.search(text) else text
     return (Value(text, where),) if is_name_shaped(shape) else ()
+
+
+def _two_parties(text: str) -> list[str] | None:
+    """``the Ministry of Foreign Affairs and Investigation Department of the CCCPC``, ``Tito and
+    the Executive Committee of …``: a person or a body, and a body, each a name of its own. Not
+    ``the Party and Government Delegation`` (one body, two words before its noun) nor ``Ministry
+    of Foreign Affairs and Trade`` (no body after the "and")."""
+    both = re.split(r"\s+and\s+(?=(?:the\s+)?[A-Z])", text)
+    if len(both) != 2 or "," in text:
+        return None
+    first, second = both
+    head = re.sub(r"^the\s+", "", second).split()[0]
+    if not second.startswith("the ") and GROUP_WORDS.fullmatch(head):
+        return None  # "… Party and Government Delegation": a modifier, not a body's name
+    if not (kind_of(second) == "group" and GROUP_WORDS.search(second) and is_name_shaped(second)):
+        return None
+    if not (is_name_shaped(first) and (kind_of(first) == "person" or GROUP_WORDS.search(first))):
+        return None
+    return [first, second]
 
 
 def _signer_of_body(text: str, where: Evidence) -> tuple[Value, ...]:

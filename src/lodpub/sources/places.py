@@ -55,6 +55,8 @@ _TITLE_ROUTE = re.compile(
     r"(?P<place>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)(?:\s+to\s+(?P<to>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)|(?=,|\s*$))",
     re.I,
 )
+# a preposition or a label opens a party or a subject, never a place's name
+_NOT_PLACE = re.compile(r"^(?:with|to|for|by|of|re|about|concerning|regarding|subject|attn)\b", re.I)
 _BRACKETED_CITY = re.compile(r"\bfrom\s+[^()]+?\s*\((?P<place>[^()]+)\)\s+to\b", re.I)
 
 
@@ -79,7 +81,11 @@ def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
     if not comma:
         return None, None
     found = parse_date(re.sub(r"^\s*on\s+", "", tail, flags=re.I), evidence(line), whole=True)
+    # "Ministry of Foreign Affairs   Rome, November 28, 1970": a letterhead set apart by a wide gap
+    head = re.split(r"\s{2,}|\t", head.strip())[-1]
     places = re.split(r"\s+[-–]\s+", head.strip())  # "Moscow - Bucharest": each part is a name
+    if _NOT_PLACE.match(head.strip()):
+        return found, None  # "WITH CDE. LIU SHAOQI, 6 April 1955": a heading's party, no place
     if found is not None and all(is_name_shaped(part, longest=5) for part in places):
         return found, Value(head.strip(), evidence(line))
     return None, None

@@ -117,6 +117,8 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
     author = re.match(r"^(?P<sender>[^,;:'‘\"“]+?(?:\s*\[[^\]]+\])?)\s*,\s*['‘\"“]", text)
     if (
         author
+        # "From the Journal of V.M. Molotov, 'The Reception of …'": a source, no author's name
+        and not re.match(r"^(?:(?:excerpts?|extracts?)\s+)?from\s", author.group("sender"), re.I)
         and kind_of(author.group("sender")) in ("group", "person")
         and is_name_shaped(author.group("sender"))
     ):
