@@ -35,6 +35,7 @@ from ..write.jsonld import Context
 from ..write.layout import VOID
 from ..write.rdf import representation
 from .bounded import RESULT_FORMATS, Dataset, Limits, Workers
+from .caching import entity_headers, not_modified
 from .description import describe_service
 from .dist import Dist, dump_file, dump_type
 from .memory import Allowance, give_back
@@ -79,6 +80,7 @@ class _Snapshot:
 
     def __init__(self, store: PersistentStore, base: str, license_: str | None) -> None:
         self.generation, self.store, self._fd = store.open_generation()
+        self.modified = self.generation.file(".catalogue").stat().st_mtime  # when it was made
         self.catalogue = Catalogue(self.generation.file(".catalogue"))
         self.site = site_of(self.store, self.catalogue, base, license_)
 
@@ -167,6 +169,9 @@ class App:
             handle = open(answer.body, "rb")  # noqa: SIM115 - closed by the server's file wrapper
             wrapper = environ.get("wsgi.file_wrapper")
             return cast(Iterable[bytes], wrapper(handle, 1024 * 1024)) if wrapper else _chunks(handle)
+        if answer.status == 304:  # no body, and no length of one (RFC 9110 §15.4.5)
+            start_response(_status(304), headers)
+            return [b""]
         start_response(_status(answer.status), [*headers, ("Content-Length", str(len(answer.body)))])
         return [b"" if environ["REQUEST_METHOD"] == "HEAD" else answer.body]
 
@@ -205,7 +210,7 @@ class App:
             page = self.current().site.page(path, _single(params))
             return Answer(200, cast(Page, page).body, "text/html; charset=utf-8", {"Vary": "Accept"})
         iri = self.base + ("dataset" if path == "/" else path.lstrip("/"))
-        return self.resource(iri, path, params, accept)
+        return self.resource(iri, path, params, environ)
 
     def description(self, environ: dict[str, Any]) -> Answer | None:
         """The Service Description (description.py), or None for the query page."""
@@ -277,7 +282,8 @@ class App:
         page = site.sparql(query, None, answer, error)
         return Answer(200, page.body, "text/html; charset=utf-8", {"Vary": "Accept"})
 
-    def resource(self, iri: str, path: str, params: dict[str, list[str]], accept: str | None) -> Answer:
+    def resource(self, iri: str, path: str, params: dict[str, list[str]], environ: dict[str, Any]) -> Answer:
+        accept = environ.get("HTTP_ACCEPT")
         try:
             NamedNode(iri)
         except ValueError:  # "<", '"', a control character, …: no IRI has that path
@@ -299,6 +305,9 @@ class App:
                 return plain(406, "offered: " + ", ".join(RESOURCE_TYPES))
         body = self.render(snapshot, iri, path, triples, media, _single(params))
         headers = {"Vary": "Accept", "Content-Location": f"{path}?format={RESOURCE_TYPES[media]}"}
+        headers |= entity_headers(path, body, media, snapshot.modified)
+        if not_modified(environ, headers):
+            return Answer(304, b"", media + "; charset=utf-8", headers)
         return Answer(200, body, media + "; charset=utf-8", headers)
 
     def render(

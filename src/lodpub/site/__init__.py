@@ -17,7 +17,7 @@ from .. import vocab
 from .browse import home, letters, sparql_page
 from .catalogue import Catalogue
 from .described import CRM, Described, describe, parents, store_labels
-from .html import Frame, Page, layout
+from .html import Frame, Page, alternates, layout
 from .pages import entity_page, letter_page, page_count
 
 __all__ = ["Frame", "Page", "Site", "site_of"]
@@ -59,7 +59,7 @@ class Site:
             found = self.resource(self.frame.base + path.lstrip("/"), path, number)
             if found is None:
                 return None
-            title, body = found
+            return Page(200, layout(self.frame, *found, alternates(path)))
         return Page(200, layout(self.frame, title, body))
 
     def resource(

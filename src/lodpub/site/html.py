@@ -51,6 +51,26 @@ class Frame:
     endpoint: str = "/sparql"  # the SPARQL page of the site ('' where there is none)
 
 
+# A resource's formats: the ?format= word and the media type
+ALTERNATES = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+}
+
+
+def alternates(path: str) -> str:
+    """The ``<link rel="alternate">`` elements of a resource's page at ``path``: its other
+    formats as ``?format=``, which ``lodpub serve`` and the static copy's nginx and Apache
+    configurations both answer (the two copies' pages are the same bytes)."""
+    return "".join(
+        f'<link rel="alternate" type="{kind}" href="{escape(f"{path}?format={form}")}">'
+        for form, kind in ALTERNATES.items()
+        if form != "html"
+    )
+
+
 def layout(frame: Frame, title: str, body: str, head: str = "") -> bytes:
     """A whole page."""
     nav = ['<a href="/letters">Letters</a>']

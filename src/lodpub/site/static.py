@@ -39,7 +39,7 @@ from ..write.rdf import representation
 from . import Site, site_of
 from .catalogue import Catalogue
 from .described import describe
-from .html import layout
+from .html import alternates, layout
 from .servers import apache_conf, nginx_conf
 from .static_list import letters_page
 
@@ -140,11 +140,12 @@ def _resource_files(site: Site, writer: _Writer, iri: str, context: Context) -> 
     if found is None:
         return
     title, body = found
-    writer.put(f"{path}.html", layout(site.frame, title, body))
+    links = alternates("/" + path)
+    writer.put(f"{path}.html", layout(site.frame, title, body, links))
     for number in range(2, site.page_count(iri) + 1):
         more = site.resource(iri, "/" + path, number, triples)
         if more is not None:
-            writer.put(f"{path}.page-{number}.html", layout(site.frame, more[0], more[1]))
+            writer.put(f"{path}.page-{number}.html", layout(site.frame, more[0], more[1], links))
 
 
 def _site_files(site: Site, writer: _Writer, dist: Dist, catalogue: Catalogue, settings: Settings) -> None:
