@@ -8,6 +8,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -15,9 +17,10 @@ import requests
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-from lodpub.build import BuildResult
+from lodpub.build import BuildResult, build
 from lodpub.publish.dist import Dist
 
+from .conftest import CORPUS, SETTINGS
 from .servers import Serve, start, stop
 from .stores import Oxigraph, free_port
 
@@ -195,3 +198,43 @@ def test_plain_json_gets_the_json_each_answer_has(servers: tuple[Serve, Oxigraph
     )
     assert construct.headers["Content-Type"].startswith("application/ld+json")
     assert len(Graph().parse(data=construct.content, format="json-ld")) == 5
+
+
+def test_the_void_answers_in_the_format_asked(
+    servers: tuple[Serve, Oxigraph, Oxigraph], seed_build: BuildResult
+) -> None:
+    serve, _, _ = servers
+    written = (seed_build.out / "void.ttl").read_bytes()
+    expected = Graph().parse(data=written, format="turtle")
+    for media, form in (
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+    ):
+        reply = requests.get(serve.url + "/.well-known/void", headers={"Accept": media}, timeout=30)
+        assert reply.status_code == 200 and reply.headers["Content-Type"].startswith(media)
+        assert len(Graph().parse(data=reply.content, format=form)) == len(expected), media
+    turtle = requests.get(serve.url + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=30)
+    assert turtle.content == written
+    assert (
+        requests.get(
+            serve.url + "/.well-known/void", headers={"Accept": "application/pdf"}, timeout=30
+        ).status_code
+        == 406
+    )
+
+
+def test_the_void_advertises_the_public_endpoint_never_the_push_target(tmp_path: Path) -> None:
+    """``sparql_endpoint`` is where ``push`` sends the data (here a loopback store); only
+    ``public_endpoint`` is published as void:sparqlEndpoint."""
+    endpoint = URIRef("http://rdfs.org/ns/void#sparqlEndpoint")
+    pushed = build(
+        CORPUS, tmp_path / "pushed", replace(SETTINGS, sparql_endpoint="http://127.0.0.1:7878/query")
+    )
+    assert not list(Graph().parse(pushed.out / "void.ttl").objects(None, endpoint))
+    public = build(
+        CORPUS, tmp_path / "public", replace(SETTINGS, public_endpoint="https://query.example.org/sparql")
+    )
+    assert list(Graph().parse(public.out / "void.ttl").objects(None, endpoint)) == [
+        URIRef("https://query.example.org/sparql")
+    ]

@@ -37,7 +37,10 @@ class Settings:
     description: str = "Letters and their provenance as CIDOC-CRM and Dublin Core linked data."
     license: str | None = None
     publisher: str | None = None
-    sparql_endpoint: str | None = None
+    sparql_endpoint: str | None = None  # the store ``push`` and ``query --endpoint`` talk to
+    # The public SPARQL endpoint the VoID advertises (void:sparqlEndpoint); never the push target,
+    # which may be a loopback or an internal address
+    public_endpoint: str | None = None
     graph_store: str | None = None
     update_endpoint: str | None = None
     auth: str = "none"
@@ -153,6 +156,7 @@ class Settings:
         for name in (
             "license",
             "sparql_endpoint",
+            "public_endpoint",
             "graph_store",
             "update_endpoint",
             "wikidata_api",

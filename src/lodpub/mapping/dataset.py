@@ -158,8 +158,8 @@ def describe_dataset(
         out.add(d, v("vocabulary"), NamedNode(namespace))
     if stats.example:
         out.add(d, v("exampleResource"), NamedNode(stats.example))
-    if settings.sparql_endpoint:
-        out.add(d, v("sparqlEndpoint"), NamedNode(settings.sparql_endpoint))
+    if settings.public_endpoint:
+        out.add(d, v("sparqlEndpoint"), NamedNode(settings.public_endpoint))
     for cls, count in sorted(stats.classes.items()):
         part = NamedNode(f"{iris.base}dataset/class/{_short(cls)}")
         out.add(d, v("classPartition"), part)

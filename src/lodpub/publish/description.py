@@ -1,14 +1,16 @@
-"""The SPARQL 1.1 Service Description of ``lodpub serve``'s endpoint, the answer to a GET of
-``/sparql`` with no query (Service Description §2): the endpoint, the language, the result
-formats, and the default dataset (the union of the named graphs), described further by the
-dataset's VoID."""
+"""How ``lodpub serve`` describes itself: the SPARQL 1.1 Service Description, the answer to a
+GET of ``/sparql`` with no query (Service Description §2: the endpoint, the language, the result
+formats, and the default dataset, the union of the named graphs, described further by the
+dataset's VoID), and the VoID in whichever RDF format a client asks for."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, cast
 
 import pyoxigraph as ox
 
+from .. import vocab
 from .bounded import GRAPH_FORMATS
 from .negotiate import choose
 
@@ -84,3 +86,11 @@ def describe_service(environ: dict[str, Any], dataset: str, title: str) -> tuple
     host = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST') or 'localhost'}"
     body = service_description(host + "/sparql", dataset, host + "/.well-known/void", title, media)
     return media + "; charset=utf-8", body
+
+
+def rewritten(turtle: Path, media: str) -> bytes:
+    """The Turtle file ``turtle`` (the VoID) in ``media`` (one of bounded.GRAPH_FORMATS)."""
+    triples = [quad.triple for quad in ox.parse(path=str(turtle), format=ox.RdfFormat.TURTLE)]
+    fmt = GRAPH_FORMATS[media]
+    used = vocab.PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return cast(bytes, ox.serialize(triples, format=fmt, prefixes=used))

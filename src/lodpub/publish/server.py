@@ -34,9 +34,9 @@ from ..site.described import describe
 from ..write.jsonld import Context
 from ..write.layout import VOID
 from ..write.rdf import representation
-from .bounded import RESULT_FORMATS, Dataset, Limits, Workers
+from .bounded import GRAPH_FORMATS, RESULT_FORMATS, Dataset, Limits, Workers
 from .caching import entity_headers, not_modified
-from .description import describe_service
+from .description import describe_service, rewritten
 from .dist import Dist, dump_file, dump_type
 from .memory import Allowance, give_back
 from .negotiate import choose, one_query
@@ -194,7 +194,7 @@ class App:
                 405, f"{method} is not accepted here: the dataset is read-only", {"Allow": "GET, HEAD"}
             )
         if path == "/.well-known/void":
-            return Answer(200, self.dist.folder / VOID, "text/turtle; charset=utf-8", {})
+            return self.void(environ.get("HTTP_ACCEPT"))
         if path == "/cmif.xml":  # the letters' metadata for correspSearch (setting cmif)
             if not (self.dist.folder / "cmif.xml").is_file():
                 return plain(404, "this build has no CMIF file (the setting cmif = true writes one)")
@@ -219,6 +219,16 @@ class App:
         except ValueError:  # a Host header no IRI can hold
             return plain(400, "the Host header cannot be part of an IRI", CORS)
         return None if found is None else Answer(200, found[1], found[0], CORS | {"Vary": "Accept"})
+
+    def void(self, accept: str | None) -> Answer:
+        """The dataset's VoID in the RDF format asked for (the Turtle file as written, or read
+        and written again)."""
+        media = choose(accept, list(GRAPH_FORMATS))
+        if media is None:
+            return plain(406, "offered: " + ", ".join(GRAPH_FORMATS))
+        file, headers = self.dist.folder / VOID, {"Vary": "Accept", "Access-Control-Allow-Origin": "*"}
+        body = file if media == "text/turtle" else rewritten(file, media)
+        return Answer(200, body, media + "; charset=utf-8", headers)
 
     def post_sparql(self, environ: dict[str, Any]) -> Answer:
         try:
