@@ -102,7 +102,8 @@ def test_cmif_of_the_seed_letters(seed: Path, tmp_path: Path) -> None:
     assert one(ADVISORS, f"{received}/t:orgName/text()") == [
         "Central Committee of the Romanian Workers' Party"
     ]
-    assert one(ADVISORS, "@cert") == [] and doc.xpath("//@cert") == []  # nothing inferred here
+    assert doc.xpath("//@cert") == []  # lodpub records no doubt; what it inferred is a conjecture
+    assert one(ADVISORS, "@evidence") == [] and doc.xpath("//@evidence") == []  # nothing inferred here
     (record,) = doc.xpath(
         "//t:bibl[@type='online'][t:ref/@target='" + BASE + "edition/wilson-center-110474']", namespaces=TEI
     )
@@ -118,7 +119,7 @@ def test_cmif_of_the_seed_letters(seed: Path, tmp_path: Path) -> None:
     v2 = etree.parse(str(tmp_path / "v2.xml"))
     assert code == 0 and schema().validate(v2) and rules(v2) == []
     mentions = v2.xpath(f"//t:correspDesc[@ref='{ADVISORS}']/t:note/t:ref/@type", namespaces=TEI)
-    assert set(mentions) == {"cmif:mentionsPlace"}
+    assert set(mentions) == {"https://lod.academy/cmif/vocab/terms/mentionsPlace"}  # no undeclared prefix
 
 
 def test_cmif_needs_an_editor(seed: Path, tmp_path: Path) -> None:
@@ -330,3 +331,26 @@ def test_a_rebuild_with_cmif_reads_again_only_the_changed_letters(tmp_path: Path
     )
     assert code == 0, stderr
     assert fresh.read_bytes() == (dist / "cmif.xml").read_bytes()
+
+
+def test_cmif_marks_what_was_inferred_as_a_conjecture(tmp_path: Path) -> None:
+    """Real records whose parties and dates come from the editors' titles and metadata: CMIF's
+    ``evidence="conjecture"`` ("not stated in the source itself"), never ``cert``."""
+    real = Path(__file__).parent / "real"
+    letters = {p.name: p.read_bytes() for p in sorted((real / "letters").iterdir())[:40]}
+    corpus = make_corpus(tmp_path / "corpus", letters, authorities=False)
+    (corpus / "authorities.toml").write_bytes((real / "authorities.toml").read_bytes())
+    config = CORPUS.parent / "lodpub.toml"
+    code, _, stderr = run(
+        "build", str(corpus), "--out", str(tmp_path / "dist"), "--quiet", "--config", str(config), env=ENV
+    )
+    assert code == 0, stderr
+    code, _, stderr = export(tmp_path / "dist", "cmif", tmp_path / "cmif.xml")
+    assert code == 0, stderr
+    doc = etree.parse(str(tmp_path / "cmif.xml"))
+    assert schema().validate(doc), schema().error_log
+    assert rules(doc) == []
+    marked = doc.xpath("//t:correspAction/*[@evidence]", namespaces=TEI)
+    assert marked and {m.get("evidence") for m in marked} == {"conjecture"}
+    assert {etree.QName(m).localname for m in marked} >= {"persName"}
+    assert doc.xpath("//@cert") == []

@@ -2,11 +2,14 @@
 correspSearch harvests. One ``correspDesc`` per letter: senders (``correspAction type="sent"``,
 with the place and the date) and addressees (``received``), people as ``persName`` and groups as
 ``orgName`` with an authority IRI where the authority file gives one (VIAF, GND, LC, BnF, NDL,
-else Wikidata), places with their GeoNames IRI, the date at the letter's precision, ``cert="low"``
-where the date or a party was inferred, ``@ref`` the letter's own IRI and ``@source`` the web
+else Wikidata), places with their GeoNames IRI, the date at the letter's precision,
+``evidence="conjecture"`` where the date, the place or a party was inferred (from the editors'
+title or metadata, not the letter: CMIF's "not stated in the source itself"; ``cert`` is for a
+real doubt, which lodpub never records), ``@ref`` the letter's own IRI and ``@source`` the web
 record or printed edition it was taken from (a ``bibl`` with a UUID made from its IRI). With
 version 2 the people and places a letter mentions are added (``note/ref``, the v2 terms
-``cmif:mentionsPerson`` and ``cmif:mentionsPlace``); the draft v2 vocabulary has no term for a
+``mentionsPerson`` and ``mentionsPlace``, written as whole IRIs, since the CMIF schema has no
+``listPrefixDef`` to declare a ``cmif:`` prefix in); the draft v2 vocabulary has no term for a
 letter's language, so none is written.
 
 The file is written as it is read (lxml's incremental writer), and is the same bytes for the
@@ -45,6 +48,7 @@ AUTHORITIES = (
     vocab.WD,
 )
 Element = Any  # lxml.etree._Element (lxml ships no type hints)
+CMIF_TERMS = "https://lod.academy/cmif/vocab/terms/"  # the CMIF v2 vocabulary
 GEONAMES = (
     "http://www.geonames.org/",
     "https://www.geonames.org/",
@@ -233,17 +237,17 @@ def _corresp(record: Record, version: int, base: str) -> Element:
         ref = next((s for s in place.same_as if s.startswith(GEONAMES)), None)
         element = _tei("placeName", sent, place.label, **({"ref": ref} if ref else {}))
         if place.inferred:
-            element.set("cert", "low")
+            element.set("evidence", "conjecture")
     date = _date(record)
     if date:
         element = _tei("date", sent, **date)
         if record.date_inferred:
-            element.set("cert", "low")
+            element.set("evidence", "conjecture")
     received = _tei("correspAction", desc, type="received")
     _names(received, record.parties("addressee"))
     if version >= 2:
         mentions = [
-            ("cmif:mentionsPerson" if p.kind == "person" else "cmif:mentionsPlace", p)
+            (CMIF_TERMS + ("mentionsPerson" if p.kind == "person" else "mentionsPlace"), p)
             for p in record.parties("mentioned")
             if p.kind in ("person", "place")
         ]
@@ -267,7 +271,7 @@ def _names(action: Element, parties: list[Party]) -> None:
             **({"ref": ref} if ref else {}),
         )
         if party.inferred:
-            element.set("cert", "low")
+            element.set("evidence", "conjecture")
 
 
 def _authority(party: Party) -> str | None:
