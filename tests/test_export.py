@@ -237,7 +237,8 @@ def test_csv_of_the_seed_letters_cell_by_cell(seed: Path, tmp_path: Path) -> Non
 def test_networks_of_the_seed_letters(seed: Path, tmp_path: Path) -> None:
     assert export(seed, "gexf", tmp_path / "c.gexf")[0] == 0
     assert export(seed, "graphml", tmp_path / "c.graphml")[0] == 0
-    for graph in (nx.read_gexf(tmp_path / "c.gexf"), nx.read_graphml(tmp_path / "c.graphml")):
+    gexf, graphml = nx.read_gexf(tmp_path / "c.gexf"), nx.read_graphml(tmp_path / "c.graphml")
+    for graph in (gexf, graphml):
         assert dict(graph.nodes(data="kind")) == {
             f"{BASE}group/cc-cpsu": "group",
             f"{BASE}person/khrushchev-nikita": "person",
@@ -245,20 +246,87 @@ def test_networks_of_the_seed_letters(seed: Path, tmp_path: Path) -> None:
             f"{BASE}person/gheorghiu-dej-gheorghe": "person",
         }
         assert graph.nodes[f"{BASE}person/khrushchev-nikita"]["qid"] == "Q35314"
-        edges = sorted(
-            (u.rsplit("/", 1)[1], v.rsplit("/", 1)[1], d["letter"].rsplit("/", 1)[1])
-            for u, v, d in graph.edges(data=True)
-        )
-        assert edges == [
-            ("cc-cpsu", "cc-rwp", "1958-04-17-cpsu-rwp-troops"),
-            ("cc-cpsu", "cc-rwp", "1958-09-09-cpsu-rwp-advisors"),
-            ("cc-cpsu", "gheorghiu-dej-gheorghe", "1958-04-17-cpsu-rwp-troops"),
-            ("khrushchev-nikita", "cc-rwp", "1958-04-17-cpsu-rwp-troops"),
-            ("khrushchev-nikita", "gheorghiu-dej-gheorghe", "1958-04-17-cpsu-rwp-troops"),
-        ]
-    gexf = nx.read_gexf(tmp_path / "c.gexf")
-    assert sorted({d["start"] for _, _, d in gexf.edges(data=True)}) == ["1958-04-17", "1958-09-09"]
-    assert b'lastmodifieddate="2024-12-05"' in (tmp_path / "c.gexf").read_bytes()
+    # GraphML: an edge per letter
+    edges = sorted(
+        (u.rsplit("/", 1)[1], v.rsplit("/", 1)[1], d["letter"].rsplit("/", 1)[1])
+        for u, v, d in graphml.edges(data=True)
+    )
+    assert edges == [
+        ("cc-cpsu", "cc-rwp", "1958-04-17-cpsu-rwp-troops"),
+        ("cc-cpsu", "cc-rwp", "1958-09-09-cpsu-rwp-advisors"),
+        ("cc-cpsu", "gheorghiu-dej-gheorghe", "1958-04-17-cpsu-rwp-troops"),
+        ("khrushchev-nikita", "cc-rwp", "1958-04-17-cpsu-rwp-troops"),
+        ("khrushchev-nikita", "gheorghiu-dej-gheorghe", "1958-04-17-cpsu-rwp-troops"),
+    ]
+    # GEXF 1.3: an edge per pair, weighted by its letters, a spell per letter's date
+    text = (tmp_path / "c.gexf").read_bytes()
+    assert b'xmlns="http://gexf.net/1.3"' in text and b'version="1.3"' in text
+    assert b'lastmodifieddate="2024-12-05"' in text and b"networkx_key" not in text
+    assert gexf.graph["mode"] == "dynamic"
+    pairs = {(u.rsplit("/", 1)[1], v.rsplit("/", 1)[1]): d for u, v, d in gexf.edges(data=True)}
+    assert sorted(pairs) == [
+        ("cc-cpsu", "cc-rwp"),
+        ("cc-cpsu", "gheorghiu-dej-gheorghe"),
+        ("khrushchev-nikita", "cc-rwp"),
+        ("khrushchev-nikita", "gheorghiu-dej-gheorghe"),
+    ]
+    both = pairs[("cc-cpsu", "cc-rwp")]
+    assert both["weight"] == 2.0
+    assert both["letters"] == f"{TROOPS} {ADVISORS}"
+    assert both["spells"] == [("1958-04-17", "1958-04-17"), ("1958-09-09", "1958-09-09")]
+    assert both["precision"] == "day | day"
+    assert pairs[("khrushchev-nikita", "cc-rwp")]["weight"] == 1.0
+    assert gexf.nodes[f"{BASE}group/cc-cpsu"]["spells"] == [
+        ("1958-04-17", "1958-04-17"),
+        ("1958-09-09", "1958-09-09"),
+    ]
+    assert b'kind="letter"' in text
+
+
+def test_a_network_of_many_letters_keeps_them_and_says_which_are_in_no_edge(tmp_path: Path) -> None:
+    """1,000 generated letters between few correspondents: Gephi merges parallel edges, so each
+    pair is one edge whose weight is its letters; a month's or a year's date is a spell of that
+    length; letters with no sender or no addressee are counted in a warning."""
+    from bench.generate import generate
+
+    generate(1000, tmp_path / "corpus")
+    real = Path(__file__).parent / "real" / "letters"
+    for name in ("wilson-123123.txt", "wilson-114960.txt", "php-1980-12-01-gdr-opinion-cmd.txt"):
+        (tmp_path / "corpus" / "letters" / name).write_bytes((real / name).read_bytes())  # no addressee
+    (tmp_path / "lodpub.toml").write_text('publisher = "P"\nlicense = "https://example.org/l"\n')
+    config = str(tmp_path / "lodpub.toml")
+    code, _, stderr = run(
+        "build",
+        str(tmp_path / "corpus"),
+        "--out",
+        str(tmp_path / "dist"),
+        "--quiet",
+        "--config",
+        config,
+        env=ENV,
+    )
+    assert code == 0, stderr
+    code, out, stderr = run(
+        "export",
+        "gexf",
+        str(tmp_path / "dist"),
+        "--out",
+        str(tmp_path / "n.gexf"),
+        "--config",
+        config,
+        env=ENV,
+    )
+    assert code == 0 and out.endswith("letters (GEXF)\n")
+    letters = int(out.rsplit(": ", 1)[1].split()[0])
+    graph = nx.read_gexf(tmp_path / "n.gexf")
+    weights = sum(d["weight"] for _, _, d in graph.edges(data=True))
+    carried = sum(len(d["letters"].split()) for _, _, d in graph.edges(data=True))
+    assert weights == carried and graph.number_of_edges() < weights  # letters kept, not merged away
+    spells = [s for _, _, d in graph.edges(data=True) for s in d.get("spells", [])]
+    assert any(start != end for start, end in spells)  # a month's or a year's letter spans its days
+    unlinked = re.search(r"warning: gexf: (\d+) of (\d+) letters name no sender or no addressee", stderr)
+    assert unlinked is not None and int(unlinked.group(2)) == letters == 1003, stderr
+    assert 3 <= int(unlinked.group(1)) < 50
 
 
 def test_a_build_with_cmif_writes_it_and_serve_publishes_it(tmp_path: Path) -> None:

@@ -53,7 +53,9 @@ def _table_command(form: str, default: str, what: str) -> None:
     def command(dist: Path, out: Path, config: Path | None) -> None:
         from ..export import export_table
 
-        count = export_table(dist, out, settings_of(config), form)
+        count, warnings = export_table(dist, out, settings_of(config), form)
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
         click.echo(f"wrote {out}: {count} letters ({form.upper() if form != 'graphml' else 'GraphML'})")
 
 

@@ -147,16 +147,16 @@ class Fragments:
         self.db.execute("BEGIN")
 
 
-def export_table(dist: Path, out: Path, settings: Settings, form: str) -> int:
+def export_table(dist: Path, out: Path, settings: Settings, form: str) -> tuple[int, list[str]]:
     """Write one of the tabular or network forms of ``dist`` (``csv``, ``gexf``, ``graphml``) to
-    ``out``; the number of letters."""
+    ``out``; the number of letters, and warnings (a network's letters that are in no edge)."""
     with opened(dist, settings) as data:
         letters = records(data.store, data.catalogue)
         out.parent.mkdir(parents=True, exist_ok=True)
         if form == "csv":
-            return write_csv(out, letters)
+            return write_csv(out, letters), []
         if form == "graphml":
-            return write_graphml(out, letters)
+            return _said(form, *write_graphml(out, letters))
         when = data.describe(vocab.DCTERMS + "modified")[:10]
         if settings.source_date_epoch is not None:
             when = datetime.datetime.fromtimestamp(settings.source_date_epoch, tz=datetime.UTC).strftime(
@@ -167,4 +167,13 @@ def export_table(dist: Path, out: Path, settings: Settings, form: str) -> int:
                 "gexf: the file needs the date it was made, and lodpub never takes it from the clock",
                 hint="set SOURCE_DATE_EPOCH (seconds since 1970)",
             )
-        return write_gexf(out, letters, when)
+        return _said(form, *write_gexf(out, letters, when))
+
+
+def _said(form: str, count: int, unlinked: int) -> tuple[int, list[str]]:
+    if not unlinked:
+        return count, []
+    return count, [
+        f"{form}: {unlinked} of {count} letters name no sender or no addressee and are in no edge "
+        "(the parties they name are nodes); `lodpub unresolved` lists what they leave unread"
+    ]
