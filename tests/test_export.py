@@ -422,3 +422,22 @@ def test_cmif_marks_what_was_inferred_as_a_conjecture(tmp_path: Path) -> None:
     assert marked and {m.get("evidence") for m in marked} == {"conjecture"}
     assert {etree.QName(m).localname for m in marked} >= {"persName"}
     assert doc.xpath("//@cert") == []
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_is_inert(tmp_path: Path) -> None:
+    """OWASP's CSV-injection rule: a cell beginning with = + - @ (or a tab or CR) gets a quote."""
+    troops = (CORPUS / "letters" / "1958-04-17-cpsu-rwp-troops.txt").read_text(encoding="utf-8")
+    title = troops.splitlines()[0]
+    evil = '=HYPERLINK("http://127.0.0.1:9/x","Letter from Khrushchev")'
+    corpus = make_corpus(tmp_path / "corpus", {"1958-04-17-evil.txt": troops.replace(title, evil, 1)})
+    config = str(CORPUS.parent / "lodpub.toml")
+    code, _, stderr = run(
+        "build", str(corpus), "--out", str(tmp_path / "dist"), "--quiet", "--config", config, env=ENV
+    )
+    assert code == 0, stderr
+    assert export(tmp_path / "dist", "csv", tmp_path / "letters.csv")[0] == 0
+    with open(tmp_path / "letters.csv", encoding="utf-8", newline="") as handle:
+        (letter,) = list(csv.DictReader(handle))
+    assert letter["title"] == "'" + evil
+    cells = [cell for cell in letter.values() if cell]
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)

@@ -84,6 +84,16 @@ def _edition(source: Source) -> str:
     return source.party.label + (f", {source.pages}" if source.pages else "")
 
 
+# OWASP's rule for CSV injection: a cell a spreadsheet would read as a formula gets a quote first
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it and never runs it: one that begins with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return is written after a ``'`` (OWASP, CSV Injection)."""
+    return "'" + cell if cell.startswith(_FORMULA) else cell
+
+
 def write_csv(path: Path, letters: Iterable[Record]) -> int:
     """Write the table; the number of letters."""
     tmp = path.with_name(path.name + ".tmp")
@@ -92,7 +102,7 @@ def write_csv(path: Path, letters: Iterable[Record]) -> int:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         for record in letters:
-            writer.writerow(row(record))
+            writer.writerow([inert(cell) for cell in row(record)])
             count += 1
     tmp.replace(path)
     return count
