@@ -142,3 +142,18 @@ def test_a_script_on_another_origin_reads_the_entity_and_its_headers(server: str
         origin.server_close()
     etag = requests.get(server + LETTER, headers={"Accept": "text/turtle"}, timeout=30).headers["ETag"]
     assert f"200 {etag} link turtle" in page, page
+
+
+def test_the_sparql_page_links_only_http_iris(server: str) -> None:
+    """A query's answer may hold any IRI: only http(s) ones become links; the rest is text."""
+    query = (
+        "SELECT ?x WHERE { VALUES ?x { <javascript:alert(document.cookie)> <data:text/html,x> "
+        "<https://example.org/fine> } }"
+    )
+    page = requests.get(
+        server + "/sparql", params={"query": query}, headers={"Accept": "text/html"}, timeout=30
+    )
+    assert page.status_code == 200
+    assert 'href="javascript:' not in page.text and 'href="data:' not in page.text
+    assert "javascript:alert(document.cookie)" in page.text  # shown, as text
+    assert 'href="https://example.org/fine"' in page.text

@@ -108,8 +108,21 @@ def readable(iri: str) -> str:
     return words or iri
 
 
+def linkable(iri: str) -> bool:
+    """Whether an IRI may be a link: http(s) only; ``javascript:``, ``data:``, ``file:``, ``urn:``
+    and the rest are shown as text (a query's answer may hold any IRI)."""
+    return iri.lower().startswith(("http://", "https://"))
+
+
 def link(frame: Frame, iri: str, label: str | None) -> str:
+    if not linkable(iri):
+        return f'<span class="iri">{escape(label or iri)}</span>'
     return f'<a href="{escape(href(frame, iri))}">{escape(label or readable(iri))}</a>'
+
+
+def outward(iri: str) -> str:
+    """An IRI shown as itself, a link when it may be one (``linkable``)."""
+    return f'<a href="{escape(iri)}">{escape(iri)}</a>' if linkable(iri) else escape(iri)
 
 
 def links(frame: Frame, items: Iterable[tuple[str, str]]) -> str:

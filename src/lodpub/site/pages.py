@@ -11,7 +11,7 @@ from .. import vocab
 from ..mapping.letter import WITHHELD
 from .catalogue import PAGE, Catalogue
 from .described import CRM, DCT, Described
-from .html import definition, letters_table, link, pages
+from .html import definition, letters_table, link, outward, pages
 
 SKOS, OWL = vocab.SKOS, vocab.OWL
 Target = Callable[[int], str]  # the URL of page N of a list
@@ -170,10 +170,7 @@ def entity_page(d: Described, catalogue: Catalogue, page: int, target: Target) -
         if hasattr(v, "language")
     ]
     variants = sorted({v.value for v in d.values(me, SKOS + "altLabel")})
-    same = [
-        f'<a href="{escape(o)}">{escape(o)}</a>'
-        for o in d.iris(me, OWL + "sameAs") + d.iris(me, SKOS + "exactMatch")
-    ]
+    same = [outward(o) for o in d.iris(me, OWL + "sameAs") + d.iris(me, SKOS + "exactMatch")]
     kind = kind_of(types, catalogue.letters_of(me, ("archive",)) > 0)
     rows = [
         ("Kind", escape(kind)),
@@ -191,7 +188,7 @@ def entity_page(d: Described, catalogue: Catalogue, page: int, target: Target) -
         ("Issued", escape(d.first(me, DCT + "issued") or "")),
         (
             "Web page",
-            " ".join(f'<a href="{escape(p)}">{escape(p)}</a>' for p in d.iris(me, vocab.FOAF + "page")),
+            " ".join(outward(p) for p in d.iris(me, vocab.FOAF + "page")),
         ),
     ]
     body = [f"<h1>{escape(title)}</h1>", definition(rows)]
