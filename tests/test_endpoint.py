@@ -283,3 +283,17 @@ def test_the_query_command_over_its_limits(seed_build: BuildResult, tmp_path: Pa
         "error: the answer has more than 5,000 rows, the row limit\n"
         "  hint: ask for fewer (LIMIT, or a narrower pattern), or raise --query-rows (query_rows)\n",
     )
+
+
+def test_a_query_string_that_is_not_utf8_is_refused(serve: Serve) -> None:
+    for path in ("/sparql?query=ASK%20%7B%7D%20%23%FF", "/letters?q=%FF%FE", "/sparql?query=ASK%7B%7D&x=%C3"):
+        answer = requests.get(
+            serve.url + path, headers={"Accept": "application/sparql-results+json"}, timeout=10
+        )
+        assert answer.status_code == 400 and "not UTF-8" in answer.text, path
+    fine = requests.get(
+        serve.url + "/sparql?query=ASK%20%7B%7D%20%23%C3%A9",
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=10,
+    )
+    assert fine.status_code == 200

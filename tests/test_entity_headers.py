@@ -157,3 +157,16 @@ def test_the_sparql_page_links_only_http_iris(server: str) -> None:
     assert 'href="javascript:' not in page.text and 'href="data:' not in page.text
     assert "javascript:alert(document.cookie)" in page.text  # shown, as text
     assert 'href="https://example.org/fine"' in page.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?page=99999999999999999999999", "?year=99999999999999999999999", "?page=²", "?year=0", "?page=-1"],
+)
+def test_a_bad_page_or_year_is_a_400_page_that_names_it(server: str, query: str) -> None:
+    answer = requests.get(server + "/letters" + query, headers={"Accept": "text/html"}, timeout=30)
+    assert answer.status_code == 400 and answer.headers["Content-Type"].startswith("text/html")
+    name = query[1:].split("=")[0]
+    assert f"<code>{name}=" in answer.text and "a whole number from" in answer.text
+    entity = requests.get(server + "/person/khrushchev-nikita" + query.replace("year", "page"), timeout=30)
+    assert entity.status_code in (200, 400) and "Traceback" not in entity.text

@@ -3,6 +3,8 @@ may carry, kept free of any server code."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 from ..errors import QueryError
 
 
@@ -59,3 +61,11 @@ def one_query(params: dict[str, list[str]]) -> str | None:
     if len(queries) > 1:
         raise QueryError(f"the query parameter is given {len(queries)} times: send one query")
     return queries[0] if queries else None
+
+
+def query_params(query_string: str) -> dict[str, list[str]] | None:
+    """A request's query string, read as UTF-8; None when it is not (``%FF``)."""
+    try:
+        return parse_qs(query_string, errors="strict")
+    except UnicodeDecodeError:
+        return None

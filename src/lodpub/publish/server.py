@@ -28,7 +28,7 @@ from pyoxigraph import NamedNode, Triple
 from .. import vocab
 from ..errors import Busy, LodpubError, OverLimit, QueryError
 from ..settings import Settings
-from ..site import Page, site_of
+from ..site import BadParameter, Page, site_of
 from ..site.catalogue import Catalogue
 from ..site.described import describe
 from ..write.jsonld import Context
@@ -39,7 +39,7 @@ from .caching import entity_headers, not_modified
 from .description import describe_service, rewritten
 from .dist import Dist, dump_file, dump_type
 from .memory import Allowance, give_back
-from .negotiate import choose, one_query
+from .negotiate import choose, one_query, query_params
 from .service import allowed_services, check_services
 from .store import PersistentStore, store_folder
 
@@ -157,6 +157,8 @@ class App:
             answer = plain(error.status, str(error), {**CORS, **retry})
         except QueryError as error:
             answer = plain(400, str(error), CORS)
+        except BadParameter as error:  # "?page=99999999999999999999": the page says which and why
+            answer = Answer(400, self.snapshot.site.refused(error).body, "text/html; charset=utf-8", {})
         except LodpubError as error:
             answer = plain(500, str(error))
         self.let_go()
@@ -177,7 +179,9 @@ class App:
 
     def answer(self, environ: dict[str, Any]) -> Answer:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO") or "/"
-        params = parse_qs(environ.get("QUERY_STRING", ""))
+        params = query_params(environ.get("QUERY_STRING", ""))
+        if params is None:  # "%FF": no UTF-8, refused as a POST body is (not replaced)
+            return plain(400, "the query string is not UTF-8", CORS)
         if path == "/sparql":
             if method == "OPTIONS":
                 return Answer(204, b"", "text/plain", CORS | {"Access-Control-Max-Age": "86400"})
@@ -243,12 +247,12 @@ class App:
             return plain(400, "the request body is not UTF-8", CORS)
         media = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip()
         if media == "application/sparql-query":  # the dataset's parameters in the URL (§2.1.3)
-            url = parse_qs(environ.get("QUERY_STRING", ""))
+            url = query_params(environ.get("QUERY_STRING", "")) or {}
             if "query" in url:
                 raise QueryError("a query sent as the body has no query parameter in the URL too")
             return self.sparql(body, url, environ.get("HTTP_ACCEPT"))
         if media == "application/x-www-form-urlencoded":
-            form = parse_qs(body)
+            form = parse_qs(body, errors="strict")
             return self.sparql(one_query(form), form, environ.get("HTTP_ACCEPT"))
         return plain(415, "send application/sparql-query or a form with query=", CORS)
 

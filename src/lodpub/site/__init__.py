@@ -17,10 +17,10 @@ from .. import vocab
 from .browse import home, letters, sparql_page
 from .catalogue import Catalogue
 from .described import CRM, Described, describe, parents, store_labels
-from .html import Frame, Page, alternates, layout
+from .html import BadParameter, Frame, Page, alternates, layout, whole_number
 from .pages import entity_page, letter_page, page_count
 
-__all__ = ["Frame", "Page", "Site", "site_of"]
+__all__ = ["BadParameter", "Frame", "Page", "Site", "site_of"]
 
 # What a resource is, for the page it gets: a letter, or an entity (anything the catalogue
 # lists letters for, or a kind of thing letters name).
@@ -50,7 +50,7 @@ class Site:
 
     def page(self, path: str, params: dict[str, str]) -> Page | None:
         """The HTML page at ``path`` (with the query ``params``), or None where there is none."""
-        number = int(params["page"]) if params.get("page", "").isdigit() and int(params["page"]) > 0 else 1
+        number = whole_number(params, "page", 1, 1_000_000) or 1
         if path == "/":
             title, body = home(self.frame, self.catalogue, self.description, self.dumps)
         elif path == "/letters":
@@ -91,6 +91,11 @@ class Site:
             return entity_page(described, self.catalogue, number, lambda n: self.page_url(path, n))
         title = described.label(iri)
         return title, f"<h1>{escape(title)}</h1>\n{described.statements()}"
+
+    def refused(self, error: BadParameter) -> Page:
+        """The page of a request whose parameter the page does not take (HTTP 400)."""
+        body = f"<h1>Bad request</h1><p>The parameter <code>{escape(str(error))}</code>.</p>"
+        return Page(400, layout(self.frame, "Bad request", body))
 
     def page_count(self, iri: str) -> int:
         """The pages of ``iri``'s page (its longest list of letters, PAGE a page)."""

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from ..cookbook import cookbook, describe
 from .catalogue import Catalogue
-from .html import Frame, letters_table, link, pages
+from .html import Frame, letters_table, link, pages, whole_number
 
 FILTERS = ("year", "correspondent", "archive", "language", "q")
 
@@ -89,7 +89,7 @@ def filter_form(catalogue: Catalogue, given: dict[str, str], action: str = "/let
 
 def letters(frame: Frame, catalogue: Catalogue, given: dict[str, str], page: int) -> tuple[str, str]:
     """The list of letters, filtered by ``given`` (FILTERS), one page of it."""
-    year = int(given["year"]) if given.get("year", "").isdigit() else None
+    year = whole_number(given, "year", 1, 9999)
     total, found = catalogue.browse(
         year=year,
         correspondent=given.get("correspondent") or None,

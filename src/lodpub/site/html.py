@@ -51,6 +51,30 @@ class Frame:
     endpoint: str = "/sparql"  # the SPARQL page of the site ('' where there is none)
 
 
+class BadParameter(ValueError):
+    """A query parameter of a page that is not what the page takes (HTTP 400)."""
+
+    def __init__(self, name: str, value: str, wanted: str) -> None:
+        super().__init__(f"{name}={value[:40]!r}: {wanted}")
+        self.name, self.value, self.wanted = name, value, wanted
+
+
+def whole_number(params: dict[str, str], name: str, lowest: int, highest: int) -> int | None:
+    """The parameter ``name`` as a whole number from ``lowest`` to ``highest`` (ASCII digits),
+    None when it is absent or empty; ``BadParameter`` otherwise."""
+    text = params.get(name, "")
+    if not text:
+        return None
+    if not (
+        text.isascii()
+        and text.isdigit()
+        and len(text) <= len(str(highest))
+        and lowest <= int(text) <= highest
+    ):
+        raise BadParameter(name, text, f"a whole number from {lowest} to {highest}")
+    return int(text)
+
+
 # A resource's formats: the ?format= word and the media type
 ALTERNATES = {
     "html": "text/html",
