@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,18 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     result = CliRunner(env=env).invoke(main, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def server(seed_build: BuildResult) -> Iterator[str]:
+    """``lodpub serve``'s application on the seed build, in this process, on a loopback port."""
+    from lodpub.publish.server import address, make_server
+
+    httpd = make_server(seed_build.out, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield address(httpd).rstrip("/")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

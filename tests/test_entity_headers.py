@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.server
 import threading
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -14,24 +13,9 @@ import pytest
 import requests
 from rdflib import Graph
 
-from lodpub.build import BuildResult
-from lodpub.publish.server import address, make_server
-
 from .servers import dom
 
 LETTER = "/letter/1958-04-17-cpsu-rwp-troops"
-
-
-@pytest.fixture(scope="module")
-def server(seed_build: BuildResult) -> Iterator[str]:
-    httpd = make_server(seed_build.out, "127.0.0.1", 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield address(httpd).rstrip("/")
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def test_validators_and_conditional_requests(server: str) -> None:

@@ -13,7 +13,6 @@ import shutil
 import threading
 import time
 import weakref
-from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -33,18 +32,6 @@ from .conftest import BASE
 from .servers import dom as chromium_dom
 
 LETTER = "/letter/1958-04-17-cpsu-rwp-troops"
-
-
-@pytest.fixture(scope="module")
-def server(seed_build: BuildResult) -> Iterator[str]:
-    httpd = make_server(seed_build.out, "127.0.0.1", 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield address(httpd).rstrip("/")
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def get(url: str, accept: str | None = None, **kwargs: object) -> requests.Response:
