@@ -48,11 +48,12 @@ def _children(pid: int) -> list[int]:
     return found + [grandchild for child in found for grandchild in _children(child)]
 
 
-def start(dist: Path, tmp_path: Path, *options: str) -> Serve:
+def start(dist: Path, tmp_path: Path, *options: str, wrapper: tuple[str, ...] = ()) -> Serve:
+    """``lodpub serve DIST OPTIONS``, run through ``wrapper`` (a command prefix) if given."""
     port = free_port()
     tmp_path.mkdir(parents=True, exist_ok=True)
     log = tmp_path / f"serve-{port}.log"
-    command = [sys.executable, "-m", "lodpub", "serve", str(dist), "--port", str(port), *options]
+    command = [*wrapper, sys.executable, "-m", "lodpub", "serve", str(dist), "--port", str(port), *options]
     with open(log, "wb") as err:
         process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=err)
     url = f"http://127.0.0.1:{port}"

@@ -57,6 +57,11 @@ def sparql(url: str, query: str, accept: str = "application/sparql-results+json"
 
 def test_an_expensive_query_is_stopped_and_the_server_answers_others_meanwhile(serve: Serve) -> None:
     requests.get(serve.url + "/letter/1958-04-17-cpsu-rwp-troops", timeout=10)
+    warm = [threading.Thread(target=sparql, args=(serve.url, "ASK { ?s ?p ?o }")) for _ in range(2)]
+    for thread in warm:  # both workers have started and opened the store
+        thread.start()
+    for thread in warm:
+        thread.join()
     before = serve.rss()
     answers: list[requests.Response] = []
     slow = threading.Thread(target=lambda: answers.append(sparql(serve.url, HUGE)))
@@ -297,3 +302,131 @@ def test_a_query_string_that_is_not_utf8_is_refused(serve: Serve) -> None:
         timeout=10,
     )
     assert fine.status_code == 200
+
+
+class SlowClients:
+    """``count`` connections that each send a request one byte at a time (every half second),
+    opened again whenever the server closes one, until stopped; ``closed`` counts the closes."""
+
+    def __init__(self, url: str, count: int, request: bytes) -> None:
+        host, port = url.removeprefix("http://").split(":")
+        self.address, self.request, self.closed = (host, int(port)), request, 0
+        self.sockets = [self._open() for _ in range(count)]
+        self.sent = [0] * count
+        self.running = True
+        self.thread = threading.Thread(target=self._drip, daemon=True)
+        self.thread.start()
+
+    def _open(self) -> socket.socket:
+        sock = socket.create_connection(self.address, timeout=5)
+        sock.setblocking(False)
+        return sock
+
+    def _drip(self) -> None:
+        while self.running:
+            for i, sock in enumerate(self.sockets):
+                try:
+                    if sock.recv(1) == b"":
+                        raise ConnectionResetError
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    sock.close()
+                    self.closed += 1
+                    self.sockets[i], self.sent[i] = self._open(), 0
+                    continue
+                try:
+                    sock.send(self.request[self.sent[i] % len(self.request) :][:1])
+                    self.sent[i] += 1
+                except OSError:
+                    pass
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        self.running = False
+        self.thread.join()
+        for sock in self.sockets:
+            sock.close()
+
+
+def test_pages_answer_at_once_while_ten_expensive_queries_and_200_slow_clients_run(serve: Serve) -> None:
+    """Ten queries that run to the time limit, and 200 clients sending their headers (or a body)
+    one byte a second: pages still answer within 1 s (no thread waits behind a query, no
+    connection slot is held for long); the queries beyond a queue as long as the workers are
+    answered "busy" at once; every slow client is cut at its deadline (headers within 1 s, a
+    whole request within 6 s, with --client-timeout 3), whatever it still sends."""
+    page = "/letter/1958-04-17-cpsu-rwp-troops"
+    assert requests.get(serve.url + page, timeout=10).status_code == 200
+    answers: list[tuple[float, requests.Response]] = []
+
+    def expensive() -> None:
+        asked = time.monotonic()
+        answer = sparql(serve.url, HUGE)
+        answers.append((time.monotonic() - asked, answer))
+
+    queries = [threading.Thread(target=expensive) for _ in range(10)]
+    for query in queries:
+        query.start()
+    time.sleep(0.5)
+    headers = SlowClients(serve.url, 150, b"GET /.well-known/void HTTP/1.1\r\nHost: x\r\n" + b"X: y\r\n" * 99)
+    bodies = SlowClients(
+        serve.url, 50, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n\r\n" + b"#" * 9000
+    )
+    waits = []
+    try:
+        started = time.monotonic()
+        while time.monotonic() - started < 8:
+            for path in (page, "/", "/.well-known/void"):
+                asked = time.monotonic()
+                assert requests.get(serve.url + path, timeout=10).status_code == 200
+                waits.append(time.monotonic() - asked)
+            time.sleep(0.2)
+    finally:
+        headers.stop()
+        bodies.stop()
+        for query in queries:
+            query.join()
+    assert max(waits) < 1.0, sorted(waits)[-5:]
+    seen = sorted((round(took, 2), a.status_code, a.text.split("\n")[0]) for took, a in answers)
+    at_once = [took for took, a in answers if "as many queries wait" in a.text]
+    assert len(answers) == 10 and len(at_once) >= 6 and max(at_once) < 1.0, seen
+    assert all(a.status_code == 503 for _, a in answers), seen  # the others ran out of time
+    assert all("Retry-After" in a.headers for _, a in answers if "busy" in a.text), seen
+    assert headers.closed >= 150 * 2, headers.closed  # cut at 1 s, though never silent, again and again
+    assert bodies.closed >= 50, bodies.closed  # cut at 6 s
+
+
+def test_a_client_that_reads_an_answer_one_byte_a_second_is_cut(tmp_path: Path) -> None:
+    """A dump of 10 MB read one byte a second: once sending has taken longer than
+    --client-timeout at under 1 KiB/s, the connection is closed (it never goes silent, so the
+    silence timeout alone kept it for ever)."""
+    from bench.generate import generate
+
+    generate(300, tmp_path / "corpus")
+    code, _, stderr = run("build", str(tmp_path / "corpus"), "--out", str(tmp_path / "dist"), "--quiet")
+    assert code == 0, stderr
+    size = (tmp_path / "dist" / "dataset.nq").stat().st_size
+    assert size > 8_000_000
+    server = start(tmp_path / "dist", tmp_path / "serve", "--client-timeout", "3")
+    try:
+        host, port = server.url.removeprefix("http://").split(":")
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect((host, int(port)))
+        sock.sendall(b"GET /dump/dataset.nq HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = 0
+        started = time.monotonic()
+        sock.settimeout(5)
+        while time.monotonic() - started < 8:
+            received += len(sock.recv(1))
+            time.sleep(1)
+        while chunk := sock.recv(1 << 20):  # the rest of what the server sent before it cut
+            received += len(chunk)
+        sock.close()
+        assert received < size / 2, (received, size)
+        asked = time.monotonic()
+        assert requests.get(server.url + "/dump/dataset.nq", timeout=30).content[:1]
+        assert time.monotonic() - asked < 5
+    finally:
+        stop(server)
+    assert "Traceback" not in server.stderr(), server.stderr()

@@ -171,3 +171,56 @@ def test_a_store_is_never_used_for_another_dist(
         2,
         f"error: {blocked / 'x'}: the store of {dist} cannot be written (Not a directory)",
     )
+
+
+def reader_only() -> tuple[str, ...]:
+    """A command prefix that runs a program unable to write files it does not own the right to:
+    as root (who writes anywhere), the capabilities that override file permissions are dropped."""
+    if os.geteuid() != 0:
+        return ()
+    from .conftest import require_tool
+
+    return (require_tool("setpriv"), "--bounding-set=-dac_override,-dac_read_search,-fowner", "--")
+
+
+def test_a_store_one_may_only_read_serves_and_answers_queries(tmp_path: Path) -> None:
+    """``query`` and ``serve`` by a user who may not write the store or the dist: they answer
+    from the store as it is; once the dist has changed (the store is stale and cannot be made
+    anew), they stop with one clear message, and no traceback."""
+    import requests
+
+    from .conftest import CORPUS
+    from .servers import start, stop
+
+    dist = tmp_path / "dist"
+    assert run("build", str(CORPUS), "--out", str(dist), "--quiet")[0] == 0
+    assert run("query", "timeline", "--dist", str(dist))[0] == 0  # makes the store
+    store = tmp_path / ".dist-store"
+    for folder in (store, dist):
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~0o222)
+    query = [*reader_only(), sys.executable, "-m", "lodpub", "query", "timeline", "--dist", str(dist)]
+    done = subprocess.run(query, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "(2 rows)" in done.stdout, done.stderr
+    server = start(dist, tmp_path / "serve", "--store", str(store), wrapper=reader_only())
+    try:
+        assert requests.get(server.url + "/", timeout=10).status_code == 200
+        answer = requests.get(
+            server.url + "/sparql",
+            params={"query": "ASK { ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
+        assert answer.json()["boolean"] is True
+    finally:
+        stop(server)
+    assert "Traceback" not in server.stderr(), server.stderr()
+    index = dist / "graphs.tsv"
+    index.chmod(0o644)
+    index.write_bytes(index.read_bytes() + b"\n")  # the dist changed: its store is stale
+    done = subprocess.run(query, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"error: {store}: the store of {dist} cannot be written"), done.stderr
+    for folder in (store, dist):
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)

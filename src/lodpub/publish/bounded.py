@@ -248,7 +248,9 @@ class Worker:
 
 
 class Workers:
-    """A few workers for ``lodpub serve``: a query waits for a free one (at most its time limit)."""
+    """A few workers for ``lodpub serve``. A query waits for a free one (at most its time limit),
+    but only as many queries wait as there are workers: the next ones are answered ``Busy`` at
+    once, so that queries never hold more than ``most`` of the server's threads."""
 
     def __init__(self, root: Path, dist: Path, limits: Limits, count: int) -> None:
         context = multiprocessing.get_context("spawn")  # the server has threads: no fork
@@ -258,14 +260,22 @@ class Workers:
             worker.start()
         self.all = list(self.idle)
         self.ready = threading.Condition()
+        self.waiting = 0
+        self.most = 2 * count  # queries running and waiting, at most
 
     def run(self, sparql: str, dataset: Dataset | None = None) -> Result:
         deadline = time.monotonic() + self.limits.seconds
         with self.ready:
-            while not self.idle:
-                left = deadline - time.monotonic()
-                if left <= 0 or not self.ready.wait(left):
-                    raise Busy("every query worker is busy", hint="try again in a moment")
+            if not self.idle and self.waiting >= len(self.all):
+                raise Busy("every query worker is busy and as many queries wait", hint="try again soon")
+            self.waiting += 1
+            try:
+                while not self.idle:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or not self.ready.wait(left):
+                        raise Busy("every query worker is busy", hint="try again in a moment")
+            finally:
+                self.waiting -= 1
             worker = self.idle.pop()
         try:
             return worker.run(sparql, dataset)

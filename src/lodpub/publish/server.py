@@ -13,7 +13,6 @@ refuse (400, 413, time-outs), before the application sees them."""
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from .bounded import GRAPH_FORMATS, RESULT_FORMATS, Dataset, Limits, Workers
 from .caching import entity_headers, not_modified
 from .description import describe_service, rewritten
 from .dist import Dist, dump_file, dump_type
+from .listener import MAX_BODY, Server, address
 from .memory import Allowance, give_back
 from .negotiate import choose, one_query, query_params
 from .service import allowed_services, check_services
@@ -50,7 +50,6 @@ RESOURCE_TYPES = {
     "application/n-triples": "nt",
 }
 FORMAT_TYPES = {v: k for k, v in RESOURCE_TYPES.items()}
-MAX_BODY = 1024 * 1024  # bytes of a request body (a query); larger ones are answered 413
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -85,6 +84,8 @@ class _Snapshot:
         self.site = site_of(self.store, self.catalogue, base, license_)
 
     def __del__(self) -> None:
+        if not hasattr(self, "site"):
+            return  # opening failed: there is nothing to release
         self.catalogue.close()
         os.close(self._fd)
         self.site = self.store = None  # type: ignore[assignment]  # the store and its caches go now
@@ -365,56 +366,6 @@ def _chunks(handle: Any) -> Iterator[bytes]:
             yield data
 
 
-class Server:
-    """A waitress server for ``App``: bound at construction, run by ``serve_forever``."""
-
-    def __init__(self, app: App, host: str, port: int, threads: int = 8, client_timeout: int = 30) -> None:
-        """``client_timeout``: seconds a connection may stay silent (a slow or idle client)."""
-        from waitress.server import TcpWSGIServer
-
-        self.app = app
-        self.server = TcpWSGIServer(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            max_request_body_size=MAX_BODY,
-            channel_timeout=client_timeout,
-            cleanup_interval=max(1, client_timeout // 3),  # how often silent connections are looked for
-            connection_limit=200,
-            backlog=1024,
-            clear_untrusted_proxy_headers=True,
-            ident="lodpub",
-        )
-
-    @property
-    def url(self) -> str:
-        host, port = cast(socket.socket, self.server.socket).getsockname()[:2]
-        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
-
-    def serve_forever(self) -> None:
-        self.server.run()
-
-    def shutdown(self) -> None:
-        """Stop serving (from another thread): every connection and the listening socket closed."""
-        from waitress import wasyncore
-
-        def close() -> None:  # in the serving thread, so its poll never sees a closed socket
-            self.server.task_dispatcher.shutdown()
-            wasyncore.close_all(self.server._map)  # type: ignore[attr-defined]
-
-        self.server.trigger.pull_trigger(close)  # type: ignore[attr-defined]
-
-    def server_close(self) -> None:
-        """Stop the query workers."""
-        self.app.close()
-
-
-def address(server: Server) -> str:
-    """The server's base URL."""
-    return server.url
-
-
 def make_server(
     dist: Path,
     host: str = "127.0.0.1",
@@ -422,9 +373,12 @@ def make_server(
     settings: Settings | None = None,
     store_root: Path | None = None,
     workers: int = 2,
-    client_timeout: int = 30,
+    client_timeout: float = 30,
 ) -> Server:
     """A server for ``dist`` bound to ``host``:``port`` (port 0 picks a free one)."""
     return Server(
         App(dist, settings or Settings(), store_root, workers), host, port, client_timeout=client_timeout
     )
+
+
+__all__ = ["App", "Server", "address", "make_server"]

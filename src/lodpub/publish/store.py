@@ -118,6 +118,8 @@ class PersistentStore:
             self.root.mkdir(parents=True, exist_ok=True)
             lock = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
+            if self.up_to_date():  # nothing to write: a store one may only read serves as it is
+                return Synced("unchanged", seconds=time.perf_counter() - started)
             raise ConfigError(
                 f"{self.root}: the store of {self.dist} cannot be written ({exc.strerror})",
                 hint="give a folder you may write with --store, or build the store where you may",
@@ -161,6 +163,7 @@ class PersistentStore:
             _update(dist, current, new, plan)
             done = Synced("updated", len(plan.put) + len(plan.dropped) + len(plan.segments))
         _write(new.file(".tsv"), index)
+        new.file(".lock").touch()  # its readers' lock, there for those who may not write here
         _write(self.root / "current", f"{new.number:06d} {digest}\n".encode())
         return done
 
@@ -196,8 +199,7 @@ class PersistentStore:
                 raise ConfigError(
                     f"{self.root}: there is no store of {self.dist} yet", hint="run `lodpub build` again"
                 )
-            fd = os.open(current.file(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
-            fcntl.flock(fd, fcntl.LOCK_SH)
+            fd = _shared_lock(current)
             if self.current() == current and current.folder.is_dir():
                 try:
                     return current, ox.Store.read_only(str(current.folder)), fd
@@ -366,12 +368,29 @@ def segment_file(folder: Path, entry: GraphEntry, position: int) -> Path:
 @contextmanager
 def _held(generation: Generation) -> Iterator[None]:
     """A shared lock on ``generation`` (so no other update removes it while it is copied)."""
-    fd = os.open(generation.file(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _shared_lock(generation)
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH)
         yield
     finally:
         os.close(fd)
+
+
+def _shared_lock(generation: Generation) -> int:
+    """A descriptor holding a shared lock on ``generation``'s lock file (made with the
+    generation; a store one may only read has it already: it is opened read-only)."""
+    try:
+        fd = os.open(generation.file(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        try:
+            fd = os.open(generation.file(".lock"), os.O_RDONLY)
+        except OSError as exc:
+            raise ConfigError(
+                f"{generation.file('.lock')}: cannot be opened ({exc.strerror})",
+                hint="the store can be read by a user who may not write it once `lodpub store` "
+                "has made it with this version; or give a folder you may write with --store",
+            ) from exc
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
 
 
 def _write(path: Path, data: bytes) -> None:
