@@ -3,6 +3,7 @@ line or citation form the real record gives (the records are in tests/real or te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,65 @@ def test_classes_of_the_blind_batches_m_and_n() -> None:
     )
     assert [h.text for h in found.holdings] == ["AVPRF, f. 0100, op. 51, por. 6, pap. 432, ll. 132-33"]
     assert [t.text for t in found.translators] == ["David Wolff"]
+
+
+# Batches 2026-12-07-o and -p (tests/batches): each class on a made-up example of the record's shape.
+
+
+def _known_archive() -> Callable[[str], bool]:
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+    return lambda span: authorities.archive(span) is not None
+
+
+def test_o_p_an_edition_after_a_call_number() -> None:
+    """ ", first published in …" after a call number is the edition, apart from the call number."""
+    found = read_citation(
+        '"Minutes," May 2, 1979, History and Public Policy Program Digital Archive, RGANI, f. 3, op. 7, '
+        "d. 12, first published in CWIHP Working Paper 9, translated for CWIHP by Ann Smith.",
+        HERE,
+        cited=True,
+    )
+    assert [h.text for h in found.holdings] == ["RGANI, f. 3, op. 7, d. 12"]
+    assert [e.citation for e in found.editions] == ["first published in CWIHP Working Paper 9"]
+    assert [t.text for t in found.translators] == ["Ann Smith"]
+
+
+def test_o_p_a_further_holding_and_a_researchers_notes() -> None:
+    """ "Original available in …" and "On file at …" name a further holding (not the edition's
+    next sentence); "Notes by X at ARCHIVE, …" are a researcher's notes of the archive's file; a
+    named collection after a local archive is its call number."""
+    known = _known_archive()
+    found = read_citation(
+        '"Memo," May 2, 1979, Wilson Center Digital Archive, Notes by J.K. Brown at RGANI, f. 3, op. 7, '
+        "d. 12, first published in CWIHP Working Paper 9. Original available in the Hoover Institution "
+        "Archive Tiber Collection.",
+        HERE,
+        cited=True,
+    )
+    assert [(h.text, h.also) for h in found.holdings] == [
+        ("RGANI, f. 3, op. 7, d. 12", False),
+        ("the Hoover Institution Archive Tiber Collection", True),
+    ]
+    assert split_statement(found.holdings[1].text, known) == (
+        "the Hoover Institution Archive",
+        "Tiber Collection",
+    )
+    found = read_citation(
+        '"Memo," May 2, 1979, Wilson Center Digital Archive, Notes of J.K. Brown, RGANI, f. 3. On file at '
+        "the Hoover Institution Archive, “Tiber” Collection.",
+        HERE,
+        cited=True,
+    )
+    assert [h.text for h in found.holdings] == [
+        "RGANI, f. 3",
+        "the Hoover Institution Archive, “Tiber” Collection",
+    ]
+    assert split_statement(found.holdings[1].text, known) == (
+        "the Hoover Institution Archive",
+        "“Tiber” Collection",
+    )
+    # a sub-unit without a number after a local archive is still no call number
+    assert split_statement("Hoover Institution Archive, Eastern Section", known) == (
+        "Hoover Institution Archive",
+        "",
+    )

@@ -125,6 +125,20 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
         if known(head):
             return head, statement[len(head) :].strip(" ,")
     # Not in the authority data: an archive by its name's own words, never by position alone.
+    # "the National Security Archive RADD/READD Collection": a named collection run on after
+    # the archive's name is its call number
+    run_on = (
+        re.match(r"^(?P<name>.+?\b(?i:archives?|library))\s+(?P<collection>\S.*)$", parts[0])
+        if parts
+        else None
+    )
+    if (
+        run_on
+        and len(parts) == 1
+        and _archive_shaped(run_on.group("name"))
+        and _COLLECTION.match(run_on.group("collection"))
+    ):
+        return run_on.group("name"), run_on.group("collection")
     if parts and has_archive_word(parts[0]) and _archive_shaped(parts[0]):
         count = 1
         while (
@@ -135,8 +149,9 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
             count += 1  # "SED Archives, IfGA, ZPA, J IV 2/202/130": the sub-units' sigla
         rest = rest_from(count)
         # what follows holds no number (sub-units, series names): no call number we can tell
-        # apart; it stays in the verbatim citation
-        return head_of(count), rest if re.search(r"\d", rest) else ""
+        # apart; it stays in the verbatim citation. A named collection ("“Soviet Flashpoints”
+        # Collection") is one.
+        return head_of(count), rest if re.search(r"\d", rest) or _COLLECTION.match(rest) else ""
     # "Fond 100, op. 50, …, Russian Foreign Ministry archives, Moscow, original in Chinese":
     # the last part that names an archive, after the call number, with its city and country
     # (and a note on the original) after it
@@ -150,6 +165,10 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
                 return ", ".join([parts[at], *places]), statement[: ends[at - 1]].strip(" ,:")
             break
     return None
+
+
+# A collection by its name: "“Soviet Flashpoints” Collection", "RADD/READD Collection"
+_COLLECTION = re.compile(r"^(?:the\s+)?[\"“]?[A-Z][^,;()]*?[\"”]?\s+Collection$")
 
 
 # "original in Chinese": the citation's note of the original's language, after the archive

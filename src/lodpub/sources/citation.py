@@ -110,9 +110,20 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
     unrecognised: list[str] = []
     edition_text = None  # the edition being read: a book title may hold full stops
     last_holding = False  # the sentence before was an archival statement
-    for sentence in [piece for whole_sentence in sentences(rest) for piece in _credit_apart(whole_sentence)]:
+    pieces = [
+        bit
+        for whole_sentence in sentences(rest)
+        for piece in _credit_apart(whole_sentence)
+        for bit in _edition_apart(piece)
+    ]
+    for sentence in pieces:
         holding = False
-        if edition_text is not None and not _CREDIT.search(sentence) and not _EDITION_START.match(sentence):
+        if (
+            edition_text is not None
+            and not _CREDIT.search(sentence)
+            and not _EDITION_START.match(sentence)
+            and not _FURTHER_HOLDING.match(sentence)
+        ):
             edition_text = f"{edition_text}. {sentence}"  # "''April 1964. Bucharest Spring. How did …"
             editions[-1] = _edition(edition_text, where)
         elif _EDITION.search(sentence):
@@ -139,7 +150,8 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
         else:
             for statement in _statements(sentence):
                 if looks_archival(statement):
-                    holdings.append(Holding(statement, where, also=statement != sentence.strip()))
+                    also = bool(_FURTHER_HOLDING.match(sentence.strip()))
+                    holdings.append(Holding(statement, where, also=also))
                     holding = True
                 else:
                     unrecognised.append(statement)
@@ -224,16 +236,38 @@ def _credit_apart(sentence: str) -> list[str]:
     return [sentence[: match.start()].strip(), sentence[match.end() :].strip()]
 
 
+# "Also available at the Diplomatic Archives of …", "Original available in the …", "On file at
+# the …": a further holding, named after the phrase
+_FURTHER_HOLDING = re.compile(
+    r"^(?:(?:a\s+)?cop(?:y|ies)\s+|also\s+|(?:the\s+)?originals?\s+(?:is\s+|are\s+)?)?"
+    r"(?:available|held|kept|on\s+file)\s+(?:at|in)\s+",
+    re.I,
+)
+# "Notes by O.A. Westad at TsKhSD, f. 5, …", "Notes of O.A. Westad, TsKhSD, …": a researcher's
+# notes of an archive's file; the archive and its call number follow
+_NOTES_OF = re.compile(
+    r"^(?i:(?:working|research|handwritten)\s+)?(?i:notes)\s+(?:taken\s+)?(?:by|of)\s+"
+    r"(?:[A-Z]\.\s*)*[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?(?:\s+(?:at|in)\s+|\s*,\s*)(?=[A-Z])"
+)
+# ", first published in CWIHP Special Working Paper 1" after a call number: the edition, apart
+_EDITION_CLAUSE = re.compile(r",\s*(?=(?:first\s+|also\s+)?(?:published|reprinted)\s+in\b)", re.I)
+
+
+def _edition_apart(sentence: str) -> list[str]:
+    """``TsKhSD, f. 89, op. 42, d. 59, first published in CWIHP Special Working Paper 1``: the
+    archival statement and the edition named after it, apart."""
+    match = _EDITION_CLAUSE.search(sentence)
+    head = sentence[: match.start()].strip() if match else ""
+    if match is None or not head or _EDITION.search(head) or not looks_archival(head):
+        return [sentence]
+    return [head, sentence[match.end() :].strip()]
+
+
 def _statements(sentence: str) -> list[str]:
     """A sentence as an archival statement; several archives in it are told apart in the
     mapping (``split_holdings``), where the archives are known."""
-    # "Also available at the Diplomatic Archives of …": a further holding, named after the phrase
-    sentence = re.sub(
-        r"^(?:(?:a\s+)?cop(?:y|ies)\s+|also\s+)?(?:available|held|kept)\s+(?:at|in)\s+",
-        "",
-        sentence.strip(),
-        flags=re.I,
-    )
+    sentence = _FURTHER_HOLDING.sub("", sentence.strip())
+    sentence = _NOTES_OF.sub("", sentence)
     return [sentence.strip()] if sentence.strip() else []
 
 
