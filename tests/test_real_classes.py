@@ -333,3 +333,26 @@ def test_o_p_a_further_holding_and_a_researchers_notes() -> None:
         "Hoover Institution Archive",
         "",
     )
+
+
+def test_o_p_an_archives_siglum_alone() -> None:
+    """A sentence that is an archive's siglum alone is an archival statement (the authority data
+    says whether it names an archive); a call number in the next sentence is that archive's."""
+    found = read_citation(
+        '"Cable," May 2, 1950, Digital Archive, GARF. Translated by Ann Smith.',
+        HERE,
+        cited=True,
+    )
+    assert [h.text for h in found.holdings] == ["GARF"] and not found.unrecognised
+    found = read_citation(
+        '"Notes," May 2, 1950, Digital Archive, AAN. KC PZPR, 1234, k. 5-6.',
+        HERE,
+        cited=True,
+    )
+    assert [(h.archive, h.call_number) for h in found.holdings] == [("AAN", "KC PZPR, 1234, k. 5-6")]
+    found = read_citation(
+        '"Notes," May 2, 1950, Digital Archive, Tiber Foundation, Moscow.',
+        HERE,
+        cited=True,
+    )
+    assert [h.text for h in found.holdings] == ["Tiber Foundation, Moscow"]

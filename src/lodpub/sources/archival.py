@@ -47,9 +47,28 @@ _CALL_WORD = re.compile(
 
 
 def looks_archival(statement: str) -> bool:
+    """A statement that may be archival: a call word or a number, an archive word, a siglum
+    alone (``AVP RF``), or a name and its city (``Gorbachev Foundation, Moscow``). Whether it
+    names an archive is the authority data's to say (in the mapping)."""
+    parts = [p.strip() for p in statement.strip(" .").split(",")]
     return bool(
-        _CALL_WORD.search(statement) or re.search(r"\d", statement) or _ARCHIVE_WORD.search(statement)
+        _CALL_WORD.search(statement)
+        or re.search(r"\d", statement)
+        or _ARCHIVE_WORD.search(statement)
+        or is_siglum(statement)
+        or (len(parts) == 2 and is_name_shaped(parts[0], longest=6) and is_city(parts[1]))
     )
+
+
+# An archive's siglum alone: "AAN", "AVP RF", "AVP SSSR", "SAPMO-BArch", "A.N.I.C."
+_SIGLUM_ALONE = re.compile(
+    r"^(?:(?:[A-Z]\.){2,}[A-Z]?|[A-Z][A-Za-z\-]*[A-Z][A-Za-z\-]*(?:\s+[A-Z]{2,5}){0,2})$"
+)
+
+
+def is_siglum(statement: str) -> bool:
+    """True for a statement that is an archive's siglum and nothing else."""
+    return bool(_SIGLUM_ALONE.match(statement.strip(" .")))
 
 
 _ARCHIVE_WORD = re.compile(

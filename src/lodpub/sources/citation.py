@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..model import Edition, Evidence, Holding, Value
 from ..textutil import collapse
-from .archival import CALL_START, has_archive_word, looks_archival
+from .archival import CALL_START, has_archive_word, is_siglum, looks_archival
 from .dates import is_unknown, parse_date
 from .names import is_name_shaped, strip_affiliation
 
@@ -141,6 +141,17 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
             # "RGANI, f. 5, op. 28, d. 347. Department for …, 1953-1957, microfilm, reel 83": the
             # microfilm the file was read on, part of its call number
             holdings[-1] = Holding(f"{holdings[-1].text}. {sentence}", where, also=holdings[-1].also)
+            holding = True
+        elif (
+            last_holding
+            and is_siglum(holdings[-1].text)
+            and re.search(r"\d", sentence)
+            and not has_archive_word(sentence)
+            and not _FURTHER_HOLDING.match(sentence)
+        ):
+            # "AAN. KC PZPR, 2727, k. 113-20": the archive's siglum alone, then its call number
+            archive = holdings[-1].text
+            holdings[-1] = Holding(f"{archive}. {sentence}", where, archive, sentence, holdings[-1].also)
             holding = True
         elif last_holding and CALL_START.match(sentence) and not has_archive_word(sentence):
             # "Hungarian National Archives (…, MOL). XIX-J-1-j India, 1983, …": the call number
