@@ -356,3 +356,25 @@ def test_o_p_an_archives_siglum_alone() -> None:
         cited=True,
     )
     assert [h.text for h in found.holdings] == ["Tiber Foundation, Moscow"]
+
+
+def test_o_p_a_siglum_with_full_stops_and_predecessor_sigla() -> None:
+    """A siglum written with full stops names its archive (the last stop is taken off a span
+    before look-up); the archive table knows the Soviet-era siglum of AVPRF and the archives of
+    the foundations and centres the batches cite."""
+    from lodpub.authorities import Entity
+
+    table = Authorities([Entity("group", "xyz", "Xyz Archive", variants=("X.Y.Z.",), archive=True)])
+    assert table.archive("X.Y.Z.") is not None and table.archive("X.Y.Z") is not None
+    known = _known_archive()
+    assert split_statement("AVP SSSR, f. 7, op. 2", known) == ("AVP SSSR", "f. 7, op. 2")
+    assert split_statement("A.N.I.C. fond CC of RCP, file 2/1960", known) == (
+        "A.N.I.C.",
+        "fond CC of RCP, file 2/1960",
+    )
+    assert split_statement(
+        "Friedrich Ebert Foundation, Archives of Social Democracy, Helmut Schmidt Archive, 1/7", known
+    ) == (
+        "Friedrich Ebert Foundation, Archives of Social Democracy",
+        "Helmut Schmidt Archive, 1/7",
+    )

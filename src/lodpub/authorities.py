@@ -420,6 +420,8 @@ def _archive_forms(text: str) -> list[str]:
     """The ways a span may name an archive: as it is, without "the", and for ``Name (SIGLUM)``
     the name and the siglum apart."""
     forms = [text, re.sub(r"^the\s+", "", text, flags=re.I)]
+    if re.search(r"\b[A-Z]\.[A-Z]$", text):  # "A.N.I.C." without its last stop (taken off above)
+        forms.append(f"{text}.")
     paren = re.match(r"^(?P<name>.+?)\s*\((?P<siglum>[^()]+)\)$", text)
     if paren:
         forms += [paren.group("siglum"), paren.group("name")]
