@@ -378,3 +378,26 @@ def test_o_p_a_siglum_with_full_stops_and_predecessor_sigla() -> None:
         "Friedrich Ebert Foundation, Archives of Social Democracy",
         "Helmut Schmidt Archive, 1/7",
     )
+
+
+def test_o_p_a_compound_archive_word_a_document_number_and_a_trailing_archive_with_its_city() -> None:
+    """ "Landesarchiv" is an archive by its word; "Cable no. 4, …" after an archival statement
+    goes on its call number; "…, AAN, Warsaw" after the call number is the archive and its city."""
+    known = _known_archive()
+    found = read_citation(
+        '"Cable," May 2, 1962, Digital Archive, Sächsisches Landesarchiv, 1990 (E): 12/3, Kuba. '
+        "Cable no. 4, from Weber, 10/30/1962. Translated by Ann Smith.",
+        HERE,
+        cited=True,
+    )
+    assert [h.text for h in found.holdings] == [
+        "Sächsisches Landesarchiv, 1990 (E): 12/3, Kuba. Cable no. 4, from Weber, 10/30/1962"
+    ]
+    assert split_statement(found.holdings[0].text, known) == (
+        "Sächsisches Landesarchiv",
+        "1990 (E): 12/3, Kuba. Cable no. 4, from Weber, 10/30/1962",
+    )
+    assert split_statement("Sygnatura X B12, KC PZPR, AAN, Warsaw", known) == (
+        "AAN, Warsaw",
+        "Sygnatura X B12, KC PZPR",
+    )

@@ -72,7 +72,8 @@ def is_siglum(statement: str) -> bool:
 
 
 _ARCHIVE_WORD = re.compile(
-    r"\b(?:archives?|archiv\w*|arhiv\w*|archiwum|archivum|levéltár\w*|archivio|archivo|archief|"
+    # a compound's archive word too: "Bundesarchiv", "Staatsarchiv", "Riksarkivet"
+    r"\b(?:archives?|\w*archiv\w*|arhiv\w*|archiwum|archivum|levéltár\w*|archivio|archivo|archief|\w+arkiv\w*|"
     r"arkhiv|library|records\s+administration|papers)\b",
     re.I,
 )
@@ -136,7 +137,10 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
             return head_of(count), rest_from(count)
     for count in range(len(parts) - 1, 0, -1):
         tail = statement[cuts[len(parts) - count] :].strip()
-        if known(tail):
+        named = parts[len(parts) - count :]  # "…, KC PZPR, AAN, Warsaw": the archive and its city
+        while len(named) > 1 and _place_of_archive(named[-1], known, strict=True):
+            named.pop()
+        if known(tail) or known(", ".join(named)):
             return tail, statement[: ends[len(parts) - count - 1]].strip(" ,:")
     words = parts[0].split(" ") if parts else []
     for count in range(len(words) - 1, 0, -1):
@@ -195,8 +199,10 @@ _ORIGINAL_NOTE = re.compile(r"^(?:the\s+)?original\s+in\s+(?P<language>[A-Z][a-z
 
 
 # A sentence that opens with a call number: a fond word, a Roman-numbered series, a number.
+# "Cable no. 153, from X, 10/30/1962": the number of a document in the file opens one too.
 CALL_START = re.compile(
-    r"^(?:[IVXLC]+-[A-Za-z0-9]|(?:f|fond|fonds|op|opis|d|delo|l|ll|rg|box|file|dosar|sygn|sign)\.?\s*\d|\d)",
+    r"^(?:[IVXLC]+-[A-Za-z0-9]|(?:f|fond|fonds|op|opis|d|delo|l|ll|rg|box|file|dosar|sygn|sign)\.?\s*\d|\d"
+    r"|(?:cable|telegram|ciphergram|dispatch|report|letter|note)\s+(?:no\.?|nr\.?|#)\s*\d)",
     re.I,
 )
 _SIGLUM = re.compile(r"^[A-Z][A-Za-z]{0,3}[A-Z][A-Za-z]{0,3}$")  # IfGA, ZPA, AMSZ
