@@ -401,3 +401,45 @@ def test_o_p_a_compound_archive_word_a_document_number_and_a_trailing_archive_wi
         "AAN, Warsaw",
         "Sygnatura X B12, KC PZPR",
     )
+
+
+@pytest.mark.parametrize(
+    ("tail", "editions", "translators"),
+    [
+        # a translator's name, then the body it was done for
+        ("RGANI, f. 3. Provided by Ann Smith and translated by Bo Li for NKIDP", [], ["Bo Li"]),
+        # a credit as a label, run on after an edition; a stray bracket after the credit
+        (
+            "Published in: Gesammelte Werke, vol. 3 German translation: Ann Smith.",
+            ["Published in: Gesammelte Werke, vol. 3"],
+            ["Ann Smith"],
+        ),
+        ("RGANI, f. 3. Translated for CWIHP by Ann Smith.]", [], ["Ann Smith"]),
+        # an edited volume and its pages; a CWIHP e-Dossier included in
+        (
+            "Protokoly zebran KC, edited by J. Nowak, pp. 7-9. Included in CWIHP e-Dossier #5.",
+            ["Protokoly zebran KC, edited by J. Nowak, pp. 7-9", "Included in CWIHP e-Dossier #5"],
+            [],
+        ),
+        # an author and an article's quoted title; a printed work's volume and page
+        (
+            'J. Nowak, "Karty z dziejow," Przeglad. Rocznik, vol. 3 (1992), pp. 7-9',
+            ['J. Nowak, "Karty z dziejow," Przeglad. Rocznik, vol. 3 (1992), pp. 7-9'],
+            [],
+        ),
+        ("MX vol. 2, p. 19. Translated by Bo Li.", ["MX vol. 2, p. 19"], ["Bo Li"]),
+        ("Mao nianpu, 1949-1976, vol 3, p. 36", ["Mao nianpu, 1949-1976, vol 3, p. 36"], []),
+    ],
+)
+def test_o_p_editions_and_credits(tail: str, editions: list[str], translators: list[str]) -> None:
+    found = read_citation(f'"Telegram," May 2, 1950, Digital Archive, {tail}', HERE, cited=True)
+    assert [e.citation for e in found.editions] == editions
+    assert [t.text for t in found.translators] == translators
+    assert not found.holdings if editions else found.holdings
+
+
+def test_o_p_a_files_volume_and_page_stay_a_call_number() -> None:
+    found = read_citation(
+        '"Telegram," May 2, 1950, Digital Archive, AMAE, fond 7, vol. 2, p. 19.', HERE, cited=True
+    )
+    assert [h.text for h in found.holdings] == ["AMAE, fond 7, vol. 2, p. 19"] and not found.editions
