@@ -15,7 +15,7 @@ from lodpub.sources.citation import read_citation, sentences
 from lodpub.sources.closing import from_line
 from lodpub.sources.names import is_role
 from lodpub.sources.parties import phrases
-from lodpub.sources.places import dateline, place_line
+from lodpub.sources.places import dateline, header_place, place_line
 from lodpub.sources.text import Line
 from lodpub.sources.titles import title_parties
 
@@ -443,3 +443,17 @@ def test_o_p_a_files_volume_and_page_stay_a_call_number() -> None:
         '"Telegram," May 2, 1950, Digital Archive, AMAE, fond 7, vol. 2, p. 19.', HERE, cited=True
     )
     assert [h.text for h in found.holdings] == ["AMAE, fond 7, vol. 2, p. 19"] and not found.editions
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Sent: Japan, March 3, 1975, 11:05", "Japan"),  # the date after a comma
+        ("Sent: Japan, March 3 1975 [blacked out]", "Japan"),
+        ("Sent from Hanoi by wire on 03/03/55 at 10:15 a.m.", "Hanoi"),  # how it was sent
+        ("From: Ambassador Ito, March 3, 1975", None),  # no city, no place
+    ],
+)
+def test_o_p_telegram_headers(text: str, place: str | None) -> None:
+    found = header_place(Line(3, text))
+    assert (found.text if found else None) == place

@@ -32,7 +32,9 @@ _HEADER = re.compile(
     r"cable|ciphergram|cryptogram)\s+)?from\s*:?|sent\s*:|sending\s*:|dispatched\s*:)\s+"
     r"(?P<place>[^\W\d_][\w'\-]*(?:\s+(?!(?:on|at)\b)[^\W\d_][\w'\-]*)?)"
     r"\s*(?:[.,;]?\s*$|\s+No\.?\s*\d[\w/\-]*\b.*$|,\s*\d.*$|,?\s+\d.*$|\.\s*[A-Z].*$"
-    r"|,?\s+(?:on|at)\s+\d.*$|,\s*D\.\s*C\.,?.*$|\s+File\b.*$)",
+    r"|,?\s+(?:on|at)\s+\d.*$|,\s*D\.\s*C\.,?.*$|\s+File\b.*$"
+    # "Sent: China, January 5, 1974, 15:20": the date after a comma; "Sent from Pyongyang by wire on …"
+    r"|,\s*[^,\d]*\d{1,2},?\s+(?:1[5-9]|20)\d{2}\b.*$|\s+by\s+(?:wire|cable|telegraph|radio|courier)\b.*$)",
     re.I,
 )
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]")
