@@ -457,3 +457,18 @@ def test_o_p_a_files_volume_and_page_stay_a_call_number() -> None:
 def test_o_p_telegram_headers(text: str, place: str | None) -> None:
     found = header_place(Line(3, text))
     assert (found.text if found else None) == place
+
+
+def test_o_p_a_capitals_federal_district_in_a_dateline() -> None:
+    """ "Mexico, DF, 7 November 1962", "Brasília, DF - August 13 1974", "Washington, D.C." over
+    the date: the city and its federal district are the place."""
+    for text, place in [
+        ("Caracas, DF, 3 May 1961", "Caracas, DF"),
+        ("Caracas, D. F., 3 May 1961", "Caracas, D. F."),
+        ("Brasília, DF - May 3 1961", "Brasília, DF"),
+    ]:
+        found = dateline(Line(4, text))[1]
+        assert found is not None and found.text == place
+    found = place_line(Line(4, "Washington, D.C."), Line(5, "3 May 1961"))
+    assert found is not None and found.text == "Washington, D.C."
+    assert place_line(Line(4, "Washington, D.C."), Line(5, "Subject: the visit")) is None

@@ -74,6 +74,11 @@ def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
         found = parse_date(inside.group("date"), evidence(line), whole=True)
         if found is not None:
             return found, Value(inside.group("place"), evidence(line))
+    district = _DISTRICT_DATELINE.match(collapse(plain))  # "Mexico, DF, 7 November 1962"
+    if district and is_name_shaped(district.group("city"), longest=3):
+        found = parse_date(district.group("date"), evidence(line), whole=True)
+        if found is not None:
+            return found, Value(district.group("place"), evidence(line))
     head, comma, tail = _FROM.sub("", plain.strip()).partition(",")
     route = _ROUTE.match(head.strip())  # "From Moscow to Warsaw, September 24, 1976": from the first
     if route and is_city(route.group("place")) and is_city(route.group("to")):
@@ -91,6 +96,14 @@ def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
     if found is not None and all(is_name_shaped(part, longest=5) for part in places):
         return found, Value(head.strip(), evidence(line))
     return None, None
+
+
+# A capital's federal district after its name: "Mexico, DF", "Mexico, D. F.", "Washington, DC"
+_DISTRICT = r",\s*D\.?\s?[CF]\.?"
+_DISTRICT_DATELINE = re.compile(
+    rf"^(?P<place>(?P<city>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?){_DISTRICT})\s*(?:,|\s[-–]\s)\s*(?P<date>.+)$"
+)
+_DISTRICT_ALONE = re.compile(rf"^(?P<city>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?){_DISTRICT}$")
 
 
 # "16th May", "May 16": a day and a month, the year left to the date line
@@ -124,13 +137,14 @@ def place_line(line: Line, following: Line | None = None) -> Value | None:
         found = parse_date(before, evidence(line))
         if found is not None and found.month is not None:
             return Value(city.strip(), evidence(line))
+    district = _DISTRICT_ALONE.match(plain)  # "Washington, DC" / "29 October 1962"
     if (
         following is not None
-        and is_city(plain)
-        and plain == line.text.strip()
+        and (is_city(plain) or (district is not None and is_city(district.group("city"))))
+        and plain == collapse(line.text).strip(" .")
         and parse_date(following.text, evidence(following), whole=True) is not None
     ):
-        return Value(plain, evidence(line))
+        return Value(collapse(line.text).strip(" ,") if district else plain, evidence(line))
     return None
 
 
