@@ -15,7 +15,7 @@ from lodpub.sources.citation import read_citation, sentences
 from lodpub.sources.closing import from_line
 from lodpub.sources.names import is_role
 from lodpub.sources.parties import phrases
-from lodpub.sources.places import dateline, header_place, place_line
+from lodpub.sources.places import dateline, header_place, place_line, title_place
 from lodpub.sources.text import Line
 from lodpub.sources.titles import title_parties
 
@@ -472,3 +472,18 @@ def test_o_p_a_capitals_federal_district_in_a_dateline() -> None:
     found = place_line(Line(4, "Washington, D.C."), Line(5, "3 May 1961"))
     assert found is not None and found.text == "Washington, D.C."
     assert place_line(Line(4, "Washington, D.C."), Line(5, "Subject: the visit")) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "place"),
+    [
+        ("Minutes of the Council of State, Oslo, 4 May 1961 (excerpt)", "Oslo"),
+        ("Record of Conversation between Two Ministers, Oslo", "Oslo"),
+        ("Report of the Norwegian Embassy, Oslo, on Sweden in 1960", None),  # not last
+        ("Norwegian Student Union, Oslo, 'Resolution on the Congress'", None),  # a quoted title after it
+        ("Minutes of the Council of State, Oslo, the Second Session", None),  # no date after it
+    ],
+)
+def test_o_p_a_city_last_in_a_title(title: str, place: str | None) -> None:
+    found = title_place(Value(title, HERE))
+    assert (found.text if found else None) == place

@@ -57,6 +57,11 @@ _TITLE_ROUTE = re.compile(
     r"(?P<place>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)(?:\s+to\s+(?P<to>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)|(?=,|\s*$))",
     re.I,
 )
+_TITLE_END_CITY = re.compile(
+    r",\s*(?P<place>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)(?:,\s*(?P<date>[^,()]*\d[^,()]*))?"
+    r"(?:\s*\((?:excerpts?|extracts?)\))?\s*$",
+    re.I,
+)
 # a preposition or a label opens a party or a subject, never a place's name
 _NOT_PLACE = re.compile(r"^(?:with|to|for|by|of|re|about|concerning|regarding|subject|attn)\b", re.I)
 _BRACKETED_CITY = re.compile(r"\bfrom\s+[^()]+?\s*\((?P<place>[^()]+)\)\s+to\b", re.I)
@@ -175,4 +180,11 @@ def title_place(title: Value) -> Value | None:
     trailing = _TRAILING_CITY.search(text)  # "Letter, Jorge Risquet to Fidel Castro, Luanda"
     if trailing and is_city(trailing.group("place")):
         return Value(trailing.group("place"), inferred)
+    # "Minutes of … Conversation, Sofia", "Minutes of the Council of Ministers, The Hague, 19
+    # October 1962 (excerpt)": a city last in the title, or before the title's date at its end
+    last = _TITLE_END_CITY.search(text)
+    if last and is_city(last.group("place")):
+        date = last.group("date")
+        if date is None or parse_date(date, inferred, whole=True) is not None:
+            return Value(last.group("place"), inferred)
     return None
