@@ -487,3 +487,14 @@ def test_o_p_a_capitals_federal_district_in_a_dateline() -> None:
 def test_o_p_a_city_last_in_a_title(title: str, place: str | None) -> None:
     found = title_place(Value(title, HERE))
     assert (found.text if found else None) == place
+
+
+def test_o_p_the_periods_names_of_cities() -> None:
+    """ "Saigon", "Peking", "New York": the records' names of cities GeoNames knows by another."""
+    from lodpub.sources.gazetteer import is_city
+    from lodpub.sources.names import bracketed_identity
+
+    assert is_city("Saigon") and is_city("Peking") and is_city("New York")
+    found = title_place(Value("Secret Telegram from Nowak (Saigon) to Kowalski (Warsaw)", HERE))
+    assert found is not None and found.text == "Saigon"
+    assert bracketed_identity("Nowak (Saigon)") == ("Nowak", None)  # a city, not the editors' identity
