@@ -498,3 +498,24 @@ def test_o_p_the_periods_names_of_cities() -> None:
     found = title_place(Value("Secret Telegram from Nowak (Saigon) to Kowalski (Warsaw)", HERE))
     assert found is not None and found.text == "Saigon"
     assert bracketed_identity("Nowak (Saigon)") == ("Nowak", None)  # a city, not the editors' identity
+
+
+def test_o_p_ordinals_in_a_bodys_name_and_a_letterhead_on_the_dateline() -> None:
+    """ "2nd Department of the 1st Directorate" is a body's name; "3rd Section (Trade) Warsaw, 5
+    May 1961" is the letterhead and the dateline on one line: the body sends, the city is the
+    place; a date's ordinal ("Date: August 1st, 1978") makes no place."""
+    from lodpub.sources.closing import read_frame
+    from lodpub.sources.text import SourceText
+
+    senders, addressees = title_parties(
+        Value("Letter from Nowak to 2nd Department of the 3rd Directorate", HERE)
+    )
+    assert [v.text for v in senders] == ["Nowak"]
+    assert [v.text for v in addressees] == ["2nd Department of the 3rd Directorate"]
+    found = dateline(Line(4, "3rd Section (Trade) Warsaw, 5 May 1961"))[1]
+    assert found is not None and found.text == "Warsaw"
+    assert dateline(Line(4, "Date: August 1st, 1978"))[1] is None
+    text = "3rd Section (Trade) Warsaw, 5 May 1961\n\nThe section reports on the fair.\n\nThe section adds more.\n"
+    source = SourceText.from_bytes(Path("x.txt"), text.encode("utf-8"))
+    frame = read_frame(source, 0, len(source.lines), frozenset())
+    assert [v.text for v in frame.senders] == ["3rd Section (Trade)"]

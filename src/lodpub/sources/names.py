@@ -41,6 +41,7 @@ _PLURAL_BODY = re.compile(
 )
 _INITIALS = re.compile(r"^(?:[^\W\d_]{1,3}\.)+$")
 _WORD = re.compile(r"^[^\W\d_][\w'’\-]*\.?$")
+_ORDINAL = re.compile(r"^\d{1,3}(?:st|nd|rd|th)$")
 _SPACED = re.compile(r"^(?:[^\W\d_] ){2,}[^\W\d_]$")
 
 
@@ -64,7 +65,7 @@ def is_name_shaped(span: str, longest: int = 16) -> bool:
         bare = word.strip(".,'’\"")
         if not bare:
             continue
-        if bare.casefold() in CONNECTORS:
+        if bare.casefold() in CONNECTORS or _ORDINAL.match(bare):  # "2nd Department of the 1st Directorate"
             continue
         quoted = word.strip("'’‘\"“”")  # "the ''Securitate''": a name in quotes is still a name
         if _INITIALS.match(word) or (_WORD.match(quoted) and quoted[:1].isupper()):

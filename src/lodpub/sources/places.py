@@ -20,7 +20,7 @@ from ..model import Basis, DateValue, Evidence, Value
 from ..textutil import collapse
 from .dates import parse_date
 from .gazetteer import is_city, is_country
-from .names import is_name_shaped
+from .names import is_name_shaped, kind_of
 from .text import Line, evidence
 
 _FROM = re.compile(r"^\s*from\s*:?\s+", re.I)
@@ -98,9 +98,29 @@ def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
     places = re.split(r"\s+[-–]\s+", head.strip())  # "Moscow - Bucharest": each part is a name
     if _NOT_PLACE.match(head.strip()):
         return found, None  # "WITH CDE. LIU SHAOQI, 6 April 1955": a heading's party, no place
-    if found is not None and all(is_name_shaped(part, longest=5) for part in places):
+    if found is not None and letterhead_city(head) is not None:
+        return found, Value(letterhead_city(head) or "", evidence(line))
+    if found is not None and all(
+        is_name_shaped(part, longest=5) and not re.search(r"\d", part) for part in places
+    ):
         return found, Value(head.strip(), evidence(line))
     return None, None
+
+
+def letterhead_city(head: str) -> str | None:
+    """``1st Directorate (Intelligence) Prague``: a body's name, then the city of the dateline
+    (a gazetteer city) on the same line; the city, or None."""
+    words = head.strip().split()
+    for size in (2, 1):
+        city, body = " ".join(words[-size:]), " ".join(words[:-size])
+        if (
+            len(words) > size
+            and is_city(city)
+            and kind_of(body) == "group"
+            and is_name_shaped(body, longest=8)
+        ):
+            return city
+    return None
 
 
 # A capital's federal district after its name: "Mexico, DF", "Mexico, D. F.", "Washington, DC"
