@@ -519,3 +519,20 @@ def test_o_p_ordinals_in_a_bodys_name_and_a_letterhead_on_the_dateline() -> None
     source = SourceText.from_bytes(Path("x.txt"), text.encode("utf-8"))
     frame = read_frame(source, 0, len(source.lines), frozenset())
     assert [v.text for v in frame.senders] == ["3rd Section (Trade)"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "names"),
+    [
+        ("Ivan Petrov, Soviet Ambassador to the UK", ["Ivan Petrov"]),  # a role with its country's word
+        ("the Chairman of the KPD, Thalheim", ["Thalheim"]),  # an office, then who holds it
+        ("the First Secretary of the CC of the PZPR, Nowak", ["Nowak"]),
+        (
+            "Liu Bocheng or Chen Yi, via Ivanov",
+            ["Liu Bocheng", "Chen Yi", "Ivanov"],
+        ),  # either, and through whom
+        ("the Chairman of the KPD, Moscow", ["the Chairman of the KPD"]),  # a city is no holder
+    ],
+)
+def test_o_p_party_phrases(phrase: str, names: list[str]) -> None:
+    assert [v.text for v in phrases(phrase, HERE)] == names

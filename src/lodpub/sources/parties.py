@@ -40,9 +40,9 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     text = text if re.search(r"\b[A-Z]\.$", text) else text.rstrip(" .")
     if not text:
         return ()
-    via = re.search(r"\s*\[via\s+(?P<who>[^\]]+)\]\s*$", text, re.I)
-    if via:  # "Mao Zedong [via Terebin]": the addressee and the intermediary
-        return phrases(text[: via.start()], where) + phrases(via.group("who"), where)
+    via = re.search(r"\s*(?:\[via\s+(?P<who>[^\]]+)\]|,\s*via\s+(?P<after>[^,()\[\]]+))\s*$", text, re.I)
+    if via:  # "Mao Zedong [via Terebin]", "Mao Zedong, via Terebin": the addressee and the intermediary
+        return phrases(text[: via.start()], where) + phrases(via.group("who") or via.group("after"), where)
     signer = _signer_of_body(text, where)
     if signer:
         return signer
@@ -89,8 +89,19 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
         and any(without_role(n) != n for n in listed)
     ):
         return tuple(Value(n, where) for n in listed)  # "Deputy Foreign Minister Yeh, President Jiang, …"
-    if len(pieces) >= 2 and _ROLE.match(pieces[1]) and kind_of(pieces[0]) == "person":
-        return (Value(pieces[0], where),)  # "Cde. G. Apresov, Consul General in Urumqi"
+    office = (
+        re.sub(r"^(?:the\s+)?(?:[A-Z][a-z]+\s+){1,2}(?=[A-Z])", "", pieces[1]) if len(pieces) >= 2 else ""
+    )
+    if (
+        len(pieces) >= 2
+        and (_ROLE.match(pieces[1]) or _ROLE.match(office))
+        and kind_of(pieces[0]) == "person"
+    ):
+        # "Cde. G. Apresov, Consul General in Urumqi", "Nikolai Novikov, Soviet Ambassador to the US"
+        return (Value(pieces[0], where),)
+    if len(pieces) == 2 and _ROLE.match(pieces[0]) and _surname(pieces[1]):
+        # "the General Secretary of the CC of the CPSU, Andropov": the office, then who holds it
+        return (Value(pieces[1], where),)
     if 2 <= len(pieces) <= 3 and all(
         (kind_of(p) == "person" and HONORIFICS.match(p)) or _INITIAL.match(p) for p in pieces
     ):
@@ -98,7 +109,7 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     both = _two_parties(text)
     if both:
         return phrases(both[0], where) + phrases(both[1], where)
-    pair = re.split(r"\s+and\s+", text)
+    pair = re.split(r"\s+(?:and|or)\s+", text)  # "Mao Zedong or Zhou Enlai": either of them
     if len(pair) == 2 and all(
         kind_of(p) == "person" and not GROUP_WORDS.search(p) and "," not in p for p in pair
     ):
@@ -167,6 +178,19 @@ _ROLE = re.compile(
     r"general\s+counsel|counsel)\b",
     re.I,
 )
+
+
+def _surname(piece: str) -> bool:
+    """A person's name alone: one to three capitalised words, no body's word, no city."""
+    words = piece.split()
+    return (
+        0 < len(words) <= 3
+        and all(w[:1].isupper() for w in words)
+        and is_name_shaped(piece, longest=3)
+        and not GROUP_WORDS.search(piece)
+        and not is_city(piece)
+        and not is_role(piece)
+    )
 
 
 def _person_after_role(piece: str) -> bool:
