@@ -536,3 +536,23 @@ def test_o_p_ordinals_in_a_bodys_name_and_a_letterhead_on_the_dateline() -> None
 )
 def test_o_p_party_phrases(phrase: str, names: list[str]) -> None:
     assert [v.text for v in phrases(phrase, HERE)] == names
+
+
+@pytest.mark.parametrize(
+    ("title", "senders", "addressees"),
+    [
+        ("Incoming Cable No. 12, I. Petrov to Cde. V.V. Kuznetsov", ["I. Petrov"], ["Cde. V.V. Kuznetsov"]),
+        ("Comment by Marshal Ivan Konev to CPSU CC, 3 May 1961", ["Marshal Ivan Konev"], ["CPSU CC"]),
+        ("Cable from the PZPR Politburo, reply to Nowak's cable of 3 May 1961", ["the PZPR Politburo"], []),
+        (
+            "Telegram, Liu Bocheng to Chen Yi, and report to the CCP Central Committee (excerpt)",
+            ["Liu Bocheng"],
+            ["Chen Yi", "the CCP Central Committee"],
+        ),
+    ],
+)
+def test_o_p_title_kinds_replies_and_second_documents(
+    title: str, senders: list[str], addressees: list[str]
+) -> None:
+    found = title_parties(Value(title, HERE))
+    assert ([v.text for v in found[0]], [v.text for v in found[1]]) == (senders, addressees)

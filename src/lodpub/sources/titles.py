@@ -19,11 +19,11 @@ from .names import is_name_shaped, kind_of
 from .parties import TO_NOUN, phrases
 
 _KINDS = (
-    r"(?:ciphered\s+|cipher\s+|coded\s+|secret\s+|urgent\s+|top\s+secret\s+)*"
+    r"(?:ciphered\s+|cipher\s+|coded\s+|secret\s+|urgent\s+|top\s+secret\s+|incoming\s+|outgoing\s+)*"
     r"(?:letter|telegram|cable|cablegram|note|information\s+note|information|report|message|"
     r"memorandum|memo|dispatch|despatch|radiogram|circular|instructions?|directive|appeal|"
     r"statement|reply|answer|response|request|notification|aide-m[ée]moire|speech|address|"
-    r"cryptogram|ciphergram|digest|bulletin|resolution|decision|decree)"
+    r"cryptogram|ciphergram|digest|bulletin|resolution|decision|decree|comment)"
     r"(?<!s)s?(?:\s*\(\d+\))?"  # plural, with a count: "Reports (3) by …"
 )
 # "Excerpts of Report …", "Summary of a Letter …": a part of the document names the same parties.
@@ -35,13 +35,15 @@ _TOPIC = (
     r"announcing|describing|reporting|opposing|protesting|supporting|condemning|welcoming|expressing|"
     r"proposing|urging|criticizing|criticising|thanking|congratulating|explaining|discussing|outlining|at)"
 )
+# ", reply to Zhou Enlai's cable of 3 June": the document it answers, no addressee
+_REPLY = r"\s*,\s*(?:in\s+)?(?:reply|answer|response)\s+to\b"
 _STOP = (
-    rf"(?=\s+{_TOPIC}\b|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|[^\w\s])|\s*\(\s*\d"
+    rf"(?=\s+{_TOPIC}\b|{_REPLY}|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|[^\w\s])|\s*\(\s*\d"
     r"|\s*,\s*(?=(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\b)|$)"
 )
 # A sender runs on to " to ", never through a topic: "Note from X with regard to …" names no addressee.
-_SENDER = rf"(?P<sender>(?:(?!\s+{_TOPIC}\b)[^;:])+?)"
+_SENDER = rf"(?P<sender>(?:(?!\s+{_TOPIC}\b|{_REPLY})[^;:])+?)"
 _TITLE_PATTERNS = [
     # Telegram, X to Y / Report, Embassy of … to … / Ciphered Telegram No. 709, X to Y
     re.compile(
@@ -93,6 +95,8 @@ def title_parties(title: Value) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
     inferred = Evidence(title.evidence.line, title.evidence.text, Basis.INFERRED)
     # "[Ciphergram No. 3175]": the editors' numbering names no one.
     text = collapse(re.sub(r"\s*\[[^\]]*\bNo\.?\s*\d[^\]]*\]", "", title.text))
+    # "(excerpt)", "(draft)": the editors' mark of what the text is, no part of a name
+    text = re.sub(r"\s*\((?:excerpts?|extracts?|abridged|draft|summary)\)\s*$", "", text, flags=re.I)
     # "Minutes of the BCP CC Plenum - Report on the PCC Meeting by …": each part in turn.
     for part in re.split(r"\s+[-–—]\s+", text):
         found = _parties_of(part, inferred)
@@ -139,7 +143,17 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
             return (), ()  # "Reply to the Memorandum Submitted by X": X wrote the other document
         groups = _split_at_to(match.groupdict())
         senders = phrases(groups.get("sender"), inferred)
-        addressees = phrases(groups.get("addressee"), inferred)
+        # "Telegram, Zhou Enlai to Wei Guoqing, and report to the CCP Central Committee": the
+        # same sender's second document, to a second addressee
+        second = re.match(
+            rf"^(?P<first>.+?),?\s+and\s+(?:a\s+)?{_KINDS}\s+to\s+(?P<then>.+)$",
+            groups.get("addressee") or "",
+            re.I,
+        )
+        if second:
+            addressees = phrases(second.group("first"), inferred) + phrases(second.group("then"), inferred)
+        else:
+            addressees = phrases(groups.get("addressee"), inferred)
         # "… to Krasovsky, for Mao Zedong": the one the addressee is to pass it to.
         final = re.match(r"^\s*,\s*for\s+(?P<who>[^,;:]+?)\s*(?:[,;:]|$)", text[match.end() :])
         if groups.get("addressee") and addressees and final:
