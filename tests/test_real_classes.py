@@ -556,3 +556,33 @@ def test_o_p_title_kinds_replies_and_second_documents(
 ) -> None:
     found = title_parties(Value(title, HERE))
     assert ([v.text for v in found[0]], [v.text for v in found[1]]) == (senders, addressees)
+
+
+def test_o_p_a_list_of_people_and_bodies() -> None:
+    """Three or more people and bodies listed are each a party ("Comrades" before the list's
+    first name is its form of address; the editors' completions in brackets go on the list); a
+    person's offices after the name are no list."""
+    assert [
+        v.text for v in phrases("the Premier [Kim Il], Comrade [Pak] Honyong, and the Politburo", HERE)
+    ] == [
+        "the Premier [Kim Il]",
+        "Comrade [Pak] Honyong",
+        "the Politburo",
+    ]
+    _, addressees = title_parties(
+        Value(
+            "Cable, Kim Il to the Premier [Pak Honyong] and Comrades Choe [Yonggon], [Nam] Il, and Ri Sungyop",
+            HERE,
+        )
+    )
+    assert [v.text for v in addressees] == [
+        "the Premier [Pak Honyong]",
+        "Choe [Yonggon]",
+        "[Nam] Il",
+        "Ri Sungyop",
+    ]
+    assert [v.text for v in phrases("John Smith, General Counsel, Department of Commerce", HERE)] != [
+        "John Smith",
+        "General Counsel",
+        "Department of Commerce",
+    ]

@@ -82,6 +82,9 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     text = ", ".join(pieces)
     if re.search(r"\b(?:meeting|session|conference|plenum|talks|conversation)s?$", text, re.I):
         return ()  # "Notes from Politburo Meeting": an occasion, no party
+    mixed = _party_list(text)
+    if mixed:
+        return tuple(Value(n, where) for n in mixed)
     listed = [n.strip() for n in _LIST.split(text) if n.strip()]
     if (
         2 <= len(listed) <= 4
@@ -127,6 +130,36 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     # "GDR Embassy to the People's Republic of Bulgaria": a mission's "to" is part of its name.
     shape = re.sub(r"\s+to\s+", " of ", text) if TO_NOUN.search(text) else text
     return (Value(text, where),) if is_name_shaped(shape) else ()
+
+
+def _party_list(text: str) -> list[str] | None:
+    """``the Chairman [Mao Zedong], Comrade [Liu] Shaoqi, and the Central Committee``, ``the
+    Chairman [Mao Zedong] and Comrades Liu [Shaoqi], Zhu [De], and Su Yu``: a list of three or
+    more people and bodies, each a name of its own (the editors' brackets read in to tell which);
+    "Comrades" before a list's name is the list's form of address."""
+    items = [
+        n.strip() for n in re.split(r",\s*(?:and\s+)?(?![^\[]*\])|\s+and\s+(?![^\[]*\])", text) if n.strip()
+    ]
+    if len(items) < 3 or len(items) > 8 or "," not in text:
+        return None
+    items = [re.sub(r"^(?:comrades|cdes\.?)\s+", "", n, flags=re.I) for n in items]
+    if any(_ROLE.match(n) and "[" not in n for n in items):
+        return None  # "John McNaughton, General Counsel, Department of Defense": a person's offices
+    # "Zhu [De]": a name the editors completed in brackets is a person's where no body's word is
+    kinds = [
+        kind_of(re.sub(r"[\[\]]", "", n)) or ("person" if "[" in n and not GROUP_WORDS.search(n) else None)
+        for n in items
+    ]
+    if not all(
+        k in ("person", "group") and is_name_shaped(n) and not is_city(n)
+        for n, k in zip(items, kinds, strict=True)
+    ):
+        return None
+    if "person" not in kinds or any(
+        k == "group" and not GROUP_WORDS.search(n) for n, k in zip(items, kinds, strict=True)
+    ):
+        return None
+    return items
 
 
 def _two_parties(text: str) -> list[str] | None:

@@ -38,7 +38,9 @@ _TOPIC = (
 # ", reply to Zhou Enlai's cable of 3 June": the document it answers, no addressee
 _REPLY = r"\s*,\s*(?:in\s+)?(?:reply|answer|response)\s+to\b"
 _STOP = (
-    rf"(?=\s+{_TOPIC}\b|{_REPLY}|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|[^\w\s])|\s*\(\s*\d"
+    # (", [Li] Fuchun": a name the editors completed goes on the list)
+    rf"(?=\s+{_TOPIC}\b|{_REPLY}|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|(?!\[[A-Z][\w\s.\-]*\]\s*[A-Z])[^\w\s])"
+    r"|\s*\(\s*\d"
     r"|\s*,\s*(?=(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\b)|$)"
 )
