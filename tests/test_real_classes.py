@@ -586,3 +586,14 @@ def test_o_p_a_list_of_people_and_bodies() -> None:
         "General Counsel",
         "Department of Commerce",
     ]
+
+
+def test_o_p_a_partys_secretariat_is_not_the_party() -> None:
+    """ "the PZPR Secretariat", "SED Politburo": a body of the party, not the party itself; "CPSU
+    CC" is still the party's Central Committee."""
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+    (secretariat,) = authorities.resolve("the CPSU Secretariat", ("person", "group"))
+    assert (secretariat.kind, secretariat.label, secretariat.local) == ("group", "CPSU Secretariat", True)
+    assert [e.key for e in authorities.resolve("CPSU CC", ("person", "group"))] == [
+        e.key for e in authorities.resolve("CC of the CPSU", ("person", "group"))
+    ]
