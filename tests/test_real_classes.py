@@ -597,3 +597,17 @@ def test_o_p_a_partys_secretariat_is_not_the_party() -> None:
     assert [e.key for e in authorities.resolve("CPSU CC", ("person", "group"))] == [
         e.key for e in authorities.resolve("CC of the CPSU", ("person", "group"))
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "senders", "addressees"),
+    [
+        ("Jan Nowak's Notes to a Conversation with Josef Stalin on 5 May 1948", ["Jan Nowak"], []),
+        ("Jan Nowak’s Typed Notes to Adam Kowal on the Summit", ["Jan Nowak"], ["Adam Kowal"]),
+        ("Nowak's Telephone Conversation with Stalin", [], []),  # a conversation: no writer
+        ("Stalin’s Meeting about the Textbook, 30 May 1950", [], []),
+    ],
+)
+def test_o_p_a_documents_owner_wrote_it(title: str, senders: list[str], addressees: list[str]) -> None:
+    found = title_parties(Value(title, HERE))
+    assert ([v.text for v in found[0]], [v.text for v in found[1]]) == (senders, addressees)

@@ -118,6 +118,22 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
     )
     if own and kind_of(own.group("sender")) == "group" and is_name_shaped(own.group("sender")):
         return (Value(own.group("sender"), inferred),), ()
+    # "Boleslaw Bierut's Notes to a Conversation with Stalin", "Rezső Nyers’s Typed Notes to
+    # Miklós Németh on …": the document's owner wrote it (and a person after "to" received it)
+    owner = re.match(
+        rf"^(?P<sender>[^,;:'’\"“]+?)['’]s\s+(?:(?:typed|handwritten|personal|private|working)\s+)?"
+        rf"(?:{_KINDS}|diary|account|memoirs?)\b(?:\s+to\s+(?P<addressee>[^,;:]+?){_STOP})?",
+        text,
+        re.I,
+    )
+    if (
+        owner
+        and kind_of(owner.group("sender")) in ("group", "person")
+        and is_name_shaped(owner.group("sender"))
+    ):
+        to = owner.group("addressee")
+        addressees = phrases(to, inferred) if to and kind_of(to) == "person" else ()
+        return (Value(owner.group("sender"), inferred),), addressees
     # "Asian Affairs Bureau [Ministry of Foreign Affairs, Japan], 'The Chinese Communist Problem'"
     # "A. Rapacki, 'Record of Conversation …'", "Iván Németh, 'Memorandum …'": the author, a person
     author = re.match(r"^(?P<sender>[^,;:'‘\"“]+?(?:\s*\[[^\]]+\])?)\s*,\s*['‘\"“]", text)
