@@ -611,3 +611,17 @@ def test_o_p_a_partys_secretariat_is_not_the_party() -> None:
 def test_o_p_a_documents_owner_wrote_it(title: str, senders: list[str], addressees: list[str]) -> None:
     found = title_parties(Value(title, HERE))
     assert ([v.text for v in found[0]], [v.text for v in found[1]]) == (senders, addressees)
+
+
+def test_o_p_a_services_document_and_a_bodys_city_before_the_title() -> None:
+    """ "Norwegian Naval Intelligence Service, 'Report …'": a service is a body; "Faculty of Law
+    at Oslo University, Oslo, 'Resolution …'": the body wrote it, its city after its name."""
+    from lodpub.sources.names import kind_of
+
+    assert kind_of("Norwegian Naval Intelligence Service") == "group"
+    senders, _ = title_parties(
+        Value("Faculty of Law at Oslo University, Oslo, 'Resolution of the Students'", HERE)
+    )
+    assert [v.text for v in senders] == ["Faculty of Law at Oslo University"]
+    senders, _ = title_parties(Value("Jan Nowak, Brother, 'Resolution of the Students'", HERE))
+    assert senders == ()  # no city after the name: no author read

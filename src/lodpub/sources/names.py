@@ -30,7 +30,7 @@ GROUP_WORDS = re.compile(
     r"union|front|league|academy|institute|university|archives?|cc|kc|ck|tsk|cpsu|cpc|ccp|pzpr|sed|"
     r"rwp|pcr|kpss|mfa|ussr|prc|dprk|gdr|frg|pzpr|kgb|stb|mgb|nkvd|tass|xinhua|people's\s+republic|"
     r"republic|leadership|group|organization|organisation|association|federation|workers|army|navy|"
-    r"forces|sovnarkom|comintern|cominform|foreign\s+ministry|state\s+department|desk)\b",
+    r"forces|sovnarkom|comintern|cominform|foreign\s+ministry|state\s+department|desk|services?)\b",
     re.IGNORECASE,
 )
 # "All Provincial Premiers", "the Ambassadors of the Socialist Countries": people as a body.

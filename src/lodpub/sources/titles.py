@@ -15,6 +15,7 @@ import re
 
 from ..model import Basis, Evidence, Value
 from ..textutil import collapse
+from .gazetteer import is_city
 from .names import is_name_shaped, kind_of
 from .parties import TO_NOUN, phrases
 
@@ -136,7 +137,17 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
         return (Value(owner.group("sender"), inferred),), addressees
     # "Asian Affairs Bureau [Ministry of Foreign Affairs, Japan], 'The Chinese Communist Problem'"
     # "A. Rapacki, 'Record of Conversation …'", "Iván Németh, 'Memorandum …'": the author, a person
-    author = re.match(r"^(?P<sender>[^,;:'‘\"“]+?(?:\s*\[[^\]]+\])?)\s*,\s*['‘\"“]", text)
+    # ("Faculty of … at Charles University, Prague, 'Resolution …'": the body's city after it)
+    author = re.match(
+        r"^(?P<sender>[^,;:'‘\"“]+?(?:\s*\[[^\]]+\])?)(?:,\s*(?P<city>[A-Z][\w\-]*(?:\s[A-Z][\w\-]*)?))?\s*,\s*['‘\"“]",
+        text,
+    )
+    if (
+        author
+        and author.group("city")
+        and not (is_city(author.group("city")) and kind_of(author.group("sender")) == "group")
+    ):
+        author = None
     if (
         author
         # "From the Journal of V.M. Molotov, 'The Reception of …'": a source, no author's name
