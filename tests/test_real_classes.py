@@ -14,7 +14,7 @@ from lodpub.sources.archival import split_statement
 from lodpub.sources.citation import read_citation, sentences
 from lodpub.sources.closing import from_line
 from lodpub.sources.names import is_role
-from lodpub.sources.parties import phrases
+from lodpub.sources.parties import address_line, phrases
 from lodpub.sources.places import dateline, header_place, place_line, title_place
 from lodpub.sources.text import Line
 from lodpub.sources.titles import title_parties
@@ -625,3 +625,28 @@ def test_o_p_a_services_document_and_a_bodys_city_before_the_title() -> None:
     assert [v.text for v in senders] == ["Faculty of Law at Oslo University"]
     senders, _ = title_parties(Value("Jan Nowak, Brother, 'Resolution of the Students'", HERE))
     assert senders == ()  # no city after the name: no author read
+
+
+def test_o_p_addresses_by_form_of_address_and_the_editors_to() -> None:
+    """ "To His Excellency" / "the Minister of Foreign Affairs": the form of address, then who he
+    is; "[To the] X and the Y:" after a cable form's head lines is the address."""
+    found, taken = address_line(
+        [(3, "To His Excellency"), (4, "the Minister of Foreign Affairs"), (5, "Oslo")]
+    )
+    assert [v.text for v in found] == ["the Minister of Foreign Affairs"] and taken == 2
+    head = [
+        (1, "Cable sent by the Ministry of Foreign Affairs"),
+        (2, "Receiver: Kashgar"),
+        (3, "Level: Normal"),
+        (4, "Dispatch No. 7"),
+        (5, "Subject: The Reply"),
+        (6, "[To the] Gansu Foreign Affairs Office and the Party Committee of the [Gansu] Province:"),
+        (7, "The ministry informs the office."),
+    ]
+    found, taken = address_line(head)
+    assert [v.text for v in found] == [
+        "Gansu Foreign Affairs Office",
+        "the Party Committee of the [Gansu] Province",
+    ]
+    assert taken == 6
+    assert address_line([(1, "Receiver: Kashgar"), (2, "The ministry informs the office.")]) == ((), 0)

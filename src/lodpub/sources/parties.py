@@ -260,7 +260,24 @@ _TO_FROM = re.compile(r"\s+from\s*:?\s+", re.I)
 
 def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
     """The addressees an address line names among the first lines of a letter, and how many
-    lines it and the lines before it take (service lines such as ``Top Secret`` are passed over)."""
+    lines it and the lines before it take (service lines such as ``Top Secret`` are passed over).
+    The editors' ``[To the] X and Y:`` marks an address further down a cable form's head too."""
+    found, taken = _address_at_head(lines)
+    if found or taken:
+        return found, taken
+    for position, (number, raw) in enumerate(lines[:12]):
+        bracketed = _BRACKETED_TO.match(collapse(raw))
+        if bracketed:
+            found = phrases(bracketed.group("who"), Evidence(number, collapse(raw)))
+            return (found, position + 1) if found else ((), 0)
+    return (), 0
+
+
+_BRACKETED_TO = re.compile(r"^\[\s*to(?:\s+the)?\s*\]\s*(?P<who>[^:]+):$", re.I)
+_EXCELLENCY = re.compile(r"^(?:his|her|your)\s+excellency$", re.I)
+
+
+def _address_at_head(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
     for position, (number, raw) in enumerate(lines[:4]):
         text = collapse(raw)
         if not text:
@@ -274,6 +291,7 @@ def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
             or text.lower().startswith(("for the attention of", "attention:"))
             or (text.endswith(":") and len(match.group("who").split()) <= 4)  # "To Szyszko:"
             or match.group("who").startswith("[")  # "To [Foreign Minister Olszowski]"
+            or _EXCELLENCY.match(match.group("who"))  # "To His Excellency" / "the Minister of …"
         ):
             who = NOTE_NUMBER.sub("", _TO_FROM.split(match.group("who"), maxsplit=1)[0]).strip(" ,.:")
             who = re.sub(r":\s*\([^()]*\)$", "", who)  # "To Ambassador Jiao [Ruoyu]: (Secret)"
@@ -282,6 +300,9 @@ def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
             # "TO THE CENTRAL COMMITTEE" / "Comrade X": one address; "Comrade Yugov," is the greeting
             if following.lower().startswith("comrade") and not following.endswith((",", "!")):
                 who = f"{who} {collapse(lines[position + 1][1])}"
+                taken += 1
+            elif _EXCELLENCY.match(who) and following:  # the form of address, then who he is
+                who = collapse(following).strip(" ,.:")
                 taken += 1
             where = Evidence(number, collapse(" ".join(t for _, t in lines[position:taken])))
             found = phrases(who, where)  # "Member of Politburo …, Comrade Hermann Axen"
