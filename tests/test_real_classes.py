@@ -650,3 +650,18 @@ def test_o_p_addresses_by_form_of_address_and_the_editors_to() -> None:
     ]
     assert taken == 6
     assert address_line([(1, "Receiver: Kashgar"), (2, "The ministry informs the office.")]) == ((), 0)
+
+
+@pytest.mark.parametrize(
+    ("title", "senders"),
+    [
+        ("Cable from Norwegian observer at the United Nations (Hansen)", ["Hansen"]),
+        (
+            "Telegram from Norwegian Delegation at the 5th Session of the UN General Assembly (Ola Berg), New York",
+            ["Norwegian Delegation at the 5th Session of the UN General Assembly", "Ola Berg"],
+        ),
+        ("Telegram from Norwegian observer at the United Nations (Oslo)", []),  # a city in brackets
+    ],
+)
+def test_o_p_an_offices_holder_in_brackets(title: str, senders: list[str]) -> None:
+    assert [v.text for v in title_parties(Value(title, HERE))[0]] == senders

@@ -119,6 +119,16 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
     )
     if own and kind_of(own.group("sender")) == "group" and is_name_shaped(own.group("sender")):
         return (Value(own.group("sender"), inferred),), ()
+    # "Cable from Swiss observer at the United Nations (Thalmann)", "Telegram from Brazilian
+    # Delegation at the 17th Session of the UN General Assembly (Afonso Arinos), New York": the
+    # holder of the office in brackets sent it (with the body, where a body is named)
+    signed = _SIGNED_FROM.match(text)
+    if signed and " to " not in signed.group("body") and _holder(signed.group("who")):
+        body, who = signed.group("body"), Value(signed.group("who"), inferred)
+        if kind_of(body) == "group" and is_name_shaped(body):
+            return (Value(body, inferred), who), ()
+        if _OFFICE_WORD.search(body):
+            return (who,), ()
     # "Boleslaw Bierut's Notes to a Conversation with Stalin", "Rezső Nyers’s Typed Notes to
     # Miklós Németh on …": the document's owner wrote it (and a person after "to" received it)
     owner = re.match(
@@ -191,6 +201,27 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
             return (), ()  # a phrase that is no name: assert nothing from this title
         return senders, addressees
     return (), ()
+
+
+_SIGNED_FROM = re.compile(
+    rf"^{_PART}{_KINDS}\s+from\s+(?P<body>[^()]+?)\s*\((?P<who>[^()]+)\)(?:\s*,\s*[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)?$",
+    re.I,
+)
+_OFFICE_WORD = re.compile(
+    r"\b(?:observer|representative|delegate|ambassador|envoy|consul|minister|attach[ée]|counsell?or)\b", re.I
+)
+
+
+def _holder(span: str) -> bool:
+    """A person's name in brackets: one to three capitalised words, no body's word, no city."""
+    words = span.split()
+    return (
+        0 < len(words) <= 3
+        and all(w[:1].isupper() for w in words)
+        and is_name_shaped(span)
+        and kind_of(span) != "group"
+        and not is_city(span)
+    )
 
 
 def _split_at_to(groups: dict[str, str | None]) -> dict[str, str | None]:
