@@ -665,3 +665,19 @@ def test_o_p_addresses_by_form_of_address_and_the_editors_to() -> None:
 )
 def test_o_p_an_offices_holder_in_brackets(title: str, senders: list[str]) -> None:
     assert [v.text for v in title_parties(Value(title, HERE))[0]] == senders
+
+
+def test_o_p_two_people_each_after_an_office() -> None:
+    """ "DPRK leader Kim Il and Korean Communist Leader Pak Honyong": each a person, the office
+    (with a country's or a party's word) before the name."""
+    senders, addressees = title_parties(
+        Value(
+            "Ciphered Telegram from DPRK leader Kim Il and Korean Communist Leader Pak Honyong to Stalin",
+            HERE,
+        )
+    )
+    assert [v.text for v in senders] == ["DPRK leader Kim Il", "Korean Communist Leader Pak Honyong"]
+    assert [v.text for v in addressees] == ["Stalin"]
+    assert [v.text for v in phrases("the Party and Government Delegation", HERE)] == [
+        "the Party and Government Delegation"
+    ]

@@ -113,10 +113,9 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     if both:
         return phrases(both[0], where) + phrases(both[1], where)
     pair = re.split(r"\s+(?:and|or)\s+", text)  # "Mao Zedong or Zhou Enlai": either of them
-    if len(pair) == 2 and all(
-        kind_of(p) == "person" and not GROUP_WORDS.search(p) and "," not in p for p in pair
-    ):
-        return tuple(Value(p.strip(), where) for p in pair)  # "Wu Xiuquan and Qiao Guanhua"
+    if len(pair) == 2 and all(_person_named(p) and "," not in p for p in pair):
+        # "Wu Xiuquan and Qiao Guanhua", "DPRK leader Kim Il Sung and South Korean Communist Leader X"
+        return tuple(Value(p.strip(), where) for p in pair)
     if len(pieces) == 2 and re.match(r"^(?:the\s+)?[A-Z]", pieces[0]) and _person_after_role(pieces[1]):
         return (Value(pieces[1], where),) if is_name_shaped(pieces[1]) else ()
     plural = re.match(r"^(?:cdes\.?|comrades)\s+", text, re.I)
@@ -211,6 +210,12 @@ _ROLE = re.compile(
     r"general\s+counsel|counsel)\b",
     re.I,
 )
+
+
+def _person_named(piece: str) -> bool:
+    """A person's name, maybe after an office that names a country or a party ("DPRK leader …")."""
+    named = without_role(piece)
+    return any(kind_of(p) == "person" and not GROUP_WORDS.search(p) for p in {piece, named})
 
 
 def _surname(piece: str) -> bool:
