@@ -270,3 +270,12 @@ def test_classes_of_the_blind_batches_m_and_n() -> None:
     )
     assert [h.text for h in found.holdings] == ["AVPRF, f. 0100, op. 51, por. 6, pap. 432, ll. 132-33"]
     assert [t.text for t in found.translators] == ["David Wolff"]
+
+
+def test_classes_of_the_blind_batches_q_and_r() -> None:
+    """Batches 2026-12-07-q and -r (tests/batches), each class on a made-up line of the form."""
+    from bench.fidelity import name_forms
+
+    # the scorer: brackets inside an archive's parentheses leave the name before them a form
+    forms = name_forms("ABC (formerly Centre for Old Papers [COP])")
+    assert {"abc", "cop", "formerly centre for old papers"} <= forms
