@@ -87,9 +87,16 @@ def name_forms(name: str) -> set[str]:
     for count in range(1, len(pieces) + 1):
         head = ", ".join(pieces[:count])
         forms.add(head)
-        for inner in re.findall(r"[(\[]([^)\]]+)[)\]]", head):
-            forms.add(inner)
-        forms.add(re.sub(r"\s*[(\[][^)\]]*[)\]]", "", head))
+        # brackets inside parentheses ("RGANI (formerly … Documentation [TsKhSD])"): the
+        # innermost first, so that each bracket's text and the name without it are forms
+        bare = head
+        while True:
+            inners = re.findall(r"[(\[]([^()\[\]]+)[)\]]", bare)
+            if not inners:
+                break
+            forms.update(inners)
+            bare = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", "", bare)
+            forms.add(bare)
     return {fold(f) for f in forms if f.strip()}
 
 
