@@ -135,7 +135,14 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
         if count > 1 and re.search(r"\d", head_of(count)):
             continue
         if parts[count - 1] and known(head_of(count)):
-            while count < len(parts) and not label(count) and _of_the_archive(parts[count], known):
+            city = False  # a country after the archive's city is a file's ("Budapest, Peru, XIX-J-1-j")
+            while (
+                count < len(parts)
+                and not label(count)
+                and _of_the_archive(parts[count], known)
+                and not (city and is_country(parts[count].strip()))
+            ):
+                city = city or is_city(parts[count].strip())
                 count += 1  # "…, Berlin (PolA AA)", "…, Warsaw", "…, Republic of Poland", "…, APRF"
             return head_of(count), rest_from(count)
     for count in range(len(parts) - 1, 0, -1):
