@@ -279,3 +279,26 @@ def test_classes_of_the_blind_batches_q_and_r() -> None:
     # the scorer: brackets inside an archive's parentheses leave the name before them a form
     forms = name_forms("ABC (formerly Centre for Old Papers [COP])")
     assert {"abc", "cop", "formerly centre for old papers"} <= forms
+    # an English gloss in brackets after an archive's name (and its siglum) is the archive's, a
+    # comma inside it too; the call number begins after it and the city
+    from lodpub.mapping.custody import _archive_of
+
+    authorities = Authorities.load(CORPUS / "authorities.toml")
+    known = lambda span: _archive_of(span, authorities) is not None  # noqa: E731
+    assert split_statement(
+        "Magyar Országos Levéltár (MOL) [Archives of Hungary], Budapest, Peru files, XIX-J-1-j, 3. d.",
+        known,
+    ) == (
+        "Magyar Országos Levéltár (MOL) [Archives of Hungary], Budapest",
+        "Peru files, XIX-J-1-j, 3. d.",
+    )
+    assert split_statement(
+        "Magyar Országos Levéltár (MOL) [Archives of Hungary, Budapest], M-KS 288. f. 4/12", known
+    ) == (
+        "Magyar Országos Levéltár (MOL) [Archives of Hungary, Budapest]",
+        "M-KS 288. f. 4/12",
+    )
+    assert split_statement("Magyar Országos Levéltár (MOL), [State Archive], XIX-J-1-k, 12. d.", known) == (
+        "Magyar Országos Levéltár (MOL), [State Archive]",
+        "XIX-J-1-k, 12. d.",
+    )

@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode, Triple
 
 from ..authorities import Authorities, Entity
 from ..model import ArchivalRef, Holding, Notice
-from ..sources.archival import archive_name, split_holdings, split_statement
+from ..sources.archival import archive_name, split_holdings, split_statement, without_gloss
 from ..sources.callnumbers import CallNumber, read_call_number
 from ..textutil import slug
 from .entities import describe_entity
@@ -44,10 +44,15 @@ def _known_archive(span: str, authorities: Authorities) -> Entity | None:
     """The archive a span names, or the one its leading parts name ("…, Warsaw")."""
     parts = span.split(", ")
     for count in range(len(parts), 0, -1):
-        found = authorities.archive(", ".join(parts[:count]))
+        found = _archive_of(", ".join(parts[:count]), authorities)
         if found is not None:
             return found
     return None
+
+
+def _archive_of(span: str, authorities: Authorities) -> Entity | None:
+    """The archive a span names, with or without the editors' gloss in brackets after it."""
+    return authorities.archive(span) or authorities.archive(without_gloss(span))
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ class Custody:
         self.ref = ref
         self.kept: list[Kept] = []
         self.notices: list[Notice] = []
-        known = lambda span: authorities.archive(span) is not None  # noqa: E731
+        known = lambda span: _archive_of(span, authorities) is not None  # noqa: E731
         statements: list[Holding] = []
         for holding in ref.holdings:
             if holding.archive is not None:
@@ -100,7 +105,7 @@ class Custody:
             at += 1
 
     def _read(self, holding: Holding, authorities: Authorities) -> None:
-        known = lambda span: authorities.archive(span) is not None  # noqa: E731
+        known = lambda span: _archive_of(span, authorities) is not None  # noqa: E731
         if holding.archive is not None:
             # the layout gives the archive apart ("Modern Records Archives (AAN), Warsaw")
             named = split_statement(holding.archive, known)

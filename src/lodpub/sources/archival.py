@@ -73,8 +73,11 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
     # "…, MOL). XIX-J-1-j": a stop after ")"; a comma inside curly quotes ("Maço “… 1,962//6223,”
     # Ministry …") cuts nothing, the quote closed after a comma cuts there
     # ("Warsaw (AMSZ) z-Depesze, …": a siglum in brackets ends the archive's name too)
+    # ("… Levéltár (MOL) [Hungarian National Archives, Budapest]": a bracketed gloss after the
+    # name is the name's, its commas too)
     separator = (
-        r"(?:,(?![^“”]*”)|(?<=,”)\s|(?<=[A-Z]\))\s(?=[^\s,;(])|:(?=\s)|(?<=\))\.(?=\s))\s*(?![^()]*\))"
+        r"(?:,(?![^“”]*”)|(?<=,”)\s|(?<=[A-Z]\))\s(?=[^\s,;(\[])|:(?=\s)|(?<=\))\.(?=\s))\s*(?![^()]*\))"
+        r"(?![^\[\]]*\])"
     )
     cuts = [0] + [m.end() for m in re.finditer(separator, statement)]
     ends = [m.start() for m in re.finditer(separator, statement)] + [len(statement)]
@@ -192,7 +195,15 @@ def _of_the_archive(piece: str, known: Callable[[str], bool]) -> bool:
         piece.strip("()"), known, strict=True
     ):
         return True
+    if re.fullmatch(r"\[[^\[\]\d]+\]", piece):
+        return True  # "…, [Hungarian National Archive–State Archive]": the editors' gloss of the name
     return bool(_SIGLUM.match(piece) and known(piece))
+
+
+def without_gloss(name: str) -> str:
+    """``Magyar Országos Levéltár (MOL) [Hungarian National Archives]`` -> the name without the
+    editors' gloss in brackets after it (the name as the archive writes it)."""
+    return re.sub(r"\s*,?\s*\[[^\[\]]+\]$", "", name.strip())
 
 
 def _archive_shaped(name: str) -> bool:
