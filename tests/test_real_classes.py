@@ -302,3 +302,10 @@ def test_classes_of_the_blind_batches_q_and_r() -> None:
         "Magyar Országos Levéltár (MOL), [State Archive]",
         "XIX-J-1-k, 12. d.",
     )
+    # a "from" line that ends in a colon heads a list, one that ends in "of" or names a diary a
+    # source; a party's siglum after a person's name is his party, not his name
+    assert from_line([(4, "from the Embassy:")]) is None
+    assert from_line([(4, "From the Journal of")]) is None
+    assert from_line([(4, "From the Diary of Comrade Petrov")]) is None
+    found = from_line([(4, "from Ivan Petrenko, KPU")])
+    assert found is not None and found.text == "Ivan Petrenko"
