@@ -309,3 +309,7 @@ def test_classes_of_the_blind_batches_q_and_r() -> None:
     assert from_line([(4, "From the Diary of Comrade Petrov")]) is None
     found = from_line([(4, "from Ivan Petrenko, KPU")])
     assert found is not None and found.text == "Ivan Petrenko"
+    # the East German and Romanian security services by their names are bodies
+    for title in ("Stasi Report on the Leipzig Fair", "Securitate Note on a Visiting Poet"):
+        senders, _ = title_parties(Value(title, HERE))
+        assert [s.text for s in senders] == [title.split()[0]]
