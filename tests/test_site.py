@@ -5,6 +5,9 @@ changes it."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -119,6 +122,32 @@ def test_every_resource_answers_as_serve_does_on_nginx_and_apache(
             assert (
                 requests.get(url + missing, headers={"Accept": "text/turtle"}, timeout=10).status_code == 404
             )
+
+
+def test_every_answer_says_nosniff_and_allows_only_the_site_s_own_style_and_script(
+    served: Serve, statics: dict[str, str]
+) -> None:
+    """On serve, nginx and Apache, pages, RDF, dumps, the VoID, the index JSON and 404s carry
+    `X-Content-Type-Options: nosniff` and the policy; the policy names by hash exactly the
+    inline style and script the pages hold (the letters page's script, on the static site)."""
+    paths = [TROOPS, TROOPS + "?format=ttl", "/", "/letters", "/dump/dataset.nq", "/.well-known/void"]
+    paths += ["/person/nobody", "/index/choices.json"]
+    for name, url in {"serve": served.url, **statics}.items():
+        for path in paths:
+            if name == "serve" and path.startswith("/index/"):
+                continue  # the static site's own index
+            answer = requests.get(url + path, headers={"Accept": "text/html"}, timeout=10)
+            where = (name, path, answer.status_code)
+            assert answer.headers.get("X-Content-Type-Options") == "nosniff", where
+            policy = answer.headers.get("Content-Security-Policy", "")
+            assert policy.startswith("default-src 'none'; ") and "frame-ancestors 'none'" in policy, where
+            assert answer.headers.get("Referrer-Policy") == "no-referrer", where
+            if answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/html"):
+                inline = re.findall(r"<(style|script)>(.*?)</\1>", answer.text, re.S)
+                assert inline, where
+                for kind, text in inline:
+                    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+                    assert f"{kind}-src 'sha256-{digest}'" in policy, (where, kind)
 
 
 def rows(page: str) -> list[str]:
@@ -282,3 +311,41 @@ def test_a_rebuilt_site_rewrites_only_what_an_edit_changes(tmp_path: Path) -> No
     build_and_site(fresh)
     assert files(site) == files(fresh)
     assert "person/petra-newname.html" in files(site) and "person/razdolescu-delia.html" in files(site)
+
+
+def test_a_site_holds_no_stray_temporary_file_after_any_run(dist: Path, tmp_path: Path) -> None:
+    """The dumps are hard links of the dist's: written twice (the second run finds the link in
+    place, where renaming one link over another would do nothing), the site has no `.tmp` file,
+    nor one that an older run left."""
+    out = tmp_path / "site"
+    for _ in range(2):
+        code, _, stderr = run("site", str(dist), "--out", str(out), "--quiet", "--config", os.devnull)
+        assert code == 0, stderr
+        assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    (out / "dump" / "dataset.nq.tmp").write_bytes(b"left by an older run")
+    (out / "dump" / "dataset.nq").unlink()
+    assert run("site", str(dist), "--out", str(out), "--quiet", "--config", os.devnull)[0] == 0
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("name", ["../victim.txt", "ABSOLUTE", "dump/../../victim.txt", "link/victim.txt"])
+def test_a_manifest_naming_files_outside_the_site_removes_nothing(
+    dist: Path, tmp_path: Path, name: str
+) -> None:
+    """A manifest changed to name a file outside the site folder (a parent path, an absolute
+    one, or through a symbolic link out of it): `lodpub site` stops with one message naming
+    it, and the file outside is untouched."""
+    out = tmp_path / "site"
+    assert run("site", str(dist), "--out", str(out), "--quiet", "--config", os.devnull)[0] == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (out / "link").symlink_to(tmp_path)
+    name = str(victim) if name == "ABSOLUTE" else name
+    manifest = out / ".lodpub-site.json"
+    data = json.loads(manifest.read_text())
+    data["files"][name] = "0" * 64  # a file the site had and no longer makes: removed, were it inside
+    manifest.write_text(json.dumps(data))
+    code, _, stderr = run("site", str(dist), "--out", str(out), "--quiet", "--config", os.devnull)
+    assert code == 2, stderr
+    assert stderr.startswith(f"error: {manifest}: names {name!r}, which is not a file inside {out}"), stderr
+    assert victim.read_text() == "keep me"

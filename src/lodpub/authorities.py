@@ -185,6 +185,9 @@ class Authorities:
         name, identity = bracketed_identity(phrase)
         name = without_role(name) if identity is None else name
         committee = _PARTY_CC.match(identity or name)  # "CPSU Central Committee", "CPSU CC"
+        if committee and committee.group("body") not in ("CC", "Central Committee"):  # the party's body
+            local = self._names.get(normalise_name(name)) or local_entity(identity or name, kinds)
+            return [local] if local is not None else []  # "CPSU Secretariat": not the party itself
         if committee:
             of_party = self._scan(f"CC of the {committee.group('party')}", kinds)[0]
             if of_party and all(e.key != committee.group("party").casefold() for e in of_party):
@@ -205,7 +208,9 @@ class Authorities:
 
 
 # A party's Central Committee written after the party's name: "CPSU Central Committee", "PZPR CC"
-_PARTY_CC = re.compile(r"^(?:the\s+)?(?P<party>[A-Z][\w\-]*)\s+(?:Central\s+Committee|CC)\s*$")
+_PARTY_CC = re.compile(
+    r"^(?:the\s+)?(?P<party>[A-Z][\w\-]*)\s+(?P<body>Central\s+Committee|CC|Secretariat|Politburo|Presidium)\s*$"
+)
 
 
 def local_entity(name: str, kinds: tuple[str, ...], kind: str | None = None) -> Entity | None:
@@ -215,10 +220,8 @@ def local_entity(name: str, kinds: tuple[str, ...], kind: str | None = None) -> 
     clean = _clean_name(strip_affiliation(name)[0])
     if not clean:
         return None
-    if kinds == ("place",):
-        return Entity(kind="place", key=slug(clean), label=clean, local=True)
-    if kinds == ("group",):
-        return Entity(kind="group", key=slug(clean), label=clean, local=True)
+    if kinds in (("place",), ("group",)):  # asked for one kind only
+        return Entity(kind=kinds[0], key=slug(clean), label=clean, local=True)
     kind = kind or kind_of(name) or _role_kind(clean)
     if kind is None or kind not in kinds:
         return None
@@ -420,6 +423,7 @@ def _archive_forms(text: str) -> list[str]:
     """The ways a span may name an archive: as it is, without "the", and for ``Name (SIGLUM)``
     the name and the siglum apart."""
     forms = [text, re.sub(r"^the\s+", "", text, flags=re.I)]
+    forms += [f"{text}."] if re.search(r"\b[A-Z]\.[A-Z]$", text) else []  # "A.N.I.C." lost its last stop
     paren = re.match(r"^(?P<name>.+?)\s*\((?P<siglum>[^()]+)\)$", text)
     if paren:
         forms += [paren.group("siglum"), paren.group("name")]

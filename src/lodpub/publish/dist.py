@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -159,9 +158,6 @@ class Dist:
         return [q.triple for q in found]
 
 
-_DUMP_NAME = re.compile(r"^(dataset|parts/(\d{4}|dataset))\.nq$")
-
-
 def read_entries(path: Path) -> list[GraphEntry]:
     """The graphs a graph index (graphs.tsv) lists, in its order: a graph in several parts (the
     entities graph) is one entry with a span per part, and a hash of the parts' hashes."""
@@ -173,15 +169,10 @@ def entries_of(path: Path, lines: Iterable[str], first: int = 2) -> list[GraphEn
     order; ``first`` is the number of the first line, for the error)."""
     entries: list[GraphEntry] = []
     number = first
-    files: set[str] = set()  # the dump names already checked
     try:
         for number, line in enumerate(lines, start=first):  # noqa: B007 - named in the error
             row = IndexRow.parse(line)
             iri = row.iri
-            if row.file not in files:
-                if not _DUMP_NAME.match(row.file):
-                    raise ValueError(f"{row.file!r} is not an N-Quads dump of a build")
-                files.add(row.file)
             span = Span(row.file, row.offset, row.size, row.triples, row.sha256)
             if entries and entries[-1].iri == iri:
                 spans = (*entries[-1].spans, span)

@@ -30,6 +30,7 @@ from ..settings import Settings
 from ..site import BadParameter, Page, site_of
 from ..site.catalogue import Catalogue
 from ..site.described import describe
+from ..site.policy import SECURITY_HEADERS
 from ..write.jsonld import Context
 from ..write.layout import VOID
 from ..write.rdf import representation
@@ -163,7 +164,7 @@ class App:
         except LodpubError as error:
             answer = plain(500, str(error))
         self.let_go()
-        headers = [("Content-Type", answer.media), *answer.headers.items()]
+        headers = [("Content-Type", answer.media), *answer.headers.items(), *SECURITY_HEADERS.items()]
         if isinstance(answer.body, Path):
             size = answer.body.stat().st_size
             start_response(_status(answer.status), [*headers, ("Content-Length", str(size))])

@@ -8,6 +8,8 @@ further pages. Static servers weigh media types by order, not by q-values (a cli
 
 from __future__ import annotations
 
+from .policy import SECURITY_HEADERS
+
 MEDIA = {
     "html": "text/html",
     "ttl": "text/turtle",
@@ -17,7 +19,12 @@ MEDIA = {
 
 
 def nginx_conf(root: str = "/srv/lodpub-site", listen: str = "80") -> str:
-    """An nginx ``http`` context fragment: two maps and the server (put it in ``conf.d/``)."""
+    """An nginx ``http`` context fragment: two maps and the server (put it in ``conf.d/``). The
+    security headers are set in each location that sets one of its own (nginx does not pass the
+    server's ``add_header`` to those)."""
+    headers = SECURITY_HEADERS.items()
+    security = "".join(f'\n        add_header {name} "{value}" always;' for name, value in headers)
+    server_security = security.replace("\n        ", "\n    ")
     return f"""# lodpub static site: content negotiation as `lodpub serve` does it.
 # Include in nginx's http context; set root and listen.
 map $http_accept $lodpub_accept {{
@@ -54,9 +61,9 @@ server {{
         application/gzip gz;
         application/json json;
     }}
-    default_type application/octet-stream;
+    default_type application/octet-stream;{server_security}
     location = / {{
-        add_header Vary Accept always;
+        add_header Vary Accept always;{security}
         try_files /index.$lodpub_format =404;
     }}
     location = /letters {{
@@ -77,7 +84,7 @@ server {{
         return 404;
     }}
     location / {{
-        add_header Vary Accept always;
+        add_header Vary Accept always;{security}
         try_files $uri$lodpub_page.$lodpub_format $uri.$lodpub_format =404;
     }}
 }}
@@ -87,6 +94,8 @@ server {{
 def apache_conf(root: str = "/srv/lodpub-site", listen: str = "80") -> str:
     """An Apache httpd ``VirtualHost`` (mod_rewrite, mod_headers, mod_mime)."""
     types = "\n".join(f'    AddType "{media}; charset=utf-8" .{ext}' for ext, media in MEDIA.items())
+    headers = SECURITY_HEADERS.items()
+    security = "\n".join(f'    Header always set {name} "{value}"' for name, value in headers)
     return f"""# lodpub static site: content negotiation as `lodpub serve` does it.
 # Needs mod_rewrite, mod_headers and mod_mime; set DocumentRoot and the port.
 <VirtualHost *:{listen}>
@@ -133,5 +142,6 @@ def apache_conf(root: str = "/srv/lodpub-site", listen: str = "80") -> str:
     RewriteRule ^(.*)$ $1.%{{ENV:LODPUB_FORMAT}} [L,E=LODPUB_NEGOTIATED:1]
     RewriteRule ^ - [R=404,L]
     Header always merge Vary Accept env=LODPUB_NEGOTIATED
+{security}
 </VirtualHost>
 """

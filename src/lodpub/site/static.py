@@ -33,6 +33,7 @@ from ..errors import ConfigError
 from ..publish.dist import Dist, GraphEntry, read_entries
 from ..publish.store import PersistentStore, segment_file, store_folder
 from ..settings import Settings
+from ..write.atomic import contained, write_file
 from ..write.jsonld import Context
 from ..write.layout import CONTEXT, INDEX, VOID
 from ..write.rdf import representation
@@ -94,7 +95,7 @@ def write_site(dist: Path, out: Path, settings: Settings, progress: Progress | N
         finally:
             catalogue.close()
     index = (dist / INDEX).read_bytes()
-    _write_atomic(
+    write_file(
         out / MANIFEST,
         json.dumps(
             {"base": source.base_iri, "index": index.decode("utf-8"), "files": writer.files},
@@ -348,7 +349,7 @@ class _Writer:
             self.kept += 1
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, data)
+        write_file(target, data)
         self.written += 1
 
     def link(self, name: str, source: Path) -> None:
@@ -361,7 +362,11 @@ class _Writer:
             self.kept += 1
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
+        target.with_name(target.name + ".tmp").unlink(missing_ok=True)  # left by lodpub 0.x
+        if target.is_file() and os.path.samefile(source, target):
+            self.kept += 1  # a link of it already (renaming a link over another does nothing)
+            return
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         tmp.unlink(missing_ok=True)
         try:
             os.link(source, tmp)
@@ -386,14 +391,15 @@ class _Writer:
 
 
 def _read_manifest(out: Path) -> dict[str, object]:
+    """The manifest of the site in ``out`` (nothing when there is none or it is not JSON); every
+    file it names must lie inside ``out`` (it says which files a run may remove)."""
     try:
         found = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return found if isinstance(found, dict) else {}
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    if not isinstance(found, dict):
+        return {}
+    files = found.get("files")
+    for name in files if isinstance(files, dict) else ():
+        contained(out, str(name), out / MANIFEST)
+    return found

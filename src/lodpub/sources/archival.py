@@ -47,13 +47,33 @@ _CALL_WORD = re.compile(
 
 
 def looks_archival(statement: str) -> bool:
+    """A statement that may be archival: a call word or a number, an archive word, a siglum
+    alone (``AVP RF``), or a name and its city (``Gorbachev Foundation, Moscow``). Whether it
+    names an archive is the authority data's to say (in the mapping)."""
+    parts = [p.strip() for p in statement.strip(" .").split(",")]
     return bool(
-        _CALL_WORD.search(statement) or re.search(r"\d", statement) or _ARCHIVE_WORD.search(statement)
+        _CALL_WORD.search(statement)
+        or re.search(r"\d", statement)
+        or _ARCHIVE_WORD.search(statement)
+        or is_siglum(statement)
+        or (len(parts) == 2 and is_name_shaped(parts[0], longest=6) and is_city(parts[1]))
     )
 
 
+# An archive's siglum alone: "AAN", "AVP RF", "AVP SSSR", "SAPMO-BArch", "A.N.I.C."
+_SIGLUM_ALONE = re.compile(
+    r"^(?:(?:[A-Z]\.){2,}[A-Z]?|[A-Z][A-Za-z\-]*[A-Z][A-Za-z\-]*(?:\s+[A-Z]{2,5}){0,2})$"
+)
+
+
+def is_siglum(statement: str) -> bool:
+    """True for a statement that is an archive's siglum and nothing else."""
+    return bool(_SIGLUM_ALONE.match(statement.strip(" .")))
+
+
 _ARCHIVE_WORD = re.compile(
-    r"\b(?:archives?|archiv\w*|arhiv\w*|archiwum|archivum|levéltár\w*|archivio|archivo|archief|"
+    # a compound's archive word too: "Bundesarchiv", "Staatsarchiv", "Riksarkivet"
+    r"\b(?:archives?|\w*archiv\w*|arhiv\w*|archiwum|archivum|levéltár\w*|archivio|archivo|archief|\w+arkiv\w*|"
     r"arkhiv|library|records\s+administration|papers)\b",
     re.I,
 )
@@ -120,7 +140,10 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
             return head_of(count), rest_from(count)
     for count in range(len(parts) - 1, 0, -1):
         tail = statement[cuts[len(parts) - count] :].strip()
-        if known(tail):
+        named = parts[len(parts) - count :]  # "…, KC PZPR, AAN, Warsaw": the archive and its city
+        while len(named) > 1 and _place_of_archive(named[-1], known, strict=True):
+            named.pop()
+        if known(tail) or known(", ".join(named)):
             return tail, statement[: ends[len(parts) - count - 1]].strip(" ,:")
     words = parts[0].split(" ") if parts else []
     for count in range(len(words) - 1, 0, -1):
@@ -128,6 +151,20 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
         if known(head):
             return head, statement[len(head) :].strip(" ,")
     # Not in the authority data: an archive by its name's own words, never by position alone.
+    # "the National Security Archive RADD/READD Collection": a named collection run on after
+    # the archive's name is its call number
+    run_on = (
+        re.match(r"^(?P<name>.+?\b(?i:archives?|library))\s+(?P<collection>\S.*)$", parts[0])
+        if parts
+        else None
+    )
+    if (
+        run_on
+        and len(parts) == 1
+        and _archive_shaped(run_on.group("name"))
+        and _COLLECTION.match(run_on.group("collection"))
+    ):
+        return run_on.group("name"), run_on.group("collection")
     if parts and has_archive_word(parts[0]) and _archive_shaped(parts[0]):
         count = 1
         while (
@@ -138,8 +175,9 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
             count += 1  # "SED Archives, IfGA, ZPA, J IV 2/202/130": the sub-units' sigla
         rest = rest_from(count)
         # what follows holds no number (sub-units, series names): no call number we can tell
-        # apart; it stays in the verbatim citation
-        return head_of(count), rest if re.search(r"\d", rest) else ""
+        # apart; it stays in the verbatim citation. A named collection ("“Soviet Flashpoints”
+        # Collection") is one.
+        return head_of(count), rest if re.search(r"\d", rest) or _COLLECTION.match(rest) else ""
     # "Fond 100, op. 50, …, Russian Foreign Ministry archives, Moscow, original in Chinese":
     # the last part that names an archive, after the call number, with its city and country
     # (and a note on the original) after it
@@ -155,13 +193,19 @@ def split_statement(statement: str, known: Callable[[str], bool]) -> tuple[str, 
     return None
 
 
+# A collection by its name: "“Soviet Flashpoints” Collection", "RADD/READD Collection"
+_COLLECTION = re.compile(r"^(?:the\s+)?[\"“]?[A-Z][^,;()]*?[\"”]?\s+Collection$")
+
+
 # "original in Chinese": the citation's note of the original's language, after the archive
 _ORIGINAL_NOTE = re.compile(r"^(?:the\s+)?original\s+in\s+(?P<language>[A-Z][a-z]+)$")
 
 
 # A sentence that opens with a call number: a fond word, a Roman-numbered series, a number.
+# "Cable no. 153, from X, 10/30/1962": the number of a document in the file opens one too.
 CALL_START = re.compile(
-    r"^(?:[IVXLC]+-[A-Za-z0-9]|(?:f|fond|fonds|op|opis|d|delo|l|ll|rg|box|file|dosar|sygn|sign)\.?\s*\d|\d)",
+    r"^(?:[IVXLC]+-[A-Za-z0-9]|(?:f|fond|fonds|op|opis|d|delo|l|ll|rg|box|file|dosar|sygn|sign)\.?\s*\d|\d"
+    r"|(?:cable|telegram|ciphergram|dispatch|report|letter|note)\s+(?:no\.?|nr\.?|#)\s*\d)",
     re.I,
 )
 _SIGLUM = re.compile(r"^[A-Z][A-Za-z]{0,3}[A-Z][A-Za-z]{0,3}$")  # IfGA, ZPA, AMSZ

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..model import Edition, Evidence, Holding, Value
 from ..textutil import collapse
-from .archival import CALL_START, has_archive_word, looks_archival
+from .archival import CALL_START, has_archive_word, is_siglum, looks_archival
 from .dates import is_unknown, parse_date
 from .names import is_name_shaped, strip_affiliation
 
@@ -45,10 +45,23 @@ _EDITION = re.compile(
     r"|\bdocument\s+(?:no\.?|nr\.?|number)\s*\d+\w*\s+in\b"
     r"|^(?:CWIHP|NKIDP|NPIHP|CWIHP\s+Bulletin|Cold\s+War\s+International\s+History\s+Project)?\s*"
     r"(?:working\s+paper|bulletin|e-dossier)\s+(?:no\.?\s*|#\s*|nr\.?\s*)?\d+"
-    r"|^included\s+in\s+(?:the\s+)?(?:document\s+reader|reader|collection|volume|book|documentary)\b"
+    r"|^included\s+in\s+(?:the\s+)?(?:document\s+reader|reader|collection|volume|book|documentary|"
+    r"(?:(?:CWIHP|NKIDP|NPIHP)\s+)?(?:e-dossier|working\s+paper|bulletin)\b)"
+    # "Protokoły posiedzeń …, edited by A. Kochański, pp. 71-77": an edited volume and its pages
+    r"|,\s*edited\s+by\s+[^,]+,\s*(?:et\s+al\.?,\s*)?(?:vol\.?\s*\d+,\s*)?pp?\.\s*\d"
+    # 'A. Werblan, "Tajemne karty …," Dziś': an author and an article's quoted title
+    r"|^(?:[A-Z]\.\s*)+[A-Z][\w\-]+,\s*[\"“][^\"”]+[\"”]"
     r"|\bin\s+[^()]*\(\s*(?:1[89]|20)\d{2}\s*\)"
     r"|\(\s*[^():]+:\s*[^()]+,\s*(?:1[89]|20)\d{2}\s*\)"
     r"|\*[^*]+\*",
+    re.I,
+)
+# "ZX vol. 4, p. 509", "Zhou Enlai nianpu, 1949-1976, vol 1, p. 367": a printed work's volume and
+# page, where no archive's word and no file's word is
+_VOLUME_PAGE = re.compile(r"\bvol\.?\s*\d+[a-z]?,\s*pp?\.\s*\d+(?:\s*[-–]\s*\d+)?$", re.I)
+_FILE_WORD = re.compile(
+    r"(?:^|[\s,(])(?:f|ff|fond|fonds|fund|op|opis|d|delo|l|ll|list|listy|file|dosar|folder|box|sygn|inv|k)"
+    r"\.?\s*\d",
     re.I,
 )
 _REEL = re.compile(r"\b(?:microfilm|microfiche)\b.*\b(?:reel|roll|fiche)\s+\d", re.I)
@@ -110,12 +123,28 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
     unrecognised: list[str] = []
     edition_text = None  # the edition being read: a book title may hold full stops
     last_holding = False  # the sentence before was an archival statement
-    for sentence in [piece for whole_sentence in sentences(rest) for piece in _credit_apart(whole_sentence)]:
+    pieces = [
+        part
+        for whole_sentence in sentences(rest)
+        for piece in _credit_apart(whole_sentence)
+        for bit in _edition_apart(piece)
+        for part in _label_apart(bit)
+    ]
+    for sentence in pieces:
         holding = False
-        if edition_text is not None and not _CREDIT.search(sentence) and not _EDITION_START.match(sentence):
+        if (
+            edition_text is not None
+            and not _CREDIT.search(sentence)
+            and not _EDITION_START.match(sentence)
+            and not _FURTHER_HOLDING.match(sentence)
+        ):
             edition_text = f"{edition_text}. {sentence}"  # "''April 1964. Bucharest Spring. How did …"
             editions[-1] = _edition(edition_text, where)
-        elif _EDITION.search(sentence):
+        elif _EDITION.search(sentence) or (
+            _VOLUME_PAGE.search(sentence)
+            and not _FILE_WORD.search(sentence)
+            and not has_archive_word(sentence)
+        ):
             edition_text = sentence
             editions.append(_edition(sentence, where))
         elif _CREDIT.search(sentence):
@@ -131,6 +160,17 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
             # microfilm the file was read on, part of its call number
             holdings[-1] = Holding(f"{holdings[-1].text}. {sentence}", where, also=holdings[-1].also)
             holding = True
+        elif (
+            last_holding
+            and is_siglum(holdings[-1].text)
+            and re.search(r"\d", sentence)
+            and not has_archive_word(sentence)
+            and not _FURTHER_HOLDING.match(sentence)
+        ):
+            # "AAN. KC PZPR, 2727, k. 113-20": the archive's siglum alone, then its call number
+            archive = holdings[-1].text
+            holdings[-1] = Holding(f"{archive}. {sentence}", where, archive, sentence, holdings[-1].also)
+            holding = True
         elif last_holding and CALL_START.match(sentence) and not has_archive_word(sentence):
             # "Hungarian National Archives (…, MOL). XIX-J-1-j India, 1983, …": the call number
             # of the archive just named, after a full stop
@@ -139,7 +179,8 @@ def read_citation(text: str, where: Evidence, cited: bool) -> Citation:
         else:
             for statement in _statements(sentence):
                 if looks_archival(statement):
-                    holdings.append(Holding(statement, where, also=statement != sentence.strip()))
+                    also = bool(_FURTHER_HOLDING.match(sentence.strip()))
+                    holdings.append(Holding(statement, where, also=also))
                     holding = True
                 else:
                     unrecognised.append(statement)
@@ -219,21 +260,44 @@ def _credit_apart(sentence: str) -> list[str]:
     match = _CREDIT_CLAUSE.search(sentence)
     if match is None or not match.start() or _CREDIT.search(sentence[: match.start()]):
         return [sentence]
-    if _EDITION_START.match(sentence) and re.match(r"[,;]\s*edited\b", sentence[match.start() :], re.I):
+    edited = re.match(r"[,;]\s*edited\b", sentence[match.start() :], re.I)
+    if edited and (_EDITION_START.match(sentence) or _EDITION.search(sentence)):
         return [sentence]  # "Also published in …, edited by Ioan Romulus Budura, (Bucharest, 2005)"
     return [sentence[: match.start()].strip(), sentence[match.end() :].strip()]
+
+
+# "Also available at the Diplomatic Archives of …", "Original available in the …", "On file at
+# the …": a further holding, named after the phrase
+_FURTHER_HOLDING = re.compile(
+    r"^(?:(?:a\s+)?cop(?:y|ies)\s+|also\s+|(?:the\s+)?originals?\s+(?:is\s+|are\s+)?)?"
+    r"(?:available|held|kept|on\s+file)\s+(?:at|in)\s+",
+    re.I,
+)
+# "Notes by O.A. Westad at TsKhSD, f. 5, …", "Notes of O.A. Westad, TsKhSD, …": a researcher's
+# notes of an archive's file; the archive and its call number follow
+_NOTES_OF = re.compile(
+    r"^(?i:(?:working|research|handwritten)\s+)?(?i:notes)\s+(?:taken\s+)?(?:by|of)\s+"
+    r"(?:[A-Z]\.\s*)*[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?(?:\s+(?:at|in)\s+|\s*,\s*)(?=[A-Z])"
+)
+# ", first published in CWIHP Special Working Paper 1" after a call number: the edition, apart
+_EDITION_CLAUSE = re.compile(r",\s*(?=(?:first\s+|also\s+)?(?:published|reprinted)\s+in\b)", re.I)
+
+
+def _edition_apart(sentence: str) -> list[str]:
+    """``TsKhSD, f. 89, op. 42, d. 59, first published in CWIHP Special Working Paper 1``: the
+    archival statement and the edition named after it, apart."""
+    match = _EDITION_CLAUSE.search(sentence)
+    head = sentence[: match.start()].strip() if match else ""
+    if match is None or not head or _EDITION.search(head) or not looks_archival(head):
+        return [sentence]
+    return [head, sentence[match.end() :].strip()]
 
 
 def _statements(sentence: str) -> list[str]:
     """A sentence as an archival statement; several archives in it are told apart in the
     mapping (``split_holdings``), where the archives are known."""
-    # "Also available at the Diplomatic Archives of …": a further holding, named after the phrase
-    sentence = re.sub(
-        r"^(?:(?:a\s+)?cop(?:y|ies)\s+|also\s+)?(?:available|held|kept)\s+(?:at|in)\s+",
-        "",
-        sentence.strip(),
-        flags=re.I,
-    )
+    sentence = _FURTHER_HOLDING.sub("", sentence.strip())
+    sentence = _NOTES_OF.sub("", sentence)
     return [sentence.strip()] if sentence.strip() else []
 
 
@@ -250,18 +314,34 @@ def credits(sentence: str) -> tuple[list[str], str | None]:
     language = None
     for clause in _CLAUSE.split(sentence):
         clause = re.sub(r"^(?:obtained|contributed|provided)\s+and\s+", "", clause.strip(), flags=re.I)
-        match = _TRANSLATED.search(clause)
+        match = _TRANSLATED.search(clause) or _TRANSLATOR_LABEL.match(clause)
         if not match:
             continue
-        language = language or match.group("from")
+        language = language or match.groupdict().get("from")
         for name in _NAME_LIST.split(match.group("names").strip(" .")):
-            person, _ = strip_affiliation(name.strip(" .;"))
+            person, _ = strip_affiliation(name.strip(" .;[]"))  # "… Cristoloveanu.]": a stray bracket
             person = _ACADEMIC.sub("", person)  # "Assistant Professor Kalina Bratanova"
+            person = _FOR_BODY.sub("", person)  # "Gary Goldberg for CWIHP": the body it was done for
             if person and is_name_shaped(person, longest=6):
                 names.append(person)
     return names, language
 
 
+# "English translation: Dwight E. Langston": the credit as a label, maybe run on after an edition
+_TRANSLATION_LABEL = re.compile(r"\s+(?=(?:[A-Z][a-z]+\s+)?[Tt]ranslation\s*:\s)")
+
+
+def _label_apart(sentence: str) -> list[str]:
+    """``Published in: Berliner Ausgabe, vol. 10 English translation: X``: the edition and the
+    translator's credit run on after it, apart."""
+    match = _TRANSLATION_LABEL.search(sentence)
+    if match is None or not match.start():
+        return [sentence]
+    return [sentence[: match.start()], sentence[match.end() :]]
+
+
+_TRANSLATOR_LABEL = re.compile(r"^(?:[A-Z][a-z]+\s+)?translation\s*:\s*(?P<names>.+)$", re.I)
+_FOR_BODY = re.compile(r"\s+for\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*$")
 _ACADEMIC = re.compile(
     r"^(?:(?:assistant|associate|adjunct|visiting|full)\s+)?(?:professor|prof\.|dr\.|doctor|docent)\s+", re.I
 )

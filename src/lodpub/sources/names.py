@@ -30,7 +30,7 @@ GROUP_WORDS = re.compile(
     r"union|front|league|academy|institute|university|archives?|cc|kc|ck|tsk|cpsu|cpc|ccp|pzpr|sed|"
     r"rwp|pcr|kpss|mfa|ussr|prc|dprk|gdr|frg|pzpr|kgb|stb|mgb|nkvd|stasi|securitate|tass|xinhua|people's\s+republic|"
     r"republic|leadership|group|organization|organisation|association|federation|workers|army|navy|"
-    r"forces|sovnarkom|comintern|cominform|foreign\s+ministry|state\s+department|desk)\b",
+    r"forces|sovnarkom|comintern|cominform|foreign\s+ministry|state\s+department|desk|services?)\b",
     re.IGNORECASE,
 )
 # "All Provincial Premiers", "the Ambassadors of the Socialist Countries": people as a body.
@@ -41,6 +41,7 @@ _PLURAL_BODY = re.compile(
 )
 _INITIALS = re.compile(r"^(?:[^\W\d_]{1,3}\.)+$")
 _WORD = re.compile(r"^[^\W\d_][\w'’\-]*\.?$")
+_ORDINAL = re.compile(r"^\d{1,3}(?:st|nd|rd|th)$")
 _SPACED = re.compile(r"^(?:[^\W\d_] ){2,}[^\W\d_]$")
 
 
@@ -64,7 +65,7 @@ def is_name_shaped(span: str, longest: int = 16) -> bool:
         bare = word.strip(".,'’\"")
         if not bare:
             continue
-        if bare.casefold() in CONNECTORS:
+        if bare.casefold() in CONNECTORS or _ORDINAL.match(bare):  # "2nd Department of the 1st Directorate"
             continue
         quoted = word.strip("'’‘\"“”")  # "the ''Securitate''": a name in quotes is still a name
         if _INITIALS.match(word) or (_WORD.match(quoted) and quoted[:1].isupper()):

@@ -40,9 +40,9 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     text = text if re.search(r"\b[A-Z]\.$", text) else text.rstrip(" .")
     if not text:
         return ()
-    via = re.search(r"\s*\[via\s+(?P<who>[^\]]+)\]\s*$", text, re.I)
-    if via:  # "Mao Zedong [via Terebin]": the addressee and the intermediary
-        return phrases(text[: via.start()], where) + phrases(via.group("who"), where)
+    via = re.search(r"\s*(?:\[via\s+(?P<who>[^\]]+)\]|,\s*via\s+(?P<after>[^,()\[\]]+))\s*$", text, re.I)
+    if via:  # "Mao Zedong [via Terebin]", "Mao Zedong, via Terebin": the addressee and the intermediary
+        return phrases(text[: via.start()], where) + phrases(via.group("who") or via.group("after"), where)
     signer = _signer_of_body(text, where)
     if signer:
         return signer
@@ -82,6 +82,9 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     text = ", ".join(pieces)
     if re.search(r"\b(?:meeting|session|conference|plenum|talks|conversation)s?$", text, re.I):
         return ()  # "Notes from Politburo Meeting": an occasion, no party
+    mixed = _party_list(text)
+    if mixed:
+        return tuple(Value(n, where) for n in mixed)
     listed = [n.strip() for n in _LIST.split(text) if n.strip()]
     if (
         2 <= len(listed) <= 4
@@ -89,8 +92,19 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
         and any(without_role(n) != n for n in listed)
     ):
         return tuple(Value(n, where) for n in listed)  # "Deputy Foreign Minister Yeh, President Jiang, …"
-    if len(pieces) >= 2 and _ROLE.match(pieces[1]) and kind_of(pieces[0]) == "person":
-        return (Value(pieces[0], where),)  # "Cde. G. Apresov, Consul General in Urumqi"
+    office = (
+        re.sub(r"^(?:the\s+)?(?:[A-Z][a-z]+\s+){1,2}(?=[A-Z])", "", pieces[1]) if len(pieces) >= 2 else ""
+    )
+    if (
+        len(pieces) >= 2
+        and (_ROLE.match(pieces[1]) or _ROLE.match(office))
+        and kind_of(pieces[0]) == "person"
+    ):
+        # "Cde. G. Apresov, Consul General in Urumqi", "Nikolai Novikov, Soviet Ambassador to the US"
+        return (Value(pieces[0], where),)
+    if len(pieces) == 2 and _ROLE.match(pieces[0]) and _surname(pieces[1]):
+        # "the General Secretary of the CC of the CPSU, Andropov": the office, then who holds it
+        return (Value(pieces[1], where),)
     if 2 <= len(pieces) <= 3 and all(
         (kind_of(p) == "person" and HONORIFICS.match(p)) or _INITIAL.match(p) for p in pieces
     ):
@@ -98,11 +112,10 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     both = _two_parties(text)
     if both:
         return phrases(both[0], where) + phrases(both[1], where)
-    pair = re.split(r"\s+and\s+", text)
-    if len(pair) == 2 and all(
-        kind_of(p) == "person" and not GROUP_WORDS.search(p) and "," not in p for p in pair
-    ):
-        return tuple(Value(p.strip(), where) for p in pair)  # "Wu Xiuquan and Qiao Guanhua"
+    pair = re.split(r"\s+(?:and|or)\s+", text)  # "Mao Zedong or Zhou Enlai": either of them
+    if len(pair) == 2 and all(_person_named(p) and "," not in p for p in pair):
+        # "Wu Xiuquan and Qiao Guanhua", "DPRK leader Kim Il Sung and South Korean Communist Leader X"
+        return tuple(Value(p.strip(), where) for p in pair)
     if len(pieces) == 2 and re.match(r"^(?:the\s+)?[A-Z]", pieces[0]) and _person_after_role(pieces[1]):
         return (Value(pieces[1], where),) if is_name_shaped(pieces[1]) else ()
     plural = re.match(r"^(?:cdes\.?|comrades)\s+", text, re.I)
@@ -116,6 +129,36 @@ def phrases(phrase: str | None, where: Evidence) -> tuple[Value, ...]:
     # "GDR Embassy to the People's Republic of Bulgaria": a mission's "to" is part of its name.
     shape = re.sub(r"\s+to\s+", " of ", text) if TO_NOUN.search(text) else text
     return (Value(text, where),) if is_name_shaped(shape) else ()
+
+
+def _party_list(text: str) -> list[str] | None:
+    """``the Chairman [Mao Zedong], Comrade [Liu] Shaoqi, and the Central Committee``, ``the
+    Chairman [Mao Zedong] and Comrades Liu [Shaoqi], Zhu [De], and Su Yu``: a list of three or
+    more people and bodies, each a name of its own (the editors' brackets read in to tell which);
+    "Comrades" before a list's name is the list's form of address."""
+    items = [
+        n.strip() for n in re.split(r",\s*(?:and\s+)?(?![^\[]*\])|\s+and\s+(?![^\[]*\])", text) if n.strip()
+    ]
+    if len(items) < 3 or len(items) > 8 or "," not in text:
+        return None
+    items = [re.sub(r"^(?:comrades|cdes\.?)\s+", "", n, flags=re.I) for n in items]
+    if any(_ROLE.match(n) and "[" not in n for n in items):
+        return None  # "John McNaughton, General Counsel, Department of Defense": a person's offices
+    # "Zhu [De]": a name the editors completed in brackets is a person's where no body's word is
+    kinds = [
+        kind_of(re.sub(r"[\[\]]", "", n)) or ("person" if "[" in n and not GROUP_WORDS.search(n) else None)
+        for n in items
+    ]
+    if not all(
+        k in ("person", "group") and is_name_shaped(n) and not is_city(n)
+        for n, k in zip(items, kinds, strict=True)
+    ):
+        return None
+    if "person" not in kinds or any(
+        k == "group" and not GROUP_WORDS.search(n) for n, k in zip(items, kinds, strict=True)
+    ):
+        return None
+    return items
 
 
 def _two_parties(text: str) -> list[str] | None:
@@ -169,6 +212,25 @@ _ROLE = re.compile(
 )
 
 
+def _person_named(piece: str) -> bool:
+    """A person's name, maybe after an office that names a country or a party ("DPRK leader …")."""
+    named = without_role(piece)
+    return any(kind_of(p) == "person" and not GROUP_WORDS.search(p) for p in {piece, named})
+
+
+def _surname(piece: str) -> bool:
+    """A person's name alone: one to three capitalised words, no body's word, no city."""
+    words = piece.split()
+    return (
+        0 < len(words) <= 3
+        and all(w[:1].isupper() for w in words)
+        and is_name_shaped(piece, longest=3)
+        and not GROUP_WORDS.search(piece)
+        and not is_city(piece)
+        and not is_role(piece)
+    )
+
+
 def _person_after_role(piece: str) -> bool:
     return bool(
         re.match(r"^(?:Prof\.|Professor|Comrade|Cde\.|Dr\.|Mr\.|Mrs\.|Ambassador|Marshal|General)\s", piece)
@@ -203,7 +265,24 @@ _TO_FROM = re.compile(r"\s+from\s*:?\s+", re.I)
 
 def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
     """The addressees an address line names among the first lines of a letter, and how many
-    lines it and the lines before it take (service lines such as ``Top Secret`` are passed over)."""
+    lines it and the lines before it take (service lines such as ``Top Secret`` are passed over).
+    The editors' ``[To the] X and Y:`` marks an address further down a cable form's head too."""
+    found, taken = _address_at_head(lines)
+    if found or taken:
+        return found, taken
+    for position, (number, raw) in enumerate(lines[:12]):
+        bracketed = _BRACKETED_TO.match(collapse(raw))
+        if bracketed:
+            found = phrases(bracketed.group("who"), Evidence(number, collapse(raw)))
+            return (found, position + 1) if found else ((), 0)
+    return (), 0
+
+
+_BRACKETED_TO = re.compile(r"^\[\s*to(?:\s+the)?\s*\]\s*(?P<who>[^:]+):$", re.I)
+_EXCELLENCY = re.compile(r"^(?:his|her|your)\s+excellency$", re.I)
+
+
+def _address_at_head(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
     for position, (number, raw) in enumerate(lines[:4]):
         text = collapse(raw)
         if not text:
@@ -217,6 +296,7 @@ def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
             or text.lower().startswith(("for the attention of", "attention:"))
             or (text.endswith(":") and len(match.group("who").split()) <= 4)  # "To Szyszko:"
             or match.group("who").startswith("[")  # "To [Foreign Minister Olszowski]"
+            or _EXCELLENCY.match(match.group("who"))  # "To His Excellency" / "the Minister of …"
         ):
             who = NOTE_NUMBER.sub("", _TO_FROM.split(match.group("who"), maxsplit=1)[0]).strip(" ,.:")
             who = re.sub(r":\s*\([^()]*\)$", "", who)  # "To Ambassador Jiao [Ruoyu]: (Secret)"
@@ -225,6 +305,9 @@ def address_line(lines: list[tuple[int, str]]) -> tuple[tuple[Value, ...], int]:
             # "TO THE CENTRAL COMMITTEE" / "Comrade X": one address; "Comrade Yugov," is the greeting
             if following.lower().startswith("comrade") and not following.endswith((",", "!")):
                 who = f"{who} {collapse(lines[position + 1][1])}"
+                taken += 1
+            elif _EXCELLENCY.match(who) and following:  # the form of address, then who he is
+                who = collapse(following).strip(" ,.:")
                 taken += 1
             where = Evidence(number, collapse(" ".join(t for _, t in lines[position:taken])))
             found = phrases(who, where)  # "Member of Politburo …, Comrade Hermann Axen"

@@ -20,7 +20,7 @@ from ..model import Basis, DateValue, Evidence, Value
 from ..textutil import collapse
 from .dates import parse_date
 from .gazetteer import is_city, is_country
-from .names import is_name_shaped
+from .names import is_name_shaped, kind_of
 from .text import Line, evidence
 
 _FROM = re.compile(r"^\s*from\s*:?\s+", re.I)
@@ -32,7 +32,9 @@ _HEADER = re.compile(
     r"cable|ciphergram|cryptogram)\s+)?from\s*:?|sent\s*:|sending\s*:|dispatched\s*:)\s+"
     r"(?P<place>[^\W\d_][\w'\-]*(?:\s+(?!(?:on|at)\b)[^\W\d_][\w'\-]*)?)"
     r"\s*(?:[.,;]?\s*$|\s+No\.?\s*\d[\w/\-]*\b.*$|,\s*\d.*$|,?\s+\d.*$|\.\s*[A-Z].*$"
-    r"|,?\s+(?:on|at)\s+\d.*$|,\s*D\.\s*C\.,?.*$|\s+File\b.*$)",
+    r"|,?\s+(?:on|at)\s+\d.*$|,\s*D\.\s*C\.,?.*$|\s+File\b.*$"
+    # "Sent: China, January 5, 1974, 15:20": the date after a comma; "Sent from Pyongyang by wire on …"
+    r"|,\s*[^,\d]*\d{1,2},?\s+(?:1[5-9]|20)\d{2}\b.*$|\s+by\s+(?:wire|cable|telegraph|radio|courier)\b.*$)",
     re.I,
 )
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]")
@@ -55,6 +57,11 @@ _TITLE_ROUTE = re.compile(
     r"(?P<place>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)(?:\s+to\s+(?P<to>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)|(?=,|\s*$))",
     re.I,
 )
+_TITLE_END_CITY = re.compile(
+    r",\s*(?P<place>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)(?:,\s*(?P<date>[^,()]*\d[^,()]*))?"
+    r"(?:\s*\((?:excerpts?|extracts?)\))?\s*$",
+    re.I,
+)
 # a preposition or a label opens a party or a subject, never a place's name
 _NOT_PLACE = re.compile(r"^(?:with|to|for|by|of|re|about|concerning|regarding|subject|attn)\b", re.I)
 _BRACKETED_CITY = re.compile(r"\bfrom\s+[^()]+?\s*\((?P<place>[^()]+)\)\s+to\b", re.I)
@@ -72,6 +79,11 @@ def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
         found = parse_date(inside.group("date"), evidence(line), whole=True)
         if found is not None:
             return found, Value(inside.group("place"), evidence(line))
+    district = _DISTRICT_DATELINE.match(collapse(plain))  # "Mexico, DF, 7 November 1962"
+    if district and is_name_shaped(district.group("city"), longest=3):
+        found = parse_date(district.group("date"), evidence(line), whole=True)
+        if found is not None:
+            return found, Value(district.group("place"), evidence(line))
     head, comma, tail = _FROM.sub("", plain.strip()).partition(",")
     route = _ROUTE.match(head.strip())  # "From Moscow to Warsaw, September 24, 1976": from the first
     if route and is_city(route.group("place")) and is_city(route.group("to")):
@@ -86,9 +98,37 @@ def dateline(line: Line) -> tuple[DateValue | None, Value | None]:
     places = re.split(r"\s+[-–]\s+", head.strip())  # "Moscow - Bucharest": each part is a name
     if _NOT_PLACE.match(head.strip()):
         return found, None  # "WITH CDE. LIU SHAOQI, 6 April 1955": a heading's party, no place
-    if found is not None and all(is_name_shaped(part, longest=5) for part in places):
+    if found is not None and letterhead_city(head) is not None:
+        return found, Value(letterhead_city(head) or "", evidence(line))
+    if found is not None and all(
+        is_name_shaped(part, longest=5) and not re.search(r"\d", part) for part in places
+    ):
         return found, Value(head.strip(), evidence(line))
     return None, None
+
+
+def letterhead_city(head: str) -> str | None:
+    """``1st Directorate (Intelligence) Prague``: a body's name, then the city of the dateline
+    (a gazetteer city) on the same line; the city, or None."""
+    words = head.strip().split()
+    for size in (2, 1):
+        city, body = " ".join(words[-size:]), " ".join(words[:-size])
+        if (
+            len(words) > size
+            and is_city(city)
+            and kind_of(body) == "group"
+            and is_name_shaped(body, longest=8)
+        ):
+            return city
+    return None
+
+
+# A capital's federal district after its name: "Mexico, DF", "Mexico, D. F.", "Washington, DC"
+_DISTRICT = r",\s*D\.?\s?[CF]\.?"
+_DISTRICT_DATELINE = re.compile(
+    rf"^(?P<place>(?P<city>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?){_DISTRICT})\s*(?:,|\s[-–]\s)\s*(?P<date>.+)$"
+)
+_DISTRICT_ALONE = re.compile(rf"^(?P<city>[^\W\d_][\w'\-]*(?:\s+[^\W\d_][\w'\-]*)?){_DISTRICT}$")
 
 
 # "16th May", "May 16": a day and a month, the year left to the date line
@@ -122,13 +162,14 @@ def place_line(line: Line, following: Line | None = None) -> Value | None:
         found = parse_date(before, evidence(line))
         if found is not None and found.month is not None:
             return Value(city.strip(), evidence(line))
+    district = _DISTRICT_ALONE.match(plain)  # "Washington, DC" / "29 October 1962"
     if (
         following is not None
-        and is_city(plain)
-        and plain == line.text.strip()
+        and (is_city(plain) or (district is not None and is_city(district.group("city"))))
+        and plain == collapse(line.text).strip(" .")
         and parse_date(following.text, evidence(following), whole=True) is not None
     ):
-        return Value(plain, evidence(line))
+        return Value(collapse(line.text).strip(" ,") if district else plain, evidence(line))
     return None
 
 
@@ -159,4 +200,11 @@ def title_place(title: Value) -> Value | None:
     trailing = _TRAILING_CITY.search(text)  # "Letter, Jorge Risquet to Fidel Castro, Luanda"
     if trailing and is_city(trailing.group("place")):
         return Value(trailing.group("place"), inferred)
+    # "Minutes of … Conversation, Sofia", "Minutes of the Council of Ministers, The Hague, 19
+    # October 1962 (excerpt)": a city last in the title, or before the title's date at its end
+    last = _TITLE_END_CITY.search(text)
+    if last and is_city(last.group("place")):
+        date = last.group("date")
+        if date is None or parse_date(date, inferred, whole=True) is not None:
+            return Value(last.group("place"), inferred)
     return None

@@ -15,15 +15,16 @@ import re
 
 from ..model import Basis, Evidence, Value
 from ..textutil import collapse
+from .gazetteer import is_city
 from .names import is_name_shaped, kind_of
 from .parties import TO_NOUN, phrases
 
 _KINDS = (
-    r"(?:ciphered\s+|cipher\s+|coded\s+|secret\s+|urgent\s+|top\s+secret\s+)*"
+    r"(?:ciphered\s+|cipher\s+|coded\s+|secret\s+|urgent\s+|top\s+secret\s+|incoming\s+|outgoing\s+)*"
     r"(?:letter|telegram|cable|cablegram|note|information\s+note|information|report|message|"
     r"memorandum|memo|dispatch|despatch|radiogram|circular|instructions?|directive|appeal|"
     r"statement|reply|answer|response|request|notification|aide-m[ée]moire|speech|address|"
-    r"cryptogram|ciphergram|digest|bulletin|resolution|decision|decree)"
+    r"cryptogram|ciphergram|digest|bulletin|resolution|decision|decree|comment)"
     r"(?<!s)s?(?:\s*\(\d+\))?"  # plural, with a count: "Reports (3) by …"
 )
 # "Excerpts of Report …", "Summary of a Letter …": a part of the document names the same parties.
@@ -35,13 +36,17 @@ _TOPIC = (
     r"announcing|describing|reporting|opposing|protesting|supporting|condemning|welcoming|expressing|"
     r"proposing|urging|criticizing|criticising|thanking|congratulating|explaining|discussing|outlining|at)"
 )
+# ", reply to Zhou Enlai's cable of 3 June": the document it answers, no addressee
+_REPLY = r"\s*,\s*(?:in\s+)?(?:reply|answer|response)\s+to\b"
 _STOP = (
-    rf"(?=\s+{_TOPIC}\b|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|[^\w\s])|\s*\(\s*\d"
+    # (", [Li] Fuchun": a name the editors completed goes on the list)
+    rf"(?=\s+{_TOPIC}\b|{_REPLY}|\s*[;:]|\s*,\s*(?:for\s|on\s|dated|\d|(?!\[[A-Z][\w\s.\-]*\]\s*[A-Z])[^\w\s])"
+    r"|\s*\(\s*\d"
     r"|\s*,\s*(?=(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\b)|$)"
 )
 # A sender runs on to " to ", never through a topic: "Note from X with regard to …" names no addressee.
-_SENDER = rf"(?P<sender>(?:(?!\s+{_TOPIC}\b)[^;:])+?)"
+_SENDER = rf"(?P<sender>(?:(?!\s+{_TOPIC}\b|{_REPLY})[^;:])+?)"
 _TITLE_PATTERNS = [
     # Telegram, X to Y / Report, Embassy of … to … / Ciphered Telegram No. 709, X to Y
     re.compile(
@@ -93,6 +98,8 @@ def title_parties(title: Value) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
     inferred = Evidence(title.evidence.line, title.evidence.text, Basis.INFERRED)
     # "[Ciphergram No. 3175]": the editors' numbering names no one.
     text = collapse(re.sub(r"\s*\[[^\]]*\bNo\.?\s*\d[^\]]*\]", "", title.text))
+    # "(excerpt)", "(draft)": the editors' mark of what the text is, no part of a name
+    text = re.sub(r"\s*\((?:excerpts?|extracts?|abridged|draft|summary)\)\s*$", "", text, flags=re.I)
     # "Minutes of the BCP CC Plenum - Report on the PCC Meeting by …": each part in turn.
     for part in re.split(r"\s+[-–—]\s+", text):
         found = _parties_of(part, inferred)
@@ -112,9 +119,45 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
     )
     if own and kind_of(own.group("sender")) == "group" and is_name_shaped(own.group("sender")):
         return (Value(own.group("sender"), inferred),), ()
+    # "Cable from Swiss observer at the United Nations (Thalmann)", "Telegram from Brazilian
+    # Delegation at the 17th Session of the UN General Assembly (Afonso Arinos), New York": the
+    # holder of the office in brackets sent it (with the body, where a body is named)
+    signed = _SIGNED_FROM.match(text)
+    if signed and " to " not in signed.group("body") and _holder(signed.group("who")):
+        body, who = signed.group("body"), Value(signed.group("who"), inferred)
+        if kind_of(body) == "group" and is_name_shaped(body):
+            return (Value(body, inferred), who), ()
+        if _OFFICE_WORD.search(body):
+            return (who,), ()
+    # "Boleslaw Bierut's Notes to a Conversation with Stalin", "Rezső Nyers’s Typed Notes to
+    # Miklós Németh on …": the document's owner wrote it (and a person after "to" received it)
+    owner = re.match(
+        rf"^(?P<sender>[^,;:'’\"“]+?)['’]s\s+(?:(?:typed|handwritten|personal|private|working)\s+)?"
+        rf"(?:{_KINDS}|diary|account|memoirs?)\b(?:\s+to\s+(?P<addressee>[^,;:]+?){_STOP})?",
+        text,
+        re.I,
+    )
+    if (
+        owner
+        and kind_of(owner.group("sender")) in ("group", "person")
+        and is_name_shaped(owner.group("sender"))
+    ):
+        to = owner.group("addressee")
+        addressees = phrases(to, inferred) if to and kind_of(to) == "person" else ()
+        return (Value(owner.group("sender"), inferred),), addressees
     # "Asian Affairs Bureau [Ministry of Foreign Affairs, Japan], 'The Chinese Communist Problem'"
     # "A. Rapacki, 'Record of Conversation …'", "Iván Németh, 'Memorandum …'": the author, a person
-    author = re.match(r"^(?P<sender>[^,;:'‘\"“]+?(?:\s*\[[^\]]+\])?)\s*,\s*['‘\"“]", text)
+    # ("Faculty of … at Charles University, Prague, 'Resolution …'": the body's city after it)
+    author = re.match(
+        r"^(?P<sender>[^,;:'‘\"“]+?(?:\s*\[[^\]]+\])?)(?:,\s*(?P<city>[A-Z][\w\-]*(?:\s[A-Z][\w\-]*)?))?\s*,\s*['‘\"“]",
+        text,
+    )
+    if (
+        author
+        and author.group("city")
+        and not (is_city(author.group("city")) and kind_of(author.group("sender")) == "group")
+    ):
+        author = None
     if (
         author
         # "From the Journal of V.M. Molotov, 'The Reception of …'": a source, no author's name
@@ -139,7 +182,17 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
             return (), ()  # "Reply to the Memorandum Submitted by X": X wrote the other document
         groups = _split_at_to(match.groupdict())
         senders = phrases(groups.get("sender"), inferred)
-        addressees = phrases(groups.get("addressee"), inferred)
+        # "Telegram, Zhou Enlai to Wei Guoqing, and report to the CCP Central Committee": the
+        # same sender's second document, to a second addressee
+        second = re.match(
+            rf"^(?P<first>.+?),?\s+and\s+(?:a\s+)?{_KINDS}\s+to\s+(?P<then>.+)$",
+            groups.get("addressee") or "",
+            re.I,
+        )
+        if second:
+            addressees = phrases(second.group("first"), inferred) + phrases(second.group("then"), inferred)
+        else:
+            addressees = phrases(groups.get("addressee"), inferred)
         # "… to Krasovsky, for Mao Zedong": the one the addressee is to pass it to.
         final = re.match(r"^\s*,\s*for\s+(?P<who>[^,;:]+?)\s*(?:[,;:]|$)", text[match.end() :])
         if groups.get("addressee") and addressees and final:
@@ -148,6 +201,27 @@ def _parties_of(text: str, inferred: Evidence) -> tuple[tuple[Value, ...], tuple
             return (), ()  # a phrase that is no name: assert nothing from this title
         return senders, addressees
     return (), ()
+
+
+_SIGNED_FROM = re.compile(
+    rf"^{_PART}{_KINDS}\s+from\s+(?P<body>[^()]+?)\s*\((?P<who>[^()]+)\)(?:\s*,\s*[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)?$",
+    re.I,
+)
+_OFFICE_WORD = re.compile(
+    r"\b(?:observer|representative|delegate|ambassador|envoy|consul|minister|attach[ée]|counsell?or)\b", re.I
+)
+
+
+def _holder(span: str) -> bool:
+    """A person's name in brackets: one to three capitalised words, no body's word, no city."""
+    words = span.split()
+    return (
+        0 < len(words) <= 3
+        and all(w[:1].isupper() for w in words)
+        and is_name_shaped(span)
+        and kind_of(span) != "group"
+        and not is_city(span)
+    )
 
 
 def _split_at_to(groups: dict[str, str | None]) -> dict[str, str | None]:

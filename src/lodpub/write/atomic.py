@@ -78,6 +78,9 @@ def apply_journal(stage: Path, out: Path) -> None:
     again after an interruption (a file already moved is skipped)."""
     journal = json.loads((stage / JOURNAL).read_text(encoding="utf-8"))
     aside = stage / ".replaced"  # the files replaced, removed with the stage
+    journal_file = stage / JOURNAL
+    for name in [*journal["replace"], *journal["remove"]]:
+        contained(out, name, journal_file)
     for number, name in enumerate(journal["replace"]):
         source, target = stage / name, out / name
         if source.exists():
@@ -102,3 +105,36 @@ def recover(out: Path) -> None:
             apply_journal(folder, out)
         elif _dead(folder, out, "stage"):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def contained(folder: Path, name: str, source: Path) -> Path:
+    """``folder / name`` for a file ``name`` read from ``source`` (a manifest, a journal): a
+    relative path that stays inside ``folder``, through any symbolic link, or a ConfigError
+    before anything is written or removed."""
+    path = Path(name)
+    inside = bool(name) and not path.is_absolute() and ".." not in path.parts and "\0" not in name
+    if inside:
+        root = folder.resolve()
+        inside = (root / path).resolve().is_relative_to(root)
+    if not inside:
+        raise ConfigError(
+            f"{source}: names {name!r}, which is not a file inside {folder}",
+            hint=f"the file was changed by hand or damaged: remove {source.name} and run the command again",
+        )
+    return folder / path
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """``path`` holds ``data`` whole or as it was (a temporary file of a name of its own beside
+    it, flushed to disk, renamed over it)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 INDEX_HEADER = "graph\ttriples\tsha256\tfile\toffset\tbytes\tturtle_sha256\tjsonld_sha256\n"
+DUMP_FILE = re.compile(r"(dataset|parts/([0-9]{4,}|dataset))\.nq")  # where a graph lies: inside dist/
 NO_FILES = ("-", "-")  # a graph without files of its own (the entities and dataset graphs)
 
 
@@ -39,6 +41,8 @@ class IndexRow(NamedTuple):
     def parse(cls, line: str) -> IndexRow:
         """A written row back (``ValueError`` for a line that is not one)."""
         iri, triples, digest, file, offset, size, turtle, jsonld = line.rstrip("\n").split("\t")
+        if not DUMP_FILE.fullmatch(file):
+            raise ValueError(f"{file!r} is not an N-Quads dump of a build")
         return cls(iri, int(triples), digest, file, int(offset), int(size), (turtle, jsonld))
 
 
