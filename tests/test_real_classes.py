@@ -697,11 +697,11 @@ def test_classes_of_the_blind_batches_q_and_r() -> None:
     authorities = Authorities.load(CORPUS / "authorities.toml")
     known = lambda span: _archive_of(span, authorities) is not None  # noqa: E731
     assert split_statement(
-        "Magyar Országos Levéltár (MOL) [National Archives of Hungary], Budapest, Peru, XIX-J-1-j, 3. d.",
+        "Magyar Országos Levéltár (MOL) [Archives of Hungary], Budapest, Peru files, XIX-J-1-j, 3. d.",
         known,
     ) == (
-        "Magyar Országos Levéltár (MOL) [National Archives of Hungary], Budapest",
-        "Peru, XIX-J-1-j, 3. d.",
+        "Magyar Országos Levéltár (MOL) [Archives of Hungary], Budapest",
+        "Peru files, XIX-J-1-j, 3. d.",
     )
     assert split_statement(
         "Magyar Országos Levéltár (MOL) [Archives of Hungary, Budapest], M-KS 288. f. 4/12", known
@@ -713,3 +713,14 @@ def test_classes_of_the_blind_batches_q_and_r() -> None:
         "Magyar Országos Levéltár (MOL), [State Archive]",
         "XIX-J-1-k, 12. d.",
     )
+    # a "from" line that ends in a colon heads a list, one that ends in "of" or names a diary a
+    # source; a party's siglum after a person's name is his party, not his name
+    assert from_line([(4, "from the Embassy:")]) is None
+    assert from_line([(4, "From the Journal of")]) is None
+    assert from_line([(4, "From the Diary of Comrade Petrov")]) is None
+    found = from_line([(4, "from Ivan Petrenko, KPU")])
+    assert found is not None and found.text == "Ivan Petrenko"
+    # the East German and Romanian security services by their names are bodies
+    for title in ("Stasi Report on the Leipzig Fair", "Securitate Note on a Visiting Poet"):
+        senders, _ = title_parties(Value(title, HERE))
+        assert [s.text for s in senders] == [title.split()[0]]

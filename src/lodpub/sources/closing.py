@@ -200,6 +200,12 @@ def _paragraphs(lines: list[Line]) -> list[str]:
     return out
 
 
+# A "from" line that names no sender: one that ends in a colon heads a list ("from the KGB:" over
+# the participants); one that ends in "of" or opens with a diary's or journal's name heads a source
+# ("From the Diary of" over the diarist's office and name)
+_NO_SENDER = re.compile(
+    r":$|\b(?:of|the|and|for)$|^(?:the\s+)?(?:diary|journal|notes|record|minutes|files?|papers)\s+of\b", re.I
+)
 _FROM_LINE = re.compile(r"^(?:to\s*:?\s+.+?\s+)?from\s*:?\s*(?P<who>.+?)\s*[.,;]?$", re.I)
 
 
@@ -215,6 +221,11 @@ def from_line(lines: list[tuple[int, str]]) -> Value | None:
                 return None
             if re.search(r"\bdesk$", who, re.I):
                 return None  # "From the Korea Desk": the ministry's desk the telegram came through
+            if _NO_SENDER.search(who):
+                return None  # "from the KGB:" heads a list, "From the Diary of" a source
+            body = re.match(r"^(?P<name>[^,]+),\s*[A-Z]{2,6}$", who)
+            if body and kind_of(body.group("name")) == "person":
+                who = body.group("name")  # "from Ali Reza Hekmat, NPI": the person, then his party
             named = without_role(read_in(who))
             person = named != read_in(who)  # an office before the name: "Ambassador Katori"
             if not is_city(who) and is_name_shaped(named, longest=10) and (kind_of(named) or person):

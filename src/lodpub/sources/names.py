@@ -28,7 +28,7 @@ GROUP_WORDS = re.compile(
     r"politburo|politbureau|secretariat|departments?|divisions?|bureau|delegation|legation|consulate|mission|"
     r"command|headquarters|staff|office|agency|sections?|directorates?|administration|commission|"
     r"union|front|league|academy|institute|university|archives?|cc|kc|ck|tsk|cpsu|cpc|ccp|pzpr|sed|"
-    r"rwp|pcr|kpss|mfa|ussr|prc|dprk|gdr|frg|pzpr|kgb|stb|mgb|nkvd|tass|xinhua|people's\s+republic|"
+    r"rwp|pcr|kpss|mfa|ussr|prc|dprk|gdr|frg|pzpr|kgb|stb|mgb|nkvd|stasi|securitate|tass|xinhua|people's\s+republic|"
     r"republic|leadership|group|organization|organisation|association|federation|workers|army|navy|"
     r"forces|sovnarkom|comintern|cominform|foreign\s+ministry|state\s+department|desk|services?)\b",
     re.IGNORECASE,
