@@ -185,7 +185,7 @@ class Authorities:
         name, identity = bracketed_identity(phrase)
         name = without_role(name) if identity is None else name
         committee = _PARTY_CC.match(identity or name)  # "CPSU Central Committee", "CPSU CC"
-        if committee and committee.group("body") not in ("CC", "Central Committee"):  # the party's body
+        if committee and committee.group("body"):  # the party's body, its siglum before it
             local = self._names.get(normalise_name(name)) or local_entity(identity or name, kinds)
             return [local] if local is not None else []  # "CPSU Secretariat": not the party itself
         if committee:
@@ -207,9 +207,9 @@ class Authorities:
         return known
 
 
-# A party's Central Committee written after the party's name: "CPSU Central Committee", "PZPR CC"
-_PARTY_CC = re.compile(
-    r"^(?:the\s+)?(?P<party>[A-Z][\w\-]*)\s+(?P<body>Central\s+Committee|CC|Secretariat|Politburo|Presidium)\s*$"
+_PARTY_CC = re.compile(  # a party's Central Committee after its name ("PZPR CC"), or a body after its siglum
+    r"^(?:the\s+)?(?P<party>[A-Z][\w\-]*)\s+"
+    r"(?:Central\s+Committee|CC|(?<=[A-Z]\s)(?P<body>Secretariat|Politburo|Presidium))\s*$"
 )
 
 
